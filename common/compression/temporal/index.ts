@@ -1,0 +1,3 @@
+import type { Method } from '../types'
+
+export const temporalMethods: Method[] = []

@@ -1,0 +1,169 @@
+import type { ImportanceKind, TokenGrid, VideoTokens } from '../tokens'
+import type { TokenMap } from '../token-map'
+
+/**
+ * A budget means the same for every method: the number of output tokens for the whole video,
+ * given either as a share of the input tokens (T*N) or as an absolute count.
+ */
+export type Budget = { ratio: number } | { tokens: number }
+
+/** The budget as a token count for `inputTokens` input tokens: round(ratio × input), within [1, input]. */
+export function budgetTokens(budget: Budget, inputTokens: number): number {
+  const raw = 'ratio' in budget ? Math.round(budget.ratio * inputTokens) : Math.round(budget.tokens)
+  return Math.min(inputTokens, Math.max(1, raw))
+}
+
+/**
+ * Splits `total` tokens over `frames` frames as evenly as possible: floor(total/frames) each and
+ * one more for the first total mod frames frames; no frame gets more than `cap`.
+ */
+export function splitEvenly(total: number, frames: number, cap: number): Int32Array {
+  const out = new Int32Array(frames)
+  const base = Math.floor(total / frames)
+  const extra = total - base * frames
+  for (let t = 0; t < frames; t++) out[t] = Math.min(cap, base + (t < extra ? 1 : 0))
+  return out
+}
+
+export type Family = 'baseline' | 'spatial' | 'temporal' | 'frame-selection' | 'prompt-guided'
+
+export type ParamSpec =
+  | { type: 'number' | 'integer'; default: number; min: number; max: number; step?: number; help: string }
+  | { type: 'boolean'; default: boolean; help: string }
+  | { type: 'enum'; default: string; options: readonly string[]; help: string }
+
+export type ParamSchema = Record<string, ParamSpec>
+export type ParamValues = Record<string, number | boolean | string>
+
+/**
+ * How a method treats the budget. `exact`: hits it to the token. `grid`: outputs a whole grid per
+ * frame (pooling, resizing, DCT), so it takes the largest grid within the budget and reports
+ * what it used. `adaptive`: decides by itself (thresholds) and reports what it used.
+ */
+export type BudgetMode = 'exact' | 'grid' | 'adaptive'
+
+export interface Paper {
+  title: string
+  authors: string
+  venue: string
+  url: string
+}
+
+export interface MethodNeeds {
+  /** Per-patch importance: `required` = real class attention only; `proxy-ok` = a saliency proxy is accepted (and reported). */
+  importance?: 'required' | 'proxy-ok'
+  /** The model's class / global token. */
+  cls?: boolean
+  /** A text query embedded by a text-capable model (prompt-guided methods). */
+  textQuery?: boolean
+}
+
+export interface MethodContext {
+  /** Seed for every random choice; the same seed gives the same result. */
+  seed: number
+  /** L2-normalised text embedding in the vision token space, for prompt-guided methods. */
+  query?: Float32Array
+}
+
+/** What a method reports beside its token map. */
+export interface MethodReport {
+  /** Tokens the budget asked for. */
+  budgetTokens: number
+  /** Tokens actually produced (= budgetTokens for `exact` methods). */
+  tokensOut: number
+  /** Which importance was used, when the method uses one. */
+  importanceSource?: ImportanceKind
+  /** Values the method chose itself (calibrated thresholds, segment count, …). */
+  derived: Record<string, number | string>
+  notes: string[]
+}
+
+export interface MethodResult {
+  map: TokenMap
+  /** [M × D] the output tokens' features, in output-token order (for metrics and exports). */
+  features: Float32Array
+  report: MethodReport
+}
+
+/** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N]. */
+export interface FrameInput {
+  tokens: Float32Array
+  grid: TokenGrid
+  dim: number
+  cls?: Float32Array
+  importance?: Float32Array
+}
+
+/**
+ * One frame compressed: `groups[i]` is the local output token (0..m-1) patch i went into, or -1.
+ * Local ids are numbered in output order. features [m, D].
+ */
+export interface FrameResult {
+  groups: Int32Array
+  features: Float32Array
+  derived?: Record<string, number | string>
+}
+
+interface MethodBase<P extends ParamValues> {
+  id: string
+  name: string
+  family: Family
+  paper: Paper
+  /** One paragraph: what the method does and every choice the paper leaves open that we made. */
+  summary: string
+  params: ParamSchema
+  needs: MethodNeeds
+  budgetMode: BudgetMode
+  /** Runs the whole video (for spatial methods: per frame with the budget split evenly). */
+  run(video: VideoTokens, budget: Budget, params: P, ctx: MethodContext): MethodResult
+  /** phantom, keeps P */
+  readonly _params?: P
+}
+
+/** Works one frame at a time; the video-level `run` splits the budget evenly over frames. */
+export interface SpatialMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
+  kind: 'spatial'
+  /** Compresses one frame to `keep` tokens (exactly, unless budgetMode says otherwise). */
+  frame(input: FrameInput, keep: number, params: P, ctx: MethodContext & { frameIndex: number }): FrameResult
+}
+
+/**
+ * Decides how many tokens each frame gets (0 drops it). Can lead a composition
+ * (`scene-segments+tome`): the allocation covers the whole budget, the spatial stage then picks
+ * tokens within each frame.
+ */
+export interface FrameSelectionMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
+  kind: 'frame-selection'
+  /** [T] tokens per frame, each in [0, N], summing to the budget (or less, and reported, for adaptive methods). */
+  allocate(video: VideoTokens, budget: Budget, params: P, ctx: MethodContext): { perFrame: Int32Array; derived: Record<string, number | string>; notes: string[] }
+}
+
+/** Works across frames (temporal merging, segment pooling, …). */
+export interface VideoMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
+  kind: 'video'
+}
+
+export type Method = SpatialMethod | FrameSelectionMethod | VideoMethod
+
+/** Thrown when a method cannot run on this input (missing class attention, no text query, bad params). */
+export class MethodInputError extends Error {
+  override name = 'MethodInputError'
+}
+
+/** JSON description of a method, for listing in the CLI and the UI. */
+export interface MethodInfo {
+  id: string
+  name: string
+  family: Family
+  kind: Method['kind']
+  paper: Paper
+  summary: string
+  params: ParamSchema
+  needs: MethodNeeds
+  budgetMode: BudgetMode
+}
+
+export function describeMethod(m: Method): MethodInfo {
+  const { id, name, family, kind, paper, summary, params, needs, budgetMode } = m
+  return { id, name, family, kind, paper, summary, params, needs, budgetMode }
+}

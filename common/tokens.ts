@@ -1,0 +1,51 @@
+/**
+ * Patch tokens of a sampled video, as the encoder produced them (after the token cache).
+ *
+ * Shapes, per sampled frame t of T: tokens [N, D] row-major (patch i at i*D, patches in raster
+ * order of the h × w grid, N = h*w), cls [D], importance [N].
+ */
+export interface TokenGrid {
+  /** Rows of patches. */
+  h: number
+  /** Columns of patches. */
+  w: number
+}
+
+/**
+ * Where a per-patch importance map comes from. `cls-attention` is a real ViT's class-token
+ * attention (head-averaged); `saliency-proxy` is a cheaper stand-in (the built-in encoder's), and
+ * every result computed from it says so.
+ */
+export type ImportanceKind = 'cls-attention' | 'saliency-proxy'
+
+export interface VideoTokens {
+  modelId: string
+  grid: TokenGrid
+  /** D, the feature width. */
+  dim: number
+  /** Presentation timestamp (seconds) of every sampled frame, ascending. [T] */
+  pts: Float64Array
+  /** [T] × Float32Array(N*D). */
+  tokens: Float32Array[]
+  /** [T] × Float32Array(D), when the model has a class / global token. */
+  cls?: Float32Array[]
+  /** [T] × Float32Array(N), non-negative, sums to 1 per frame, when the model provides one. */
+  importance?: Float32Array[]
+  importanceKind?: ImportanceKind
+}
+
+export const patchCount = (g: TokenGrid): number => g.h * g.w
+
+export const frameCount = (v: VideoTokens): number => v.tokens.length
+
+/** The frames `frames` (ascending indices) of `v`, sharing its arrays. */
+export function selectFrames(v: VideoTokens, frames: ArrayLike<number>): VideoTokens {
+  const pick = <T>(arr: T[] | undefined) => (arr ? Array.from(frames, (t) => arr[t]) : undefined)
+  return {
+    ...v,
+    pts: Float64Array.from(frames, (t) => v.pts[t]),
+    tokens: pick(v.tokens)!,
+    cls: pick(v.cls),
+    importance: pick(v.importance),
+  }
+}

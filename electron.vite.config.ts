@@ -1,0 +1,50 @@
+import { resolve } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+// electron-vite reads Electron's version from the installed package. Where the optional
+// `electron` dependency could not be installed (no binary download, e.g. offline CI), tell it
+// the pinned major so the build is identical.
+const pinnedElectron = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'))
+  .optionalDependencies.electron as string
+process.env.ELECTRON_MAJOR_VER ??= pinnedElectron.split('.')[0]
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/electron/index.ts'),
+          cli: resolve(__dirname, 'main/cli/index.ts'),
+          'encode-worker': resolve(__dirname, 'main/encoder/encode-worker.ts'),
+          'methods-worker': resolve(__dirname, 'main/compute/methods-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'preload/index.ts') },
+        // A sandboxed preload must be CommonJS.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    plugins: [vue()],
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'renderer/index.html'),
+          bench: resolve(__dirname, 'renderer/bench.html'),
+        },
+      },
+    },
+  },
+})

@@ -29,11 +29,13 @@ export default {
     const file = context.filename
     const layer = layers[layerOf(file)]
     if (!layer) return {}
+    // Tests anywhere may use the shared test fixtures in tests/ (e.g. tests/fixtures/videos.ts).
+    const allowed = /\.test\.ts$/.test(file) ? [...layer.folders, 'tests'] : layer.folders
     const check = (node, spec) => {
       if (typeof spec !== 'string') return
       if (spec.startsWith('.')) {
         const target = layerOf(resolve(dirname(file), spec))
-        if (!layer.folders.includes(target)) {
+        if (!allowed.includes(target)) {
           context.report({ node, message: `${layerOf(file)}/ may not import from ${target}/ ('${spec}')` })
         }
       } else if (!layer.platform && isPlatformModule(spec)) {

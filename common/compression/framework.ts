@@ -102,7 +102,11 @@ export function runSpatial<P extends ParamValues>(
   const want = budgetTokens(budget, T * n)
   const alloc = perFrame ?? splitEvenly(want, T, n)
   const r = runPerFrame(method, video, alloc, params, ctx)
-  const { map } = tokenMapFromLabels(video.grid, T, r.labels)
+  const { map, labelOf } = tokenMapFromLabels(video.grid, T, r.labels)
+  // features are in frame() id order; the map numbers tokens by first patch. They must agree.
+  if (labelOf.length !== r.tokensOut || labelOf.some((label, id) => label !== id)) {
+    throw new Error(`${method.id}: frame() must number output tokens in raster order of their first patch, each with at least one patch`)
+  }
   return {
     map,
     features: r.features,

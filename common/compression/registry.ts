@@ -2,6 +2,7 @@ import { baselinesMethods } from './baselines/index'
 import { spatialMethods } from './spatial/index'
 import { temporalMethods } from './temporal/index'
 import { runSpatial } from './framework'
+import type { VideoTokens } from '../tokens'
 import {
   type Budget,
   type FrameSelectionMethod,
@@ -43,7 +44,7 @@ export function resolveParams(schema: ParamSchema, given: ParamValues, owner: st
       const b = v === 'true' ? true : v === 'false' ? false : v
       if (typeof b !== 'boolean') throw new MethodInputError(`${owner}.${key} must be true or false, got ${String(v)}`)
       out[key] = b
-    } else {
+    } else if (spec.type === 'enum') {
       if (typeof v !== 'string' || !spec.options.includes(v)) throw new MethodInputError(`${owner}.${key} must be one of ${spec.options.join(', ')}, got ${String(v)}`)
       out[key] = v
     }
@@ -51,20 +52,22 @@ export function resolveParams(schema: ParamSchema, given: ParamValues, owner: st
   return out
 }
 
+/** A frame+spatial composition (`frameStage+spatialStage`) with each stage's resolved params. */
+export interface Composition {
+  id: string
+  first: FrameSelectionMethod
+  second: SpatialMethod
+  firstParams: ParamValues
+  secondParams: ParamValues
+}
+
 /**
- * Runs a method id, which may be a composition `frameStage+spatialStage` (e.g. `scene-segments+tome`).
- *
- * Composition: the frame-selection stage allocates the whole budget over frames (how many tokens
- * each frame gets, 0 = dropped), then the spatial stage picks that many tokens within each frame.
- * So the budget is split by the first stage, not by a fixed ratio. Parameters of a composition are
- * addressed `stageId.param`; plain `param` applies to a single method.
+ * Resolves a composition id and its `stage.param` parameters; undefined for a single method id.
+ * Throws MethodInputError when the composition is malformed.
  */
-export function runMethod(id: string, video: import('../tokens').VideoTokens, budget: Budget, params: ParamValues, ctx: MethodContext): MethodResult {
+export function resolveComposition(id: string, params: ParamValues): Composition | undefined {
   const stages = id.split('+')
-  if (stages.length === 1) {
-    const m = getMethod(id)
-    return m.run(video, budget, resolveParams(m.params, params, m.id), ctx)
-  }
+  if (stages.length === 1) return undefined
   if (stages.length !== 2) throw new MethodInputError(`a composition has two stages, frame+spatial; got '${id}'`)
   const [first, second] = stages.map(getMethod)
   if (first.kind !== 'frame-selection') throw new MethodInputError(`'${first.id}' does not select frames, so it cannot lead a composition`)
@@ -79,13 +82,44 @@ export function runMethod(id: string, video: import('../tokens').VideoTokens, bu
     }
     return out
   }
-  const p1 = resolveParams(first.params, split(first.id), first.id)
-  const p2 = resolveParams(second.params, split(second.id), second.id)
-  const alloc = (first as FrameSelectionMethod).allocate(video, budget, p1, ctx)
-  const r = runSpatial(second as SpatialMethod, video, budget, p2, ctx, alloc.perFrame)
-  r.report.derived = { ...prefixKeys(first.id, alloc.derived), ...prefixKeys(second.id, r.report.derived) }
+  return {
+    id,
+    first,
+    second,
+    firstParams: resolveParams(first.params, split(first.id), first.id),
+    secondParams: resolveParams(second.params, split(second.id), second.id),
+  }
+}
+
+export type Allocation = ReturnType<FrameSelectionMethod['allocate']>
+
+/**
+ * The second stage of a composition over the first stage's allocation, assembled into the result.
+ * `spatial` stands in for `c.second` (e.g. the same method with frame() returning results computed
+ * in worker threads).
+ */
+export function runComposed(c: Composition, alloc: Allocation, video: VideoTokens, budget: Budget, ctx: MethodContext, spatial: SpatialMethod = c.second): MethodResult {
+  const r = runSpatial(spatial, video, budget, c.secondParams, ctx, alloc.perFrame)
+  r.report.derived = { ...prefixKeys(c.first.id, alloc.derived), ...prefixKeys(c.second.id, r.report.derived) }
   r.report.notes = [...alloc.notes, ...r.report.notes]
   return r
+}
+
+/**
+ * Runs a method id, which may be a composition `frameStage+spatialStage` (e.g. `scene-segments+tome`).
+ *
+ * Composition: the frame-selection stage allocates the whole budget over frames (how many tokens
+ * each frame gets, 0 = dropped), then the spatial stage picks that many tokens within each frame.
+ * So the budget is split by the first stage, not by a fixed ratio. Parameters of a composition are
+ * addressed `stageId.param`; plain `param` applies to a single method.
+ */
+export function runMethod(id: string, video: VideoTokens, budget: Budget, params: ParamValues, ctx: MethodContext): MethodResult {
+  const c = resolveComposition(id, params)
+  if (!c) {
+    const m = getMethod(id)
+    return m.run(video, budget, resolveParams(m.params, params, m.id), ctx)
+  }
+  return runComposed(c, c.first.allocate(video, budget, c.firstParams, ctx), video, budget, ctx)
 }
 
 const prefixKeys = (p: string, o: Record<string, number | string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]))

@@ -76,6 +76,12 @@ export interface MethodReport {
   /** Values the method chose itself (calibrated thresholds, segment count, …). */
   derived: Record<string, number | string>
   notes: string[]
+  /**
+   * Sampled-frame indices (ascending) the method names as its keyframes, for methods that pick
+   * keyframes explicitly (e.g. keyframes-codec's I-frames). Temporal metrics score these; when
+   * absent they score every frame the map keeps.
+   */
+  keyframes?: number[]
 }
 
 export interface MethodResult {

@@ -1,0 +1,38 @@
+import { runSpatial } from '../framework'
+import type { ParamValues, SpatialMethod } from '../types'
+import { createRng, sampleIndices } from '../../tensor/rng'
+import { frameSeed, keepPatches } from '../spatial/frame-ops'
+
+/**
+ * random-prune: keep a seeded uniform random subset of each frame's patches, unchanged.
+ *
+ * Shapes: tokens [N, D] → features [keep, D], kept patches in raster order.
+ * Choices: the budget is split evenly over frames (runSpatial); frame t draws from its own
+ * mulberry32 stream seeded by frameSeed(ctx.seed, t), so a frame's subset does not depend on the
+ * other frames' budgets; the subset is a partial Fisher–Yates draw (sampleIndices).
+ */
+export const randomPrune: SpatialMethod<ParamValues> = {
+  id: 'random-prune',
+  name: 'Random pruning',
+  kind: 'spatial',
+  family: 'baseline',
+  paper: {
+    title: 'Token Pruning in Multimodal Large Language Models: Are We Solving the Right Problem?',
+    authors: 'Zichen Wen, Yifeng Gao, Weijia Li, Conghui He, Linfeng Zhang',
+    venue: 'arXiv 2025 (random and pooling baselines)',
+    url: 'https://arxiv.org/abs/2502.11501',
+  },
+  summary:
+    'Keeps a uniformly random subset of each frame’s patches (budget split evenly over frames). Each frame draws from its own stream seeded from the run seed and the frame index; kept patches stay unchanged and in raster order.',
+  params: {},
+  needs: {},
+  budgetMode: 'exact',
+  frame(input, keep, _params, ctx) {
+    const n = input.grid.h * input.grid.w
+    const kept = sampleIndices(n, Math.min(keep, n), createRng(frameSeed(ctx.seed, ctx.frameIndex)))
+    return keepPatches(input.tokens, input.dim, n, kept)
+  },
+  run(video, budget, params, ctx) {
+    return runSpatial(this, video, budget, params, ctx)
+  },
+}

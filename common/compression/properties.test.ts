@@ -1,0 +1,67 @@
+/**
+ * Contract tests for every registered method (baselines, spatial, temporal): whatever a method
+ * does, its TokenMap, features and report must be consistent, reproducible and within its budget.
+ */
+import { describe, expect, it } from 'vitest'
+import { methods, runMethod } from './registry'
+import { type Budget, MethodInputError, type MethodResult } from './types'
+import { outputTokenCount } from '../token-map'
+import type { ImportanceKind } from '../tokens'
+import { randomVideo } from './spatial/test-helpers'
+
+const T = 6
+const H = 4
+const W = 5
+const D = 8
+const N = H * W
+const budgets: Budget[] = [{ ratio: 0.05 }, { ratio: 0.25 }, { ratio: 0.6 }, { ratio: 1 }, { tokens: 3 }]
+const kinds: ImportanceKind[] = ['saliency-proxy', 'cls-attention']
+
+function checkConsistent(r: MethodResult) {
+  const { map } = r
+  const m = outputTokenCount(map)
+  expect(map.frameCount).toBe(T)
+  expect(map.groups.length).toBe(T * N)
+  expect(r.report.tokensOut).toBe(m)
+  expect(r.features.length).toBe(m * D)
+  expect(r.features.every(Number.isFinite)).toBe(true)
+  const counts = new Float64Array(m)
+  const contributes = new Uint8Array(T)
+  map.groups.forEach((g, k) => {
+    expect(g === -1 || (Number.isInteger(g) && g >= 0 && g < m)).toBe(true)
+    if (g >= 0) {
+      counts[g]++
+      contributes[Math.floor(k / N)] = 1
+    }
+  })
+  expect(Array.from(counts)).toEqual(Array.from(map.tokenSizes))
+  expect(Array.from(map.keptFrames)).toEqual(Array.from(contributes))
+  for (let g = 0; g < m; g++) {
+    expect(map.tokenFrame[g]).toBeGreaterThanOrEqual(g > 0 ? map.tokenFrame[g - 1] : 0)
+    expect(map.tokenFrame[g]).toBeLessThan(T)
+  }
+}
+
+describe.each(methods.filter((m) => !m.needs.textQuery).map((m) => [m.id, m] as const))('%s', (_id, method) => {
+  for (const kind of kinds) {
+    for (const [seed, budget] of budgets.map((b, i) => [i + 1, b] as const)) {
+      it(`${kind}, budget ${JSON.stringify(budget)}`, () => {
+        const video = randomVideo(T, H, W, D, 100 + seed, kind)
+        const run = () => runMethod(method.id, video, budget, {}, { seed })
+        if (method.needs.importance === 'required' && kind !== 'cls-attention') {
+          expect(run).toThrow(MethodInputError)
+          return
+        }
+        const r = run()
+        checkConsistent(r)
+        const want = r.report.budgetTokens
+        if (method.budgetMode === 'exact') expect(r.report.tokensOut).toBe(want)
+        if (method.budgetMode === 'grid') expect(r.report.tokensOut).toBeLessThanOrEqual(want)
+        if (method.needs.importance) expect(r.report.importanceSource).toBe(kind)
+        const again = run()
+        expect(Array.from(again.map.groups)).toEqual(Array.from(r.map.groups))
+        expect(Array.from(again.features)).toEqual(Array.from(r.features))
+      })
+    }
+  }
+})

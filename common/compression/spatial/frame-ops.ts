@@ -1,0 +1,120 @@
+/**
+ * Small building blocks shared by the per-frame (spatial and baseline) methods.
+ *
+ * The framework's contract (framework.ts runPerFrame + token-map.ts tokenMapFromLabels): a
+ * FrameResult numbers its output tokens in order of first appearance in raster order, and its
+ * features follow that numbering. Every helper here returns results in that canonical order, so
+ * methods never have to think about it.
+ */
+import type { FrameResult } from '../types'
+import { groupMeans } from '../../tensor/vectors'
+
+/**
+ * Renumbers arbitrary labels (≥ 0, or -1 = pruned) by first appearance in raster order.
+ * labels [N] → { groups [N] in 0..m-1 or -1, m, firstLabel [m] (the label each new id came from) }.
+ */
+export function canonicalGroups(labels: ArrayLike<number>): { groups: Int32Array; m: number; firstLabel: Int32Array } {
+  const n = labels.length
+  const groups = new Int32Array(n)
+  const idOf = new Map<number, number>()
+  const firstLabel: number[] = []
+  for (let i = 0; i < n; i++) {
+    const label = labels[i]
+    if (label < 0) {
+      groups[i] = -1
+      continue
+    }
+    let id = idOf.get(label)
+    if (id === undefined) {
+      id = firstLabel.length
+      idOf.set(label, id)
+      firstLabel.push(label)
+    }
+    groups[i] = id
+  }
+  return { groups, m: firstLabel.length, firstLabel: Int32Array.from(firstLabel) }
+}
+
+/** A frame whose output tokens are the plain means of the patches sharing a label. tokens [N, D], labels [N]. */
+export function meanMergeResult(tokens: Float32Array, d: number, labels: ArrayLike<number>, weights?: Float32Array): FrameResult {
+  const { groups, m } = canonicalGroups(labels)
+  return { groups, features: groupMeans(tokens, d, groups, m, weights) }
+}
+
+/**
+ * A frame whose output tokens carry given features: `labelFeatures(label, out, offset)` writes the
+ * feature of the token with that label. Used when the output is not a plain mean (DCT, PruMerge).
+ */
+export function labelledResult(
+  labels: ArrayLike<number>,
+  d: number,
+  labelFeatures: (label: number, out: Float32Array, offset: number) => void,
+): FrameResult {
+  const { groups, m, firstLabel } = canonicalGroups(labels)
+  const features = new Float32Array(m * d)
+  for (let g = 0; g < m; g++) labelFeatures(firstLabel[g], features, g * d)
+  return { groups, features }
+}
+
+/** Keeps the patches `kept` (any order, distinct) unchanged, in raster order. tokens [N, D] → [k, D]. */
+export function keepPatches(tokens: Float32Array, d: number, n: number, kept: ArrayLike<number>): FrameResult {
+  const mask = new Uint8Array(n)
+  for (let j = 0; j < kept.length; j++) mask[kept[j]] = 1
+  const groups = new Int32Array(n).fill(-1)
+  const features = new Float32Array(kept.length * d)
+  let m = 0
+  for (let i = 0; i < n; i++) {
+    if (!mask[i]) continue
+    groups[i] = m
+    features.set(tokens.subarray(i * d, (i + 1) * d), m * d)
+    m++
+  }
+  return { groups, features }
+}
+
+/**
+ * Indices of the k largest scores, largest first; equal scores keep the lower index first
+ * (torch.topk leaves ties unspecified; we make them deterministic). scores [N] → [k].
+ */
+export function topK(scores: ArrayLike<number>, k: number): Int32Array {
+  const order = Int32Array.from({ length: scores.length }, (_, i) => i)
+  order.sort((a, b) => scores[b] - scores[a] || a - b)
+  return order.slice(0, Math.max(0, Math.min(k, scores.length)))
+}
+
+/**
+ * The output grid for a per-frame budget of `keep` tokens on an h × w grid: the largest uniform
+ * scale f for which oh = clamp(round(f·h), 1, h), ow = clamp(round(f·w), 1, w) gives oh·ow ≤ keep
+ * (f tried over the values a/h and b/w). Square grids give k × k with k = floor(√keep); a 1 × w
+ * strip gives 1 × min(w, keep).
+ */
+export function fitGrid(h: number, w: number, keep: number): { oh: number; ow: number } {
+  const scales = new Set<number>()
+  for (let a = 1; a <= h; a++) scales.add(a / h)
+  for (let b = 1; b <= w; b++) scales.add(b / w)
+  const size = (f: number, dim: number) => Math.min(dim, Math.max(1, Math.round(f * dim)))
+  for (const f of [...scales].sort((x, y) => y - x)) {
+    const oh = size(f, h)
+    const ow = size(f, w)
+    if (oh * ow <= keep) return { oh, ow }
+  }
+  return { oh: 1, ow: 1 }
+}
+
+/** The output cell along one axis whose span covers the centre of input cell i (in → out cells). */
+export const coveringCell = (i: number, inSize: number, outSize: number): number =>
+  Math.min(outSize - 1, Math.floor(((i + 0.5) * outSize) / inSize))
+
+/** Labels [h*w] mapping every patch to the output cell (oh × ow grid, raster id) covering its centre. */
+export function coveringCellLabels(h: number, w: number, oh: number, ow: number): Int32Array {
+  const labels = new Int32Array(h * w)
+  for (let y = 0; y < h; y++) {
+    const cy = coveringCell(y, h, oh)
+    for (let x = 0; x < w; x++) labels[y * w + x] = cy * ow + coveringCell(x, w, ow)
+  }
+  return labels
+}
+
+/** A per-frame seed derived from the run's seed, so frames get independent but reproducible streams. */
+export const frameSeed = (seed: number, frameIndex: number): number =>
+  (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(frameIndex + 1, 0x85ebca6b)) >>> 0

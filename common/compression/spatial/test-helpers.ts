@@ -1,0 +1,37 @@
+/** Small builders for the method tests (not used by production code). */
+import type { ImportanceKind, VideoTokens } from '../../tokens'
+import type { FrameInput } from '../types'
+import { createRng } from '../../tensor/rng'
+
+/** A frame from rows of features: rows[i] is patch i's token. */
+export function frameOf(h: number, w: number, rows: number[][], importance?: number[]): FrameInput {
+  const d = rows[0].length
+  return {
+    tokens: Float32Array.from(rows.flat()),
+    grid: { h, w },
+    dim: d,
+    importance: importance ? Float32Array.from(importance) : undefined,
+  }
+}
+
+/** Seeded random video: T frames of an h × w grid, width D, importance summing to 1 per frame. */
+export function randomVideo(T: number, h: number, w: number, d: number, seed: number, kind: ImportanceKind = 'saliency-proxy'): VideoTokens {
+  const rand = createRng(seed)
+  const n = h * w
+  return {
+    modelId: 'random',
+    grid: { h, w },
+    dim: d,
+    pts: Float64Array.from({ length: T }, (_, t) => t / 2),
+    tokens: Array.from({ length: T }, () => Float32Array.from({ length: n * d }, () => rand() * 2 - 1)),
+    cls: Array.from({ length: T }, () => Float32Array.from({ length: d }, () => rand() * 2 - 1)),
+    importance: Array.from({ length: T }, () => {
+      const a = Float32Array.from({ length: n }, () => rand() ** 4)
+      const sum = a.reduce((x, y) => x + y, 0)
+      return a.map((v) => v / sum)
+    }),
+    importanceKind: kind,
+  }
+}
+
+export const ctx0 = { seed: 7, frameIndex: 0 }

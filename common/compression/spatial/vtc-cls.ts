@@ -1,0 +1,39 @@
+import { runSpatial } from '../framework'
+import type { ParamValues, SpatialMethod } from '../types'
+import { keepPatches, topK } from './frame-ops'
+
+/**
+ * vtc-cls: VTC-CLS ("[CLS] Token Tells Everything Needed for Training-free Efficient MLLMs"),
+ * the visual-encoder stage: keep the top-k patches by class-token attention, in spatial order.
+ *
+ * Shapes: tokens [N, D], importance [N] → features [keep, D], kept patches unchanged, raster order.
+ * Choices: THU-MIG/VTC-CLS sums the head-averaged [CLS] attention of several encoder layers
+ * (start_layer … penultimate); the token cache holds one importance map per frame, so the sum has a
+ * single term here (the map the encoder exported). A saliency proxy is accepted and reported. Ties
+ * go to the lower patch index. The LLM-side part of the paper (attention ensembling inside the
+ * language model) is out of scope for a token-map workbench.
+ */
+export const vtcCls: SpatialMethod<ParamValues> = {
+  id: 'vtc-cls',
+  name: 'VTC-CLS (top-k [CLS] attention)',
+  kind: 'spatial',
+  family: 'spatial',
+  paper: {
+    title: '[CLS] Token Tells Everything Needed for Training-free Efficient MLLMs',
+    authors: 'Ao Wang, Fengyuan Sun, Hui Chen, Zijia Lin, Jungong Han, Guiguang Ding',
+    venue: 'arXiv 2024',
+    url: 'https://arxiv.org/abs/2412.05819',
+  },
+  summary:
+    'Keeps the k patches with the highest class-token attention and drops the rest, keeping spatial order. The paper sums [CLS] attention over several encoder layers; the token cache has one map per frame, so one layer is used. A saliency proxy is accepted and reported.',
+  params: {},
+  needs: { importance: 'proxy-ok' },
+  budgetMode: 'exact',
+  frame(input, keep) {
+    const n = input.grid.h * input.grid.w
+    return keepPatches(input.tokens, input.dim, n, topK(input.importance!, keep))
+  },
+  run(video, budget, params, ctx) {
+    return runSpatial(this, video, budget, params, ctx)
+  },
+}

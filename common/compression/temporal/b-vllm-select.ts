@@ -1,0 +1,113 @@
+import type { VideoTokens } from '../../tokens'
+import { patchCount } from '../../tokens'
+import { type Budget, budgetTokens, type FrameSelectionMethod, type MethodContext, type MethodResult, splitEvenly } from '../types'
+import { assemble, globalFeatureParam, globalFeatures, strideIndices, topK } from './shared'
+
+type Params = { maxFrames: number; duplicateThreshold: number; globalFeature: string }
+
+interface Selection {
+  /** Kept frames in time order. */
+  kept: number[]
+  /** [T] the kept frame a near-duplicate merged into, or -1. */
+  mergedInto: Int32Array
+  perFrame: Int32Array
+  derived: Record<string, number | string>
+}
+
+/**
+ * B-VLLM, training-free approximation. B-VLLM learns a text-conditioned frame selector, merges the
+ * tokens of near-duplicate selected frames, then samples spatial tokens to fit the LLM's context.
+ * Without its trained modules we score frames directly:
+ * - with a query q (ctx.query): relevance cos(g_t, q) of the normalised global frame feature;
+ * - without one: novelty 1 − g_t·g_{t−1} (frame 0 counts as most novel).
+ * The K = min(T, max(maxFrames, ceil(B/N))) best frames are taken in time order; a frame whose
+ * similarity to the last kept frame is ≥ duplicateThreshold merges into it (temporal frame token
+ * merging). If the kept frames cannot hold the budget, frames are added back best-ranked first
+ * (merged duplicates included, which are then un-merged). The budget
+ * is split evenly over the kept frames (time order, ≤ N each): exact.
+ * Standalone `run`: each kept frame keeps its tokens by uniform stride; at each kept position the
+ * frames merged into it contribute the same position (the token is their mean). In a composition
+ * only the allocation is used (merged frames get 0 tokens).
+ */
+export const bVllmSelect: FrameSelectionMethod<Params> = {
+  id: 'b-vllm-select',
+  name: 'B-VLLM frame selection (training-free)',
+  family: 'frame-selection',
+  kind: 'frame-selection',
+  paper: {
+    title: 'B-VLLM: A Vision Large Language Model with Balanced Spatio-Temporal Tokens',
+    authors: 'Zhuqiang Lu, Zhenfei Yin, Mengwei He, Zhihui Wang, Zicheng Liu, Zhiyong Wang, Kun Hu',
+    venue: 'ICCV 2025',
+    url: 'https://arxiv.org/abs/2412.09919',
+  },
+  summary:
+    'Ranks frames by text relevance (with a query) or novelty, keeps the best maxFrames in time order, merges near-duplicates into the previous kept frame, and spreads the budget evenly over the kept frames (uniform-stride tokens standalone). Exact budget; training-free stand-in for the learned selector.',
+  params: {
+    maxFrames: { type: 'integer', default: 32, min: 1, max: 100000, help: 'Frames selected before de-duplication (more if the budget needs them)' },
+    duplicateThreshold: { type: 'number', default: 0.95, min: -1, max: 1, step: 0.01, help: 'Cosine similarity to the last kept frame at which a selected frame merges into it' },
+    globalFeature: globalFeatureParam,
+  },
+  needs: {},
+  budgetMode: 'exact',
+  allocate(video, budget, params, ctx) {
+    const s = select(video, budget, params, ctx)
+    return { perFrame: s.perFrame, derived: s.derived, notes: ctx.query ? [] : ['no text query: frames ranked by novelty'] }
+  },
+  run: (video, budget, params, ctx) => runBVllm(video, budget, params, ctx),
+}
+
+function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): Selection {
+  const n = patchCount(video.grid)
+  const T = video.tokens.length
+  const want = budgetTokens(budget, T * n)
+  const g = globalFeatures(video, params.globalFeature)
+  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, k) => s + v * b[k], 0)
+  const q = ctx.query
+  const score = Float64Array.from(g, (gt, t) => (q ? dot(gt, q) : t === 0 ? 2 : 1 - dot(gt, g[t - 1])))
+  const ranking = topK(score, T)
+  const K = Math.min(T, Math.max(params.maxFrames, Math.ceil(want / n)))
+  const chosen = Array.from(ranking.subarray(0, K)).sort((a, b) => a - b)
+  const mergedInto = new Int32Array(T).fill(-1)
+  const kept: number[] = []
+  for (const t of chosen) {
+    const last = kept[kept.length - 1]
+    if (last !== undefined && dot(g[t], g[last]) >= params.duplicateThreshold) mergedInto[t] = last
+    else kept.push(t)
+  }
+  // Too few frames for the budget: un-merge duplicates and add unselected frames, best-ranked first.
+  const isKept = new Uint8Array(T)
+  for (const t of kept) isKept[t] = 1
+  for (let r = 0; kept.length * n < want && r < T; r++) {
+    const t = ranking[r]
+    if (isKept[t]) continue
+    isKept[t] = 1
+    mergedInto[t] = -1
+    kept.push(t)
+  }
+  kept.sort((a, b) => a - b)
+  const tokens = splitEvenly(want, kept.length, n)
+  const perFrame = new Int32Array(T)
+  kept.forEach((t, j) => (perFrame[t] = tokens[j]))
+  return { kept, mergedInto, perFrame, derived: { selected: K, kept: kept.length, mergedDuplicates: mergedInto.filter((c) => c >= 0).length, ranking: q ? 'query' : 'novelty' } }
+}
+
+function runBVllm(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
+  const n = patchCount(video.grid)
+  const T = video.tokens.length
+  const s = select(video, budget, params, ctx)
+  const followers = new Map<number, number[]>()
+  s.mergedInto.forEach((c, t) => c >= 0 && s.perFrame[c] > 0 && followers.set(c, [...(followers.get(c) ?? []), t]))
+  const labels = new Int32Array(T * n).fill(-1)
+  const frames: number[] = []
+  const keys: number[] = []
+  for (const c of s.kept) {
+    for (const i of strideIndices(n, s.perFrame[c])) {
+      labels[c * n + i] = frames.length
+      for (const f of followers.get(c) ?? []) labels[f * n + i] = frames.length
+      frames.push(c)
+      keys.push(i)
+    }
+  }
+  const { map, features } = assemble(video, labels, frames, keys)
+  return { map, features, report: { budgetTokens: budgetTokens(budget, T * n), tokensOut: frames.length, derived: s.derived, notes: [] } }
+}

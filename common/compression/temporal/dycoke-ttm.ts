@@ -1,0 +1,120 @@
+import type { VideoTokens } from '../../tokens'
+import { patchCount } from '../../tokens'
+import { type Budget, budgetTokens, type MethodContext, type MethodResult, splitEvenly, type VideoMethod } from '../types'
+import { assemble, bottomK, positionCosine, rowNorms } from './shared'
+
+type Params = { similarityIndexing: string }
+
+/**
+ * DyCoke, temporal token merging (TTM) stage, following KD-TAO/DyCoke `dycole_ttm`.
+ *
+ * Input frames X_t [N, D]. Which frames are anchors follows the code exactly:
+ * - pairs (t, t+1) for even t: frame t+1 is pruned against frame t (per-position cosine);
+ * - windows of 4 starting at t = 0, 4, 8, … while t < T-4 (the code's `range(0, T-4, 4)`, so the
+ *   last full window is skipped when T is a multiple of 4): frame t+2 is pruned against frame t
+ *   instead of being kept whole; frame t+3 stays pruned against the (unpruned) frame t+2.
+ * In each pruned frame the patches MOST similar to the same position of its anchor are dropped
+ * (-1); the least similar are kept. Anchors are kept whole. Nothing is averaged (the code drops).
+ *
+ * Choices the paper/code leave open, made here:
+ * - Pruning rate from the budget: anchors cost A·N tokens; the remaining budget B − A·N is split as
+ *   evenly as possible over the P pruned frames (the code uses one rate, floor((1−p)·N) per frame;
+ *   splitting the remainder makes the total exact). Exact whenever B ≥ A·N; below that every
+ *   pruned frame keeps 0 and the output is A·N tokens (reported). Hence budgetMode 'adaptive'.
+ * - `similarityIndexing`: 'paper' compares frame t+1 with frame t (as the paper and the llmc port
+ *   do); 'official-repo' reproduces the released code's `similarities[(i - 2) // 2]`, which scores
+ *   frame t+1 with the similarity of the previous pair (the first pair with the last pair's).
+ * - Odd T: the released code silently drops the last frame; we keep it whole (no anchor to compare).
+ * - Kept tokens are emitted in raster order (the code emits them in ascending-similarity order).
+ */
+export const dycokeTtm: VideoMethod<Params> = {
+  id: 'dycoke-ttm',
+  name: 'DyCoke (temporal merging)',
+  family: 'temporal',
+  kind: 'video',
+  paper: {
+    title: 'DyCoke: Dynamic Compression of Tokens for Fast Video Large Language Models',
+    authors: 'Keda Tao, Can Qin, Haoxuan You, Yang Sui, Huan Wang',
+    venue: 'CVPR 2025',
+    url: 'https://arxiv.org/abs/2411.15024',
+  },
+  summary:
+    'In windows of 4 frames, frames 2 and 4 are pruned against frames 1 and 3, and frame 3 against frame 1 (per-position cosine), dropping the most similar patches; anchors stay whole. The pruning rate comes from the budget (exact when the budget covers the anchors). Option to reproduce the released code\'s shifted similarity index. Odd last frame kept whole.',
+  params: {
+    similarityIndexing: {
+      type: 'enum',
+      default: 'paper',
+      options: ['paper', 'official-repo'],
+      help: "'paper': frame t+1 is scored against frame t; 'official-repo': the released code's off-by-one pair index",
+    },
+  },
+  needs: {},
+  budgetMode: 'adaptive',
+  run: (video, budget, params, ctx) => runDycoke(video, budget, params, ctx),
+}
+
+/** Anchor of every frame (-1 = kept whole), per the code's pair and window loops. [T] */
+export function dycokeAnchors(T: number): Int32Array {
+  const anchor = new Int32Array(T).fill(-1)
+  for (let t = 0; t + 1 < T; t += 2) anchor[t + 1] = t
+  for (let t = 0; t < T - 4; t += 4) anchor[t + 2] = t
+  return anchor
+}
+
+function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: MethodContext): MethodResult {
+  const n = patchCount(video.grid)
+  const d = video.dim
+  const T = video.tokens.length
+  const want = budgetTokens(budget, T * n)
+  const anchor = dycokeAnchors(T)
+  const pruned: number[] = []
+  for (let t = 0; t < T; t++) if (anchor[t] >= 0) pruned.push(t)
+  const anchorsTokens = (T - pruned.length) * n
+  const keepTotal = Math.max(0, Math.min(want - anchorsTokens, pruned.length * n))
+  const keep = splitEvenly(keepTotal, pruned.length, n)
+  const keepOf = new Int32Array(T).fill(n)
+  pruned.forEach((t, j) => (keepOf[t] = keep[j]))
+
+  const norms = video.tokens.map((x) => rowNorms(x, d))
+  const pairSim = (t: number) => positionCosine(video.tokens[t], video.tokens[t + 1], d, new Float64Array(n), norms[t], norms[t + 1])
+  const pairCount = Math.floor(T / 2)
+  const labels = new Int32Array(T * n).fill(-1)
+  const frames: number[] = []
+  const keys: number[] = []
+  for (let t = 0; t < T; t++) {
+    let kept: Int32Array
+    if (anchor[t] < 0) kept = Int32Array.from({ length: n }, (_, i) => i)
+    else {
+      let sim: Float64Array
+      if (anchor[t] === t - 1) {
+        // Pair (t-1, t); the released code reads the previous pair's similarity (python index -1 wraps).
+        let pair = (t - 1) / 2
+        if (params.similarityIndexing === 'official-repo') pair = (((pair - 1) % pairCount) + pairCount) % pairCount
+        sim = pairSim(2 * pair)
+      } else sim = positionCosine(video.tokens[anchor[t]], video.tokens[t], d, new Float64Array(n), norms[anchor[t]], norms[t])
+      kept = bottomK(sim, keepOf[t]).sort()
+    }
+    for (const i of kept) {
+      labels[t * n + i] = frames.length
+      frames.push(t)
+      keys.push(i)
+    }
+  }
+  const { map, features } = assemble(video, labels, frames, keys)
+  const notes: string[] = []
+  if (want < anchorsTokens) notes.push(`budget ${want} is below the ${anchorsTokens} anchor tokens DyCoke always keeps; pruned frames keep nothing`)
+  return {
+    map,
+    features,
+    report: {
+      budgetTokens: want,
+      tokensOut: frames.length,
+      derived: {
+        prunedFrames: pruned.length,
+        anchorFrames: T - pruned.length,
+        pruneRate: pruned.length ? 1 - keepTotal / (pruned.length * n) : 0,
+      },
+      notes,
+    },
+  }
+}

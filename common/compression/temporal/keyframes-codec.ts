@@ -1,0 +1,68 @@
+import { patchCount } from '../../tokens'
+import { budgetTokens, type FrameSelectionMethod } from '../types'
+import { allocateByWeights, globalFeatureParam, globalFeatures, runAllocated } from './shared'
+
+type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
+
+/**
+ * Keyframes as a video codec's I-frames (KFFocus-style token allocation).
+ *
+ * g_t: L2-normalised global feature of frame t (class token, or mean patch). Frame 0 is a keyframe;
+ * frame t becomes a keyframe when its cosine distance to the LAST KEYFRAME, 1 − g_t·g_key, exceeds
+ * `threshold` (drift from the reference, as an encoder decides when prediction gets too costly), or
+ * when `maxGop` frames have passed since it (a fixed I-frame interval; 0 = off).
+ * Allocation: keyframes weigh `keyframeWeight`, other frames 1; the budget is split in proportion
+ * (floors, then largest remainders, no frame above N), so it sums exactly to the budget.
+ *
+ * Choices left open: the change measure (global-feature cosine distance to the last keyframe, not
+ * to the previous frame, so slow drift also triggers a keyframe); the share (a weight ratio, default
+ * 4:1); standalone `run` keeps each frame's tokens by uniform stride over the patch grid.
+ */
+export const keyframesCodec: FrameSelectionMethod<Params> = {
+  id: 'keyframes-codec',
+  name: 'Keyframes (codec-style)',
+  family: 'frame-selection',
+  kind: 'frame-selection',
+  paper: {
+    title: 'KFFocus: Highlighting Keyframes for Enhanced Video Understanding',
+    authors: 'Ming Nie, Chunwei Wang, Hang Xu, Li Zhang',
+    venue: 'arXiv 2025',
+    url: 'https://arxiv.org/abs/2508.08989',
+  },
+  summary:
+    'A frame whose global feature drifts more than the threshold (cosine distance) from the last keyframe becomes a keyframe, like an I-frame; keyframes get keyframeWeight× the tokens of the frames between them. Exact budget; standalone run keeps tokens by uniform stride.',
+  params: {
+    threshold: { type: 'number', default: 0.15, min: 0, max: 2, step: 0.01, help: 'Cosine distance from the last keyframe that starts a new keyframe' },
+    keyframeWeight: { type: 'number', default: 4, min: 1, max: 100, step: 0.5, help: 'Tokens of a keyframe relative to an in-between frame' },
+    maxGop: { type: 'integer', default: 0, min: 0, max: 100000, help: 'Force a keyframe after this many frames (0 = only on change)' },
+    globalFeature: globalFeatureParam,
+  },
+  needs: {},
+  budgetMode: 'exact',
+  allocate(video, budget, params) {
+    const n = patchCount(video.grid)
+    const want = budgetTokens(budget, video.tokens.length * n)
+    const keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
+    const isKey = new Uint8Array(video.tokens.length)
+    for (const t of keys) isKey[t] = 1
+    const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
+    return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(',') }, notes: [] }
+  },
+  run: (video, budget, params, ctx) => runAllocated(keyframesCodec, video, budget, params, ctx),
+}
+
+/** Keyframe indices for normalised global features g [T] × [D]. */
+export function detectKeyframes(g: Float32Array[], threshold: number, maxGop: number): number[] {
+  if (!g.length) return []
+  const keys = [0]
+  let last = 0
+  for (let t = 1; t < g.length; t++) {
+    let s = 0
+    for (let k = 0; k < g[t].length; k++) s += g[t][k] * g[last][k]
+    if (1 - s > threshold || (maxGop > 0 && t - last >= maxGop)) {
+      keys.push(t)
+      last = t
+    }
+  }
+  return keys
+}

@@ -1,0 +1,169 @@
+/**
+ * The one contract between the UI and the services, defined once here and implemented in
+ * main/ (Electron IPC handlers and the browser-mode WebSocket host carry the same calls).
+ *
+ * Every request is `channel → (payload) → response`; every payload is validated in main/ against
+ * `requestSchemas` (schema.ts) before a handler sees it. Big numeric data crosses as typed arrays
+ * or ArrayBuffers (structured clone in Electron, binary frames over WebSocket, see wire.ts), never
+ * as JSON arrays of numbers.
+ */
+import type { ImportanceKind, TokenGrid } from '../tokens'
+import type { Budget, MethodInfo, MethodReport, ParamValues } from '../compression/types'
+import type { Sampling, VideoInfo } from '../video'
+
+export interface BinaryInfo {
+  path: string
+  source: string
+  version: string
+}
+
+export interface AppInfo {
+  version: string
+  shell: 'electron' | 'browser'
+  ffmpeg?: BinaryInfo
+  ffprobe?: BinaryInfo
+  /** Execution providers onnxruntime offers here, in the order 'auto' tries them. */
+  providers: string[]
+  cacheDir: string
+  modelsDirs: string[]
+}
+
+export interface ModelInfo {
+  id: string
+  name: string
+  /** What the model is, in plain words (e.g. "not a learned model: a fixed DCT of each patch"). */
+  description: string
+  licence: string
+  builtIn: boolean
+  grid: TokenGrid
+  dim: number
+  hasClassToken: boolean
+  importanceKind?: ImportanceKind
+  hasTextEncoder: boolean
+  /** Set when the manifest or its files are unusable; the UI shows it and disables the model. */
+  error?: string
+}
+
+export interface AnalyzeRequest {
+  path: string
+  modelId: string
+  sampling: Sampling
+  provider?: 'auto' | 'cuda' | 'webgpu' | 'cpu'
+}
+
+export type AnalysisPhase = 'probing' | 'quick-look' | 'encoding' | 'done' | 'cancelled' | 'error'
+
+/** Pushed as the `analysis:progress` event while a job runs. */
+export interface AnalysisProgress {
+  jobId: string
+  videoKey: string
+  phase: AnalysisPhase
+  framesDone: number
+  framesTotal: number
+  framesPerSecond: number
+  etaSeconds: number
+  provider?: string
+  resumed?: boolean
+  message?: string
+}
+
+/** A video opened with a model and sampling: the key to its token cache. */
+export interface VideoSession {
+  videoKey: string
+  jobId: string
+  info: VideoInfo
+  modelId: string
+  sampling: Sampling
+  grid: TokenGrid
+  dim: number
+  importanceKind?: ImportanceKind
+  /** Frames already in the cache (the whole video when `complete`). */
+  framesReady: number
+  framesTotal: number
+  complete: boolean
+}
+
+/** Per-frame signals of the encoded frames [T], for the timeline's heat rows. */
+export interface FrameSignals {
+  pts: Float64Array
+  /** 1 - cosine(mean token of frame t, of frame t-1); 0 for the first frame. */
+  novelty: Float32Array
+  /** How concentrated the importance map is (0 = flat, 1 = one patch); zeros without importance. */
+  concentration: Float32Array
+}
+
+/** Fast overview from the video's keyframes (I-frames), before/while the full analysis runs. */
+export interface QuickLook {
+  keyframePts: Float64Array
+}
+
+export interface FrameImage {
+  pts: number
+  width: number
+  height: number
+  /** RGBA pixels, width*height*4. */
+  rgba: Uint8Array
+}
+
+export interface RunMethodRequest {
+  videoKey: string
+  /** A method id or a composition `frameStage+spatialStage`. */
+  methodId: string
+  budget: Budget
+  params: ParamValues
+  seed: number
+  /** LLM preset for the prefill-cost metric. */
+  llm?: string
+}
+
+export interface RunMethodResponse {
+  /** TokenMap in the binary codec (common/codec/token-map-codec.ts). */
+  map: ArrayBuffer
+  report: MethodReport
+  metrics: Record<string, number | string | null>
+  /** Per-frame share of tokens kept [T], for the heat row. */
+  frameShare: Float32Array
+  elapsedMs: number
+}
+
+/** channel → [request payload, response]. */
+export interface Requests {
+  'app:info': [void, AppInfo]
+  'models:list': [void, ModelInfo[]]
+  'methods:list': [void, MethodInfo[]]
+  /** Electron: a native file dialog; browser mode answers null and the UI asks for a host path. */
+  'video:choose': [void, string | null]
+  'video:recent': [void, string[]]
+  'video:probe': [{ path: string }, VideoInfo]
+  'video:demo': [void, string]
+  'video:quick-look': [{ path: string }, QuickLook]
+  'video:frame': [{ path: string; pts: number; maxWidth?: number }, FrameImage]
+  'analysis:start': [AnalyzeRequest, VideoSession]
+  'analysis:cancel': [{ jobId: string }, void]
+  'tokens:signals': [{ videoKey: string }, FrameSignals]
+  'tokens:importance': [{ videoKey: string; frame: number }, Float32Array | null]
+  'method:run': [RunMethodRequest, RunMethodResponse]
+}
+
+export type Channel = keyof Requests
+export type RequestOf<C extends Channel> = Requests[C][0]
+export type ResponseOf<C extends Channel> = Requests[C][1]
+
+/** channel → payload of events pushed from main to the UI. */
+export interface Events {
+  'analysis:progress': AnalysisProgress
+}
+
+export type EventChannel = keyof Events
+
+/** The one API object the preload exposes (and the browser-mode client implements). */
+export interface TokenScopeApi {
+  invoke<C extends Channel>(channel: C, payload: RequestOf<C>): Promise<ResponseOf<C>>
+  on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void
+}
+
+/** An error as it crosses IPC: a one-line message a user can act on, and a machine code. */
+export interface ApiError {
+  code: string
+  message: string
+}

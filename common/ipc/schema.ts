@@ -1,0 +1,143 @@
+/**
+ * Runtime validation of every request payload (the contract's types, checked at the door).
+ *
+ * A `Validator<T>` returns its input narrowed to T, or throws a `SchemaError` saying where and
+ * why (`budget.ratio must be a number in (0, 1]`). Objects reject keys they do not know, so a
+ * typo in a payload is an error instead of a silently ignored option. No dependencies.
+ */
+import type { Channel, RequestOf } from './contract'
+
+export class SchemaError extends Error {
+  override name = 'SchemaError'
+}
+
+export type Validator<T> = (value: unknown, at: string) => T
+
+const fail = (at: string, what: string, value: unknown): never => {
+  const shown = typeof value === 'string' ? JSON.stringify(value.slice(0, 60)) : Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value)
+  throw new SchemaError(`${at || 'payload'} must be ${what}, got ${shown}`)
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof ArrayBuffer)
+
+/** A non-empty string of at most `maxLength` characters without NUL bytes. */
+export const str = (maxLength = 4096): Validator<string> => (v, at) =>
+  typeof v === 'string' && v.length > 0 && v.length <= maxLength && !v.includes('\0') ? v : fail(at, `a non-empty string (at most ${maxLength} characters)`, v)
+
+/** A finite number in [min, max] (`exclusiveMin`: in (min, max]); `integer` also requires a whole number. */
+export const num = (min: number, max: number, opts: { integer?: boolean; exclusiveMin?: boolean } = {}): Validator<number> => (v, at) => {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (opts.exclusiveMin ? v > min : v >= min) && v <= max && (!opts.integer || Number.isInteger(v))
+  return ok ? v : fail(at, `${opts.integer ? 'an integer' : 'a number'} in ${opts.exclusiveMin ? '(' : '['}${min}, ${max}]`, v)
+}
+
+export const oneOf = <const T extends readonly string[]>(options: T): Validator<T[number]> => (v, at) =>
+  typeof v === 'string' && options.includes(v) ? (v as T[number]) : fail(at, `one of ${options.join(', ')}`, v)
+
+export const literal = <const T extends string>(value: T): Validator<T> => (v, at) => (v === value ? value : fail(at, `'${value}'`, v))
+
+type Shape = Record<string, Validator<unknown>>
+type Optional<V> = V & { optional: true }
+type OutOf<S extends Shape> = { [K in keyof S as S[K] extends { optional: true } ? never : K]: ReturnType<S[K]> } & {
+  [K in keyof S as S[K] extends { optional: true } ? K : never]?: ReturnType<S[K]>
+}
+
+/** Marks an object field as optional (absent or undefined). */
+export const optional = <T>(inner: Validator<T>): Optional<Validator<T>> => Object.assign((v: unknown, at: string) => inner(v, at), { optional: true as const })
+
+/** An object with exactly the fields of `shape` (optional ones may be missing); unknown keys are an error. */
+export const obj = <S extends Shape>(shape: S): Validator<OutOf<S>> => (v, at) => {
+  if (!isPlainObject(v)) return fail(at, 'an object', v)
+  for (const key of Object.keys(v)) if (!(key in shape)) throw new SchemaError(`${at || 'payload'} has no field '${key}' (has: ${Object.keys(shape).join(', ')})`)
+  const out: Record<string, unknown> = {}
+  for (const [key, check] of Object.entries(shape)) {
+    const value = v[key]
+    if (value === undefined && (check as Partial<Optional<unknown>>).optional) continue
+    out[key] = check(value, at ? `${at}.${key}` : key)
+  }
+  return out as OutOf<S>
+}
+
+/** A union discriminated by which alternative accepts the value; the error lists them all. */
+export const union = <V extends Validator<unknown>[]>(what: string, ...alternatives: V): Validator<ReturnType<V[number]>> => (v, at) => {
+  const reasons: string[] = []
+  for (const alt of alternatives) {
+    try {
+      return alt(v, at) as ReturnType<V[number]>
+    } catch (e) {
+      reasons.push((e as Error).message)
+    }
+  }
+  throw new SchemaError(`${at || 'payload'} must be ${what} (${reasons.join('; or ')})`)
+}
+
+/** A flat record of number | boolean | string values (method parameters), at most `maxKeys` keys. */
+export const flatRecord = (maxKeys = 64): Validator<Record<string, number | boolean | string>> => (v, at) => {
+  if (!isPlainObject(v)) return fail(at, 'an object of parameters', v)
+  const entries = Object.entries(v)
+  if (entries.length > maxKeys) throw new SchemaError(`${at} has more than ${maxKeys} parameters`)
+  for (const [key, value] of entries) {
+    const ok = typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && value.length <= 256)
+    if (!ok || key.length === 0 || key.length > 128) fail(`${at}.${key}`, 'a number, boolean or short string', value)
+  }
+  return v as Record<string, number | boolean | string>
+}
+
+/** No payload: undefined (or null, which is how JSON carries nothing). */
+export const none: Validator<void> = (v, at) => (v === undefined || v === null ? undefined : fail(at, 'empty', v))
+
+const path = str(4096)
+const id = str(256)
+
+export const samplingSchema = union(
+  'a sampling: {mode: every-frame} | {mode: fps, fps} | {mode: count, frames}',
+  obj({ mode: literal('every-frame') }),
+  obj({ mode: literal('fps'), fps: num(0, 240, { exclusiveMin: true }) }),
+  obj({ mode: literal('count'), frames: num(1, 1_000_000, { integer: true }) }),
+)
+
+export const budgetSchema = union(
+  'a budget: {ratio in (0, 1]} | {tokens >= 1}',
+  obj({ ratio: num(0, 1, { exclusiveMin: true }) }),
+  obj({ tokens: num(1, 1e9, { integer: true }) }),
+)
+
+/** One validator per channel: the only door into the services. */
+export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
+  'app:info': none,
+  'models:list': none,
+  'methods:list': none,
+  'video:choose': none,
+  'video:recent': none,
+  'video:probe': obj({ path }),
+  'video:demo': none,
+  'video:quick-look': obj({ path }),
+  'video:frame': obj({ path, pts: num(0, 1e7), maxWidth: optional(num(16, 8192, { integer: true })) }),
+  'analysis:start': obj({
+    path,
+    modelId: id,
+    sampling: samplingSchema,
+    provider: optional(oneOf(['auto', 'cuda', 'webgpu', 'cpu'] as const)),
+  }),
+  'analysis:cancel': obj({ jobId: id }),
+  'tokens:signals': obj({ videoKey: id }),
+  'tokens:importance': obj({ videoKey: id, frame: num(0, 1e8, { integer: true }) }),
+  'method:run': obj({
+    videoKey: id,
+    methodId: id,
+    budget: budgetSchema,
+    params: flatRecord(),
+    seed: num(0, 2 ** 32 - 1, { integer: true }),
+    llm: optional(id),
+  }),
+}
+
+/** Every request channel, for registering handlers and filtering calls. */
+export const channels = Object.keys(requestSchemas) as Channel[]
+
+export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, c)
+
+/** Every event channel pushed from main to the UI. */
+export const eventChannels = ['analysis:progress'] as const satisfies readonly import('./contract').EventChannel[]
+
+export const isEventChannel = (e: unknown): e is (typeof eventChannels)[number] => typeof e === 'string' && (eventChannels as readonly string[]).includes(e)

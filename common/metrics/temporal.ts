@@ -1,0 +1,66 @@
+import type { VideoTokens } from '../tokens'
+import type { MethodResult } from '../compression/types'
+
+/**
+ * Temporal precision / recall / F1 of predicted keyframe times against annotated ones, as
+ * LV-Haystack scores keyframe search (mll-lab-nu/TStar, val_tstar_results.py `calculate_prf`):
+ * a prediction counts when some annotation lies within ±δ seconds of it (|p − a| ≤ δ), an
+ * annotation counts when some prediction lies within ±δ; F1 = 2PR/(P+R) (0 when P+R = 0) per
+ * video; P, R and F1 are each averaged over videos, skipping videos with no predictions or no
+ * annotations (as the reference does). LV-Haystack's default δ is 5 s.
+ */
+
+export const DEFAULT_DELTA_SECONDS = 5
+
+export interface TemporalScore {
+  precision: number
+  recall: number
+  f1: number
+}
+
+/** Share of `from` with some element of `to` within ±delta. */
+function hitRate(from: ArrayLike<number>, to: ArrayLike<number>, delta: number): number {
+  let hits = 0
+  for (let i = 0; i < from.length; i++) {
+    for (let j = 0; j < to.length; j++) {
+      if (Math.abs(from[i] - to[j]) <= delta) {
+        hits++
+        break
+      }
+    }
+  }
+  return hits / from.length
+}
+
+/** One video's score (seconds in, any order); undefined when either list is empty (not scored). */
+export function temporalScore(predicted: ArrayLike<number>, annotated: ArrayLike<number>, delta = DEFAULT_DELTA_SECONDS): TemporalScore | undefined {
+  if (!predicted.length || !annotated.length) return undefined
+  const precision = hitRate(predicted, annotated, delta)
+  const recall = hitRate(annotated, predicted, delta)
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
+  return { precision, recall, f1 }
+}
+
+/** P, R and F1 each averaged over the scored videos (undefined entries skipped); zeros when none is scored. */
+export function meanTemporalScore(videos: readonly (TemporalScore | undefined)[]): TemporalScore & { videos: number } {
+  const scored = videos.filter((v): v is TemporalScore => !!v)
+  const mean = (key: keyof TemporalScore) => (scored.length ? scored.reduce((a, v) => a + v[key], 0) / scored.length : 0)
+  return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), videos: scored.length }
+}
+
+/** F1 averaged over videos (LV-Haystack's headline number). */
+export const meanF1 = (videos: readonly (TemporalScore | undefined)[]): number => meanTemporalScore(videos).f1
+
+/**
+ * The method's keyframes as sampled-frame indices: those it reports explicitly
+ * (report.keyframes), else every frame its map keeps.
+ */
+export function methodKeyframes(result: MethodResult): number[] {
+  if (result.report.keyframes) return [...result.report.keyframes]
+  const out: number[] = []
+  result.map.keptFrames.forEach((k, t) => k && out.push(t))
+  return out
+}
+
+/** methodKeyframes as presentation times (seconds). */
+export const methodKeyframeTimes = (video: VideoTokens, result: MethodResult): number[] => methodKeyframes(result).map((t) => video.pts[t])

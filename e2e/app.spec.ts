@@ -1,0 +1,139 @@
+/// <reference lib="dom" />
+/**
+ * The workbench in browser mode, end to end: open a generated clip with scene cuts, analyze it
+ * with the built-in model, compare two methods while moving the budget, step frames with the
+ * keyboard, and see an error for a bad path. Test ids: e2e/TESTIDS.md.
+ */
+import type { Page } from '@playwright/test'
+import { canvasPixels, expect, expectCanvasChanged, test } from './fixtures'
+
+const MODEL = 'tokenscope-dct16'
+
+/** Calls the service through the page's own API client (the debug hook of renderer/src/api). */
+async function invoke<T>(page: Page, channel: string, payload: unknown): Promise<T> {
+  return page.evaluate(
+    async ([c, p]) => {
+      const api = window.__tokenscope_debug!.api as unknown as { invoke(c: string, p: unknown): Promise<unknown> }
+      const r = (await api.invoke(c, p)) as Record<string, unknown>
+      // Typed arrays do not cross page.evaluate: hand them over as plain arrays.
+      return JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)))
+    },
+    [channel, payload] as const,
+  ) as Promise<T>
+}
+
+const lastResponse = <T>(page: Page, channel: string) =>
+  page.evaluate((c) => {
+    const r = (window.__tokenscope_debug?.last as Record<string, unknown> | undefined)?.[c] as Record<string, unknown> | undefined
+    return r === undefined ? null : JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)))
+  }, channel) as Promise<T | null>
+
+async function selectOptionOrFirst(page: Page, testId: string, wanted: string, fallbackIndex: number): Promise<string> {
+  const select = page.getByTestId(testId)
+  await expect(select.locator('option').nth(fallbackIndex)).toBeAttached()
+  const values = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))
+  const value = values.includes(wanted) ? wanted : values[fallbackIndex]
+  await select.selectOption(value)
+  return value
+}
+
+async function openAndAnalyze(page: Page, clip: string) {
+  await page.getByTestId('open-path-input').fill(clip)
+  await page.getByTestId('open-button').click()
+  await expect(page.getByTestId('model-select').locator(`option[value="${MODEL}"]`)).toBeAttached()
+  await page.getByTestId('model-select').selectOption(MODEL)
+  await page.getByTestId('analyze-button').click()
+  await expect(page.getByTestId('progress')).toHaveAttribute('data-phase', 'done', { timeout: 180_000 })
+  const session = await lastResponse<{ videoKey: string; info: { path: string } }>(page, 'analysis:start')
+  expect(session?.info.path).toBe(clip)
+  return session!
+}
+
+test('the token in the URL is moved out of the address bar', async ({ app, host }) => {
+  await expect.poll(() => app.url()).not.toContain('token=')
+  expect(app.url().startsWith(host.origin)).toBe(true)
+  // The page still talks to the host after the token left the URL.
+  const info = await invoke<{ shell: string }>(app, 'app:info', undefined)
+  expect(info.shell).toBe('browser')
+})
+
+test('analyze a clip, compare two methods, move the budget, step frames', async ({ app, clip }, testInfo) => {
+  const { videoKey } = await openAndAnalyze(app, clip)
+  const signals = await invoke<{ pts: number[] }>(app, 'tokens:signals', { videoKey })
+  expect(signals.pts.length).toBeGreaterThan(4)
+  await app.screenshot({ path: testInfo.outputPath('01-analyzed.png') })
+
+  // --- two methods, A/B ---
+  const methodA = await selectOptionOrFirst(app, 'method-select-a', 'tome', 0)
+  const methodB = await selectOptionOrFirst(app, 'method-select-b', 'random-prune', 1)
+  expect(methodA).not.toBe(methodB)
+  const heatA = app.getByTestId('heat-row-canvas-a')
+  const heatB = app.getByTestId('heat-row-canvas-b')
+  const overlay = app.getByTestId(/^overlay-canvas-a$|^overlay-canvas$/).first()
+  await expect.poll(async () => (await canvasPixels(heatA)).painted, { timeout: 60_000 }).toBeGreaterThan(0)
+  await expect.poll(async () => (await canvasPixels(heatB)).painted, { timeout: 60_000 }).toBeGreaterThan(0)
+  await expect(app.getByTestId('metrics-table').locator('tr')).not.toHaveCount(0)
+  await expect(app.getByTestId('metrics-table')).toContainText(/\d/)
+
+  // --- the budget moves: both heat rows and the overlay must redraw differently ---
+  const slider = app.getByTestId('budget-slider')
+  const [min, max] = await slider.evaluate((el) => [Number((el as HTMLInputElement).min || 0), Number((el as HTMLInputElement).max || 100)])
+  const step = await slider.evaluate((el) => Number((el as HTMLInputElement).step) || 0)
+  const snap = (v: number) => (step > 0 ? min + Math.round((v - min) / step) * step : v)
+  await slider.fill(String(snap(min + 0.1 * (max - min))))
+  await expect.poll(async () => (await lastResponse<{ report: { budgetTokens: number } }>(app, 'method:run'))?.report.budgetTokens ?? -1).toBeGreaterThan(0)
+  // settle at the low budget
+  await app.waitForTimeout(500)
+  const low = { a: (await canvasPixels(heatA)).hash, b: (await canvasPixels(heatB)).hash, overlay: (await canvasPixels(overlay)).hash }
+  const lowTokens = (await lastResponse<{ report: { budgetTokens: number } }>(app, 'method:run'))!.report.budgetTokens
+  await app.screenshot({ path: testInfo.outputPath('02-low-budget.png') })
+
+  await slider.fill(String(snap(min + 0.9 * (max - min))))
+  await expectCanvasChanged(heatA, low.a, 'heat row A after raising the budget')
+  await expectCanvasChanged(heatB, low.b, 'heat row B after raising the budget')
+  await expectCanvasChanged(overlay, low.overlay, 'the overlay after raising the budget')
+  await expect.poll(async () => (await lastResponse<{ report: { budgetTokens: number } }>(app, 'method:run'))!.report.budgetTokens).toBeGreaterThan(lowTokens)
+  await app.screenshot({ path: testInfo.outputPath('03-high-budget.png') })
+
+  // --- frame stepping: the shown timestamp is the decoded frame's pts, from the service's frame list ---
+  await app.getByTestId('frame-canvas').click()
+  const stamp = app.getByTestId('frame-timestamp')
+  const index = async () => Number(await stamp.getAttribute('data-frame-index'))
+  const start = await index()
+  expect(start).toBeGreaterThanOrEqual(0)
+  const moves: [string, number][] = [
+    ['ArrowRight', 1],
+    ['ArrowRight', 1],
+    ['ArrowRight', 1],
+    ['ArrowLeft', -1],
+  ]
+  let expected = start
+  for (const [key, delta] of moves) {
+    await app.keyboard.press(key)
+    expected = Math.min(signals.pts.length - 1, Math.max(0, expected + delta))
+    await expect.poll(index).toBe(expected)
+    await expect(stamp).toHaveAttribute('data-pts', String(signals.pts[expected]))
+    await expect
+      .poll(async () => (await lastResponse<{ pts: number }>(app, 'video:frame'))?.pts)
+      .toBe(signals.pts[expected])
+  }
+  await app.screenshot({ path: testInfo.outputPath('04-stepped.png') })
+})
+
+test('a bad path shows the error the service gave', async ({ app }, testInfo) => {
+  const bad = '/nonexistent/tokenscope-e2e/nope.mp4'
+  await app.getByTestId('open-path-input').fill(bad)
+  await app.getByTestId('open-button').click()
+  const banner = app.getByTestId('error-banner')
+  await expect(banner).toBeVisible()
+  const message = await app.evaluate(async (p) => {
+    const api = window.__tokenscope_debug!.api as unknown as { invoke(c: string, p: unknown): Promise<unknown> }
+    return api.invoke('video:probe', { path: p }).then(
+      () => 'unexpectedly opened',
+      (e: Error) => e.message,
+    )
+  }, bad)
+  expect(message).not.toBe('unexpectedly opened')
+  await expect(banner).toContainText(message)
+  await app.screenshot({ path: testInfo.outputPath('error-banner.png') })
+})

@@ -1,0 +1,22 @@
+/**
+ * The one door into the services, used by every shell: checks the channel is known and the
+ * payload matches its schema, calls the handler, and answers a Reply (never throws), so the
+ * Electron and browser-mode transports behave identically.
+ */
+import type { Reply } from '../../common/ipc/reply'
+import { isChannel, requestSchemas } from '../../common/ipc/schema'
+import { toApiError } from './errors'
+import type { AppServices } from './services'
+
+export async function dispatch(services: Pick<AppServices, 'handlers'>, channel: unknown, payload: unknown): Promise<Reply> {
+  if (!isChannel(channel)) {
+    return { ok: false, error: { code: 'bad-request', message: `unknown channel ${JSON.stringify(String(channel).slice(0, 60))}` } }
+  }
+  try {
+    const request = requestSchemas[channel](payload, '')
+    const handler = services.handlers[channel] as (p: unknown) => Promise<unknown>
+    return { ok: true, result: await handler(request) }
+  } catch (e) {
+    return { ok: false, error: toApiError(e) }
+  }
+}

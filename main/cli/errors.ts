@@ -1,0 +1,18 @@
+/**
+ * Which errors are the user's to fix (one line, no stack) and which are ours (a bug: show the
+ * stack). Every service throws its own named error class for the former.
+ */
+const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError'])
+
+export class UsageError extends Error {
+  override name = 'UsageError'
+}
+
+export function describeError(e: unknown): { message: string; expected: boolean } {
+  if (e instanceof Error) {
+    const expected = expectedErrors.has(e.name) || e.name === 'AbortError'
+    const firstLine = e.message.split('\n')[0]
+    return { message: expected ? firstLine : `internal error: ${firstLine}`, expected }
+  }
+  return { message: `internal error: ${String(e)}`, expected: false }
+}

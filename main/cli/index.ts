@@ -1,0 +1,166 @@
+/**
+ * `tokenscope` — the command line. Every command takes --json for machine-readable output.
+ * Errors a user can act on (bad file, unknown model, a method the model cannot serve) print one
+ * line and exit 1; --debug adds the stack.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import { analyzeCommand } from './analyze'
+import { compareCommand, compressCommand, methodsCommand } from './methods'
+import { modelsCommand, probeCommand } from './info'
+import { describeError } from './errors'
+
+export interface CommandContext {
+  json: boolean
+  positionals: string[]
+  values: Record<string, string | boolean | string[] | undefined>
+  /** Writes a result: JSON when --json, else the human text. */
+  out(json: unknown, text: () => string): void
+}
+
+interface Command {
+  summary: string
+  usage: string
+  options: NonNullable<ParseArgsConfig['options']>
+  run(ctx: CommandContext): Promise<void>
+}
+
+const common = {
+  json: { type: 'boolean' },
+  debug: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+const sampling = {
+  fps: { type: 'string' },
+  frames: { type: 'string' },
+  'every-frame': { type: 'boolean' },
+  model: { type: 'string' },
+  cache: { type: 'string' },
+  provider: { type: 'string' },
+} as const
+
+const budget = {
+  budget: { type: 'string' },
+  tokens: { type: 'string' },
+  param: { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  llm: { type: 'string' },
+} as const
+
+const commands: Record<string, Command> = {
+  probe: { summary: 'what ffprobe says about a video', usage: 'probe <video> [--json]', options: {}, run: probeCommand },
+  analyze: {
+    summary: 'decode and encode a video into patch tokens (cached, resumable)',
+    usage: 'analyze <video> [--fps N | --frames K | --every-frame] [--model ID] [--cache DIR] [--provider auto|cuda|webgpu|cpu] [--json]',
+    options: sampling,
+    run: analyzeCommand,
+  },
+  models: { summary: 'registered encoder models, what each provides, the provider that would run', usage: 'models [--json]', options: { provider: { type: 'string' } }, run: modelsCommand },
+  methods: { summary: 'the compression methods', usage: 'methods [--json]', options: {}, run: methodsCommand },
+  compress: {
+    summary: 'run one method on a video (analyzes first when needed) and print its metrics',
+    usage: 'compress <video> --method M [--budget 0.1 | --tokens N] [--param k=v]… [--seed S] [--llm PRESET] [--out DIR] [sampling options] [--json]',
+    options: { ...sampling, ...budget, method: { type: 'string' }, out: { type: 'string' } },
+    run: compressCommand,
+  },
+  compare: {
+    summary: 'run several methods (and budgets) on a video, one row each',
+    usage: 'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--seed S] [--llm PRESET] [sampling options] [--json]',
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' } },
+    run: compareCommand,
+  },
+  serve: {
+    summary: 'serve the workbench in a browser (127.0.0.1, per-launch token)',
+    usage: 'serve [--port P] [--open]',
+    options: { port: { type: 'string' }, open: { type: 'boolean' }, cache: { type: 'string' } },
+    run: async (ctx) => {
+      const { serveCommand } = await import('../app/start')
+      await serveCommand({ port: ctx.values.port ? Number(ctx.values.port) : undefined, open: Boolean(ctx.values.open), cacheDir: ctx.values.cache as string | undefined })
+    },
+  },
+  start: {
+    summary: 'open the desktop app (or browser mode where Electron is not installed)',
+    usage: 'start',
+    options: { port: { type: 'string' } },
+    run: async (ctx) => {
+      const { startCommand } = await import('../app/start')
+      await startCommand({ port: ctx.values.port ? Number(ctx.values.port) : undefined })
+    },
+  },
+  bench: {
+    summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
+    usage: 'bench [--only decode,encode,methods,ui] [--json]',
+    options: { only: { type: 'string' }, frames: { type: 'string' } },
+    run: async (ctx) => {
+      const { benchCommand } = await import('../bench/bench')
+      await benchCommand(ctx)
+    },
+  },
+}
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length))
+  return [
+    'tokenscope — visual token compression workbench for long videos',
+    '',
+    'usage: tokenscope <command> [options]',
+    '',
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    "'tokenscope <command> --help' shows a command's options.",
+  ].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    console.log(help())
+    return 0
+  }
+  const command = commands[name]
+  if (!command) {
+    console.error(`tokenscope: unknown command '${name}'\n\n${help()}`)
+    return 2
+  }
+  let parsed
+  try {
+    parsed = parseArgs({ args: rest, options: { ...common, ...command.options }, allowPositionals: true, strict: true })
+  } catch (e) {
+    console.error(`tokenscope ${name}: ${(e as Error).message}\nusage: tokenscope ${command.usage}`)
+    return 2
+  }
+  const values = parsed.values as CommandContext['values']
+  if (values.help) {
+    console.log(`usage: tokenscope ${command.usage}\n\n${command.summary}`)
+    return 0
+  }
+  const json = Boolean(values.json)
+  const ctx: CommandContext = {
+    json,
+    positionals: parsed.positionals,
+    values,
+    out: (data, text) => console.log(json ? JSON.stringify(data, jsonReplacer, 2) : text()),
+  }
+  try {
+    await command.run(ctx)
+    return 0
+  } catch (e) {
+    const { message, expected } = describeError(e)
+    if (json) console.log(JSON.stringify({ error: message }))
+    console.error(`tokenscope ${name}: ${message}`)
+    if (values.debug || !expected) console.error((e as Error)?.stack ?? '')
+    return 1
+  }
+}
+
+/** Typed arrays print as arrays in --json output; Infinity as null. */
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<number>)
+  if (typeof value === 'number' && !Number.isFinite(value)) return null
+  return value
+}
+
+const isEntry = process.argv[1] && /cli\.(js|ts|mjs)$/.test(process.argv[1])
+if (isEntry) {
+  main(process.argv.slice(2)).then((code) => (process.exitCode = code))
+}

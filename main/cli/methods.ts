@@ -1,0 +1,113 @@
+import type { CommandContext } from './index'
+import { table, type Cell } from './format'
+import { UsageError } from './errors'
+import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
+import { analyzeVideo, loadVideoTokens } from '../analysis/analyze'
+import { runMethodInWorker } from '../compute/run-method'
+import { exportMethodResult } from '../export/npy'
+import { methods } from '../../common/compression/registry'
+import { describeMethod, type Budget, type ParamValues } from '../../common/compression/types'
+import { computeMetrics } from '../../common/metrics/index'
+import type { VideoTokens } from '../../common/tokens'
+
+export async function methodsCommand(ctx: CommandContext): Promise<void> {
+  const infos = methods.map(describeMethod)
+  ctx.out({ methods: infos }, () =>
+    [
+      table(
+        ['id', 'family', 'budget', 'needs', 'paper'],
+        infos.map((m) => [m.id, m.family, m.budgetMode, needsText(m.needs), `${m.paper.title} (${m.paper.venue})`]),
+      ),
+      '',
+      `${infos.length} methods. Compose a frame-selection method with a per-frame one as 'stage1+stage2' (e.g. scene-segments+tome).`,
+      "'tokenscope methods --json' lists every parameter with its default, range and help.",
+    ].join('\n'),
+  )
+}
+
+const needsText = (n: ReturnType<typeof describeMethod>['needs']): string =>
+  [n.importance === 'required' ? 'class attention' : n.importance ? 'importance (proxy ok)' : '', n.cls ? 'class token' : '', n.textQuery ? 'text query' : '']
+    .filter(Boolean)
+    .join(', ') || '-'
+
+/** The video's tokens for the requested model and sampling, analyzing first when not cached. */
+async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
+  const path = videoArg(ctx)
+  const opts = { path, modelId: (ctx.values.model as string | undefined) ?? BUILTIN_MODEL, sampling: samplingArg(ctx), cacheDir: ctx.values.cache as string | undefined }
+  const summary = await analyzeVideo({ ...opts, provider: providerArg(ctx) })
+  if (!summary.fromCache && !ctx.json) console.error(`analyzed ${summary.frames} frames of ${path} (${summary.provider})`)
+  const video = await loadVideoTokens(opts)
+  if (!video) throw new UsageError(`no frames could be decoded from ${path}`)
+  return video
+}
+
+async function evaluate(video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, seed: number, llm?: string) {
+  const t0 = performance.now()
+  const result = await runMethodInWorker(video, methodId, budget, params, { seed })
+  const elapsedMs = performance.now() - t0
+  const metrics = computeMetrics(video, result, { llm })
+  return { result, metrics, elapsedMs }
+}
+
+const metricRow = (m: Record<string, unknown>, keys: string[]): Cell[] => keys.map((k) => (m[k] === undefined ? null : (m[k] as Cell)))
+
+/** The columns shown in text mode (all metrics go to --json). */
+const shownMetrics = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFidelity', 'frameFidelity', 'importanceRetained', 'coverage', 'prefillSpeedup']
+
+export async function compressCommand(ctx: CommandContext): Promise<void> {
+  const methodId = ctx.values.method as string | undefined
+  if (!methodId) throw new UsageError("which method? --method M (see 'tokenscope methods')")
+  const video = await tokensFor(ctx)
+  const budget = budgetArg(ctx)
+  const { result, metrics, elapsedMs } = await evaluate(video, methodId, budget, paramsArg(ctx), seedArg(ctx), ctx.values.llm as string | undefined)
+  const outDir = ctx.values.out as string | undefined
+  if (outDir) await exportMethodResult(outDir, video, result, metrics)
+  ctx.out({ method: methodId, budget, report: result.report, metrics, elapsedMs, out: outDir ?? null }, () =>
+    [
+      `${methodId}: ${result.report.tokensOut} of ${metrics.tokensIn} tokens (budget ${result.report.budgetTokens}) in ${elapsedMs.toFixed(0)} ms`,
+      ...(result.report.importanceSource ? [`  importance used: ${result.report.importanceSource}`] : []),
+      ...Object.entries(result.report.derived).map(([k, v]) => `  ${k} = ${v}`),
+      ...result.report.notes.map((n) => `  note: ${n}`),
+      '',
+      table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [k, v as Cell])),
+      ...(outDir ? ['', `wrote the token map and .npy arrays to ${outDir}`] : []),
+    ].join('\n'),
+  )
+}
+
+export async function compareCommand(ctx: CommandContext): Promise<void> {
+  const list = ((ctx.values.methods as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  if (!list.length) throw new UsageError('which methods? --methods a,b[,c]')
+  const sweep = ctx.values.sweep as string | undefined
+  const budgets: Budget[] = sweep
+    ? sweep.split(',').map((s) => {
+        const r = Number(s)
+        if (!(r > 0 && r <= 1)) throw new UsageError(`--sweep takes shares in (0, 1], got '${s}'`)
+        return { ratio: r }
+      })
+    : [budgetArg(ctx)]
+  const video = await tokensFor(ctx)
+  const params = paramsArg(ctx)
+  const seed = seedArg(ctx)
+  const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: unknown; elapsedMs: number; error?: string }[] = []
+  for (const budget of budgets) {
+    for (const method of list) {
+      try {
+        const { result, metrics, elapsedMs } = await evaluate(video, method, budget, params, seed, ctx.values.llm as string | undefined)
+        rows.push({ method, budget, metrics, report: result.report, elapsedMs })
+      } catch (e) {
+        // One method that cannot run here (e.g. needs class attention) must not hide the others.
+        rows.push({ method, budget, metrics: {}, report: null, elapsedMs: 0, error: (e as Error).message })
+      }
+    }
+  }
+  const budgetText = (b: Budget) => ('ratio' in b ? `${b.ratio}` : `${b.tokens} tok`)
+  ctx.out({ frames: video.tokens.length, grid: video.grid, rows }, () =>
+    [
+      table(
+        ['method', 'budget', ...shownMetrics, 'ms'],
+        rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
+      ),
+    ].join('\n'),
+  )
+}

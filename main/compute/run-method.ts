@@ -1,0 +1,231 @@
+import { availableParallelism } from 'node:os'
+import type { Worker } from 'node:worker_threads'
+import type { VideoTokens } from '../../common/tokens'
+import { patchCount } from '../../common/tokens'
+import { getMethod, resolveComposition, resolveParams, runComposed } from '../../common/compression/registry'
+import {
+  type Budget,
+  type FrameResult,
+  type MethodContext,
+  MethodInputError,
+  type MethodResult,
+  type ParamValues,
+  type SpatialMethod,
+} from '../../common/compression/types'
+import { spawnWorker } from '../workers/spawn'
+import { unpackFrames, type Job, type PackedFrames, type Reply } from './jobs'
+
+/**
+ * Runs a compression method off the main thread, with the same result as `runMethod` in-process.
+ *
+ * Per-frame work (a spatial method, or a frame+spatial composition) is split over a small pool of
+ * workers: one worker plans (jobs.ts `plan`: the per-frame budgets), then each worker runs frame()
+ * over a contiguous range of frames, and this thread assembles the result with the very code
+ * runMethod uses (the method's own `run`, or `runComposed`), with frame() answered from the
+ * workers' results. Any other method runs whole in one worker. The video's tokens are copied once
+ * into one SharedArrayBuffer that every worker reads; results come back as transferred buffers.
+ */
+
+export interface RunInWorkerOptions {
+  /** Worker threads for per-frame work (default min(2, cores)). */
+  workers?: number
+  /** Aborting terminates the workers and rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+export const defaultWorkerCount = (): number => Math.max(1, Math.min(2, availableParallelism()))
+
+const WORKER = 'compute/methods-worker'
+
+export async function runMethodInWorker(
+  video: VideoTokens,
+  methodId: string,
+  budget: Budget,
+  params: ParamValues,
+  ctx: MethodContext,
+  opts: RunInWorkerOptions = {},
+): Promise<MethodResult> {
+  const { signal } = opts
+  signal?.throwIfAborted()
+  const composition = resolveComposition(methodId, params)
+  const single = composition ? undefined : getMethod(methodId)
+  const perFrameWork = !!composition || single?.kind === 'spatial'
+  const pool = workerPool(signal)
+  try {
+    const shared = shareVideo(video)
+    const first = pool.spawn()
+    // Start the other workers while the first one plans: their start-up overlaps the planning.
+    const wanted = perFrameWork ? Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), video.tokens.length)) : 1
+    const others = Array.from({ length: wanted - 1 }, () => pool.spawn())
+    const base = { video: shared, methodId, budget, params, ctx }
+    const planned = await pool.request(first, perFrameWork ? { type: 'plan', ...base } : { type: 'whole', ...base })
+    if (planned.type === 'result') return planned.result
+    if (planned.type !== 'plan') throw new Error(`methods worker: unexpected reply '${planned.type}'`)
+
+    const spatial = composition ? composition.second : (single as SpatialMethod)
+    const spatialParams = composition ? composition.secondParams : resolveParams(spatial.params, params, spatial.id)
+    const ranges = frameRanges(planned.perFrame, wanted)
+    const workers = [first, ...others]
+    const replies = await Promise.all(
+      ranges.map(([from, to], i) =>
+        pool.request(workers[i], { type: 'frames', video: shared, spatialId: spatial.id, params: spatialParams, ctx, perFrame: planned.perFrame, from, to }),
+      ),
+    )
+    const results = new Map<number, FrameResult>()
+    for (const r of replies) {
+      if (r.type !== 'frames') throw new Error(`methods worker: unexpected reply '${r.type}'`)
+      for (const [t, fr] of unpackFrames(r as PackedFrames, patchCount(video.grid), video.dim)) results.set(t, fr)
+    }
+    // frame() answered from the workers' results; anything not planned (never expected) is computed here.
+    const answered: SpatialMethod = {
+      ...spatial,
+      frame: (input, keep, p, c) => {
+        const r = results.get(c.frameIndex)
+        return r && keep === planned.perFrame[c.frameIndex] && p === spatialParams ? r : spatial.frame(input, keep, p, c)
+      },
+    }
+    if (composition) return runComposed(composition, planned.alloc!, video, budget, ctx, answered)
+    return spatial.run.call(answered, video, budget, spatialParams, ctx)
+  } finally {
+    pool.release()
+  }
+}
+
+/**
+ * Up to `parts` contiguous [from, to) frame ranges holding about the same number of frames with
+ * a budget (perFrame[t] > 0); at least one range, even when no frame has a budget.
+ */
+export function frameRanges(perFrame: Int32Array, parts: number): [number, number][] {
+  const active: number[] = []
+  perFrame.forEach((k, t) => k > 0 && active.push(t))
+  const count = Math.max(1, Math.min(parts, active.length))
+  if (!active.length) return [[0, perFrame.length]]
+  const out: [number, number][] = []
+  for (let i = 0; i < count; i++) {
+    const a = Math.floor((i * active.length) / count)
+    const b = Math.floor(((i + 1) * active.length) / count)
+    out.push([i === 0 ? 0 : active[a], i === count - 1 ? perFrame.length : active[b]])
+  }
+  return out
+}
+
+/**
+ * `video` with tokens, cls and importance viewing one SharedArrayBuffer (copied once; returned
+ * as is when already so), so posting it to several workers shares the memory instead of copying.
+ */
+export function shareVideo(video: VideoTokens): VideoTokens {
+  const groups = [video.tokens, video.cls ?? [], video.importance ?? []]
+  const arrays = groups.flat()
+  if (arrays.length && arrays.every((a) => a.buffer instanceof SharedArrayBuffer && a.buffer === arrays[0].buffer)) return video
+  const sab = new SharedArrayBuffer(4 * arrays.reduce((s, a) => s + a.length, 0))
+  let off = 0
+  const copy = (a: Float32Array) => {
+    const view = new Float32Array(sab, off * 4, a.length)
+    view.set(a)
+    off += a.length
+    return view
+  }
+  return {
+    ...video,
+    tokens: video.tokens.map(copy),
+    cls: video.cls?.map(copy),
+    importance: video.importance?.map(copy),
+  }
+}
+
+/**
+ * Idle workers kept for the next run (spawning one costs tens of milliseconds built, about a second
+ * from source with tsx). Idle workers are unref'd, so they never keep the process alive.
+ */
+const idle: Worker[] = []
+const MAX_IDLE = 4
+
+/** Terminates the idle workers (app shutdown, tests). Runs in progress keep theirs. */
+export async function shutdownMethodWorkers(): Promise<void> {
+  await Promise.all(idle.splice(0).map((w) => w.terminate()))
+}
+
+function freshWorker(): Worker {
+  const w = spawnWorker(WORKER)
+  w.on('error', () => {}) // reported through request(); the worker then exits
+  w.once('exit', () => {
+    const i = idle.indexOf(w)
+    if (i >= 0) idle.splice(i, 1)
+  })
+  return w
+}
+
+/**
+ * The workers of one run, taken from the idle list or spawned: each request is one job and its
+ * reply. release() returns them to the idle list; on abort they are terminated instead.
+ */
+function workerPool(signal?: AbortSignal) {
+  const leased: Worker[] = []
+  /** Workers with a job in flight: never handed to another run, whose request would get this job's reply. */
+  const busy = new Set<Worker>()
+  let rejectAborted: (reason: unknown) => void = () => {}
+  const aborted = new Promise<never>((_, reject) => (rejectAborted = reject))
+  aborted.catch(() => {}) // only observed through request()
+  const onAbort = () => {
+    for (const w of leased) void w.terminate()
+    rejectAborted(signal?.reason)
+  }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  return {
+    spawn(): Worker {
+      const w = idle.pop() ?? freshWorker()
+      w.ref()
+      leased.push(w)
+      return w
+    },
+    request(w: Worker, job: Job): Promise<Reply> {
+      const reply = new Promise<Reply>((resolve, reject) => {
+        const cleanup = () => {
+          busy.delete(w)
+          w.off('message', onMessage)
+          w.off('error', onError)
+          w.off('exit', onExit)
+        }
+        const onMessage = (r: Reply) => {
+          cleanup()
+          if (r.type === 'error') reject(rebuildError(r))
+          else resolve(r)
+        }
+        const onError = (e: Error) => {
+          cleanup()
+          reject(e)
+        }
+        const onExit = (code: number) => {
+          cleanup()
+          reject(signal?.aborted ? signal.reason : new Error(`methods worker exited (code ${code}) before replying`))
+        }
+        w.on('message', onMessage)
+        w.on('error', onError)
+        w.on('exit', onExit)
+        busy.add(w)
+        w.postMessage(job)
+      })
+      return signal ? Promise.race([reply, aborted]) : reply
+    },
+    /** Idle workers go back to the idle list; busy ones (a sibling failed) and all of an aborted run are terminated. */
+    release(): void {
+      signal?.removeEventListener('abort', onAbort)
+      for (const w of leased) {
+        if (w.threadId < 0) continue // exited
+        if (signal?.aborted || busy.has(w) || idle.length >= MAX_IDLE) void w.terminate()
+        else {
+          w.unref()
+          idle.push(w)
+        }
+      }
+    },
+  }
+}
+
+/** A worker's error as an Error of the same kind (MethodInputError stays one, so callers can tell bad input from bugs). */
+function rebuildError(r: Extract<Reply, { type: 'error' }>): Error {
+  const e = r.name === 'MethodInputError' ? new MethodInputError(r.message) : new Error(r.message)
+  if (r.name !== 'MethodInputError' && r.name !== 'Error') e.name = r.name
+  if (r.stack) e.stack = `${e.name}: ${r.message}\n    (in methods worker)\n${r.stack.split('\n').slice(1).join('\n')}`
+  return e
+}

@@ -1,0 +1,180 @@
+/**
+ * Renderer benchmark (bench.html), opened in Chromium by `npm run bench`.
+ *
+ * 1. Timeline redraw of a synthetic 3-hour video sampled at 1 fps (10,800 frames, 3 heat rows)
+ *    at several zoom levels, with the production renderer: while scrolling (a third of the view
+ *    per redraw, so new tiles come into view every time) and cold (tile cache dropped first).
+ * 2. A 1-hour token map (3,600 frames × 196 patches): decodeTokenMap plus what the UI prepares
+ *    when a result arrives (heat-row levels, the shown frame's outlines), and separately the
+ *    source-patch index the first hover builds.
+ *
+ * Results go to `window.__benchResult` = { done, results: { name: { median, p95, runs, targetMs } }, pass }
+ * (times in ms, measured on the CPU side of the canvas calls).
+ */
+import { tokenMapFromLabels } from '../../../common/token-map'
+import { decodeTokenMap, encodeTokenMap } from '../../../common/codec/token-map-codec'
+import { createTimelineRenderer, DEFAULT_METRICS, rulerCanvasHeight, type HeatRow, type TimelineData, type TimelineView } from '../timeline/renderer'
+import { levelForSpan, levelToFit, ppsOfLevel, clampScroll, contentWidth } from '../timeline/layout'
+import { LUTS, quantise, scaleOf } from '../timeline/colour'
+import { shareLevels } from '../timeline/rows'
+import { buildGroupIndex, frameGroups, groupOutlineSegments, keptShare } from '../frame/overlay'
+
+export interface BenchStat {
+  median: number
+  p95: number
+  runs: number
+  targetMs: number
+}
+
+declare global {
+  interface Window {
+    __benchResult?: { done: boolean; results: Record<string, BenchStat>; pass: boolean; env: Record<string, unknown>; error?: string }
+  }
+}
+
+const WIDTH = 1200
+const ROW_HEIGHT = 18
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function rng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function stat(samples: number[], targetMs: number): BenchStat {
+  const s = [...samples].sort((a, b) => a - b)
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]
+  return { median: round(at(0.5)), p95: round(at(0.95)), runs: s.length, targetMs }
+}
+const round = (x: number) => Math.round(x * 1000) / 1000
+
+function syntheticTimeline(): TimelineData {
+  const T = 10_800
+  const random = rng(1)
+  const pts = Float64Array.from({ length: T }, (_, i) => i + 0.02 * random())
+  const share = Float32Array.from({ length: T }, (_, i) => 0.1 + 0.08 * Math.sin(i / 300) + 0.05 * random())
+  const novelty = Float32Array.from({ length: T }, () => (random() < 0.02 ? 0.5 + random() / 2 : random() * 0.1))
+  const concentration = Float32Array.from({ length: T }, (_, i) => 0.3 + 0.2 * Math.sin(i / 1000) + 0.1 * random())
+  const rows: HeatRow[] = [
+    { id: 'a', label: 'A', version: 1, levels: shareLevels(share), count: T, lut: LUTS.teal, aggregate: 'mean' },
+    { id: 'novelty', label: 'novelty', version: 1, levels: quantise(novelty, scaleOf(novelty)), count: T, lut: LUTS.inferno, aggregate: 'max' },
+    { id: 'concentration', label: 'concentration', version: 1, levels: quantise(concentration, scaleOf(concentration)), count: T, lut: LUTS.inferno, aggregate: 'max' },
+  ]
+  const keyframes = Float64Array.from({ length: T / 4 }, (_, i) => i * 4)
+  return { pts, count: T, lastInterval: 1, duration: T, rows, keyframes }
+}
+
+function benchTimeline(results: Record<string, BenchStat>) {
+  const data = syntheticTimeline()
+  const host = document.getElementById('bench')!
+  const dpr = window.devicePixelRatio || 1
+  const make = (cssH: number) => {
+    const c = document.createElement('canvas')
+    c.width = Math.round(WIDTH * dpr)
+    c.height = Math.round(cssH * dpr)
+    c.style.cssText = `width:${WIDTH}px;height:${cssH}px;display:block;margin-top:3px`
+    host.appendChild(c)
+    return c
+  }
+  const ruler = make(rulerCanvasHeight(DEFAULT_METRICS))
+  const rowCanvases = new Map(data.rows.map((r) => [r.id, make(ROW_HEIGHT)]))
+  const renderer = createTimelineRenderer(ruler, (id) => rowCanvases.get(id) ?? null)
+
+  const levels: Array<[string, number]> = [
+    ['whole video', levelToFit(data.duration, WIDTH)],
+    ['1 h', levelForSpan(3600, WIDTH)],
+    ['10 min', levelForSpan(600, WIDTH)],
+    ['1 min', levelForSpan(60, WIDTH)],
+    ['single frames', levelForSpan(8, WIDTH)],
+  ]
+  for (const [name, level] of levels) {
+    const pps = ppsOfLevel(level)
+    const maxScroll = clampScroll(Infinity, contentWidth(data.duration, pps), WIDTH)
+    const view: TimelineView = { level, scroll: 0, width: WIDTH, frame: 0, thumbnails: [], thumbnail: () => null }
+    let scroll = Math.min(maxScroll, maxScroll / 3)
+    const scrolling: number[] = []
+    const cold: number[] = []
+    for (let i = 0; i < 60; i++) {
+      scroll = scroll + WIDTH / 3 > maxScroll ? 0 : scroll + WIDTH / 3
+      view.scroll = scroll
+      view.frame = Math.min(data.count - 1, Math.floor((scroll + WIDTH / 2) / pps))
+      const t0 = performance.now()
+      renderer.draw(data, view, dpr)
+      if (i >= 5) scrolling.push(performance.now() - t0)
+    }
+    for (let i = 0; i < 20; i++) {
+      renderer.invalidate()
+      const t0 = performance.now()
+      renderer.draw(data, view, dpr)
+      cold.push(performance.now() - t0)
+    }
+    results[`timeline redraw, scrolling: ${name}`] = stat(scrolling, 16)
+    results[`timeline redraw, cold tiles: ${name}`] = stat(cold, 16)
+  }
+}
+
+function benchTokenMap(results: Record<string, BenchStat>) {
+  const T = 3600
+  const grid = { h: 14, w: 14 }
+  const N = grid.h * grid.w
+  const random = rng(2)
+  // Per frame: a quarter of the patches pruned, the rest merged into ~40 groups; every tenth
+  // frame's first row merges into the previous frame's tokens (temporal merging).
+  const labels = new Int32Array(T * N)
+  for (let t = 0; t < T; t++) {
+    for (let i = 0; i < N; i++) {
+      labels[t * N + i] = random() < 0.25 ? -1 : t * 64 + Math.floor(random() * 40)
+      if (t % 10 === 9 && i < grid.w) labels[t * N + i] = (t - 1) * 64 + i
+    }
+  }
+  const { map } = tokenMapFromLabels(grid, T, labels)
+  const buf = encodeTokenMap(map)
+  const frameShare = keptShare(map) // what RunMethodResponse.frameShare carries
+  const prepared: number[] = []
+  const hover: number[] = []
+  for (let i = 0; i < 17; i++) {
+    // What the app does when a result arrives: decode, heat-row levels, the shown frame's overlay.
+    const t0 = performance.now()
+    const decoded = decodeTokenMap(buf)
+    const levels = shareLevels(frameShare)
+    const outline = groupOutlineSegments(frameGroups(decoded, T >> 1), decoded.grid, decoded.tokenSizes)
+    const t1 = performance.now()
+    // What the first hover adds: the token → source patches index (built lazily, once per result).
+    const index = buildGroupIndex(decoded)
+    const t2 = performance.now()
+    if (index.patches.length === 0 || levels.length !== T || outline.length === 0) throw new Error('empty token map')
+    if (i >= 2) {
+      prepared.push(t1 - t0)
+      hover.push(t2 - t1)
+    }
+  }
+  results['token map 1 h (3,600 × 196): decode + heat row + overlay'] = stat(prepared, 50)
+  results['token map 1 h: source-patch index (first hover)'] = stat(hover, 50)
+}
+
+async function main() {
+  const results: Record<string, BenchStat> = {}
+  const env = { userAgent: navigator.userAgent, devicePixelRatio: window.devicePixelRatio, width: WIDTH }
+  const out = document.getElementById('bench-output')!
+  try {
+    await new Promise((r) => requestAnimationFrame(() => r(null)))
+    benchTimeline(results)
+    benchTokenMap(results)
+    const pass = Object.values(results).every((r) => r.median <= r.targetMs)
+    window.__benchResult = { done: true, results, pass, env }
+    out.textContent = Object.entries(results)
+      .map(([k, r]) => `${r.median <= r.targetMs ? 'ok  ' : 'SLOW'} ${k.padEnd(52)} median ${r.median.toFixed(2)} ms  p95 ${r.p95.toFixed(2)} ms  (target < ${r.targetMs} ms)`)
+      .join('\n')
+  } catch (e) {
+    window.__benchResult = { done: true, results, pass: false, env, error: String(e) }
+    out.textContent = `benchmark failed: ${String(e)}`
+  }
+}
+
+void main()

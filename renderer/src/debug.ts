@@ -1,0 +1,56 @@
+/**
+ * Read-only test/debug state for e2e, added to `window.__tokenscope_debug` (the API client
+ * creates that object with `api`, `last`, `progress`; we only add getters). Everything is cheap:
+ * checksums read the canvases' pixels only when called.
+ */
+import { useVideoStore } from './stores/video'
+import { useFrameStore } from './stores/frame'
+import { useMethodsStore } from './stores/methods'
+import { useTimelineStore } from './stores/timeline'
+
+/** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
+export function canvasChecksum(canvas: HTMLCanvasElement | null): number {
+  if (!canvas || canvas.width === 0 || canvas.height === 0) return 0
+  const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
+  let h = 0x811c9dc5
+  for (let i = 0; i < data.length; i++) h = Math.imul(h ^ data[i], 0x01000193)
+  return h >>> 0
+}
+
+const byTestId = (id: string) => document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)
+
+export function installDebug() {
+  const video = useVideoStore()
+  const frame = useFrameStore()
+  const methods = useMethodsStore()
+  const timeline = useTimelineStore()
+  const w = window as unknown as { __tokenscope_debug?: Record<string, unknown> }
+  const target = (w.__tokenscope_debug ??= {})
+  const getters: Record<string, () => unknown> = {
+    currentFrame: () => frame.imageIndex,
+    requestedFrame: () => frame.index,
+    pts: () => frame.image?.pts ?? null,
+    framesReady: () => video.framesReady,
+    framesTotal: () => video.session?.framesTotal ?? 0,
+    phase: () => video.phase,
+    videoKey: () => video.session?.videoKey ?? null,
+    zoomLevel: () => timeline.level,
+    fitLevel: () => timeline.fitLevel,
+    scroll: () => timeline.scroll,
+    playing: () => frame.playing,
+    methods: () => ({
+      a: { id: methods.runId(methods.slots.a), running: methods.slots.a.running, tokensOut: methods.slots.a.result?.response.report.tokensOut ?? null, error: methods.slots.a.error },
+      b: { id: methods.runId(methods.slots.b), running: methods.slots.b.running, tokensOut: methods.slots.b.result?.response.report.tokensOut ?? null, error: methods.slots.b.error },
+    }),
+  }
+  for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
+  const fns: Record<string, (...a: never[]) => unknown> = {
+    /** Checksum of heat row `row` ('a', 'b', 'novelty', 'concentration'), or all rows combined. */
+    heatRowChecksum: (row?: string) =>
+      row ? canvasChecksum(byTestId(`heat-row-canvas-${row}`)) : ['a', 'b', 'novelty', 'concentration'].reduce((h, r) => Math.imul(h ^ canvasChecksum(byTestId(`heat-row-canvas-${r}`)), 0x01000193) >>> 0, 0x811c9dc5),
+    overlayChecksum: () => canvasChecksum(document.querySelector<HTMLCanvasElement>('[data-testid^="overlay-canvas-"]')),
+    frameChecksum: () => canvasChecksum(byTestId('frame-canvas')),
+    timelineChecksum: () => canvasChecksum(byTestId('timeline-canvas')),
+  }
+  for (const [key, fn] of Object.entries(fns)) Object.defineProperty(target, key, { value: fn, enumerable: true, configurable: true })
+}

@@ -1,0 +1,209 @@
+/**
+ * The method catalogue and the two method slots A and B: each slot holds a method (or a
+ * composition frame-selection + spatial), its parameters per stage, and its latest result.
+ * Results recompute debounced after any change; the work runs in main's worker, and responses
+ * that arrive after a newer request are dropped.
+ */
+import { defineStore } from 'pinia'
+import { computed, markRaw, reactive, ref, watch } from 'vue'
+import type { RunMethodResponse } from '../../../common/ipc/contract'
+import type { Budget, MethodInfo, ParamSchema, ParamValues } from '../../../common/compression/types'
+import type { TokenMap } from '../../../common/token-map'
+import { decodeTokenMap } from '../../../common/codec/token-map-codec'
+import { useApi } from '../api/client'
+import { useErrorStore } from './errors'
+import { useVideoStore } from './video'
+import { buildGroupIndex, type GroupIndex } from '../frame/overlay'
+import { shareLevels } from '../timeline/rows'
+import { errorMessage } from '../util/format'
+
+export type SlotId = 'a' | 'b'
+export const SLOT_IDS: readonly SlotId[] = ['a', 'b']
+
+const DEBOUNCE_MS = 150
+const SEED = 0
+
+/** A result ready for drawing: decoded once when it arrives. */
+export interface SlotResult {
+  methodId: string
+  response: RunMethodResponse
+  map: TokenMap
+  /** Heat-row LUT indices of response.frameShare. */
+  levels: Uint8Array
+  /** Unique per result (heat-row tile cache version). */
+  version: number
+}
+
+export interface Slot {
+  id: SlotId
+  /** Method id ('' = slot off); a frame-selection method may be followed by `spatialId`. */
+  methodId: string
+  spatialId: string
+  /** Values per stage method id, initialised from each schema's defaults. */
+  params: Record<string, ParamValues>
+  result: SlotResult | null
+  running: boolean
+  error: string | null
+}
+
+export type BudgetMode = 'ratio' | 'tokens'
+
+export interface BudgetState {
+  mode: BudgetMode
+  ratio: number
+  tokens: number
+}
+
+let resultVersion = 0
+
+const groupIndexes = new WeakMap<SlotResult, GroupIndex>()
+
+/** Source patches per output token of a result, built on first use (only hovering needs it). */
+export function groupIndexOf(r: SlotResult): GroupIndex {
+  let index = groupIndexes.get(r)
+  if (!index) groupIndexes.set(r, (index = buildGroupIndex(r.map)))
+  return index
+}
+
+export const useMethodsStore = defineStore('methods', () => {
+  const api = useApi()
+  const errors = useErrorStore()
+  const video = useVideoStore()
+
+  const catalogue = ref<MethodInfo[]>([])
+  const byId = computed(() => new Map(catalogue.value.map((m) => [m.id, m])))
+  const families = computed(() => {
+    const out = new Map<string, MethodInfo[]>()
+    for (const m of catalogue.value) {
+      if (!out.has(m.family)) out.set(m.family, [])
+      out.get(m.family)!.push(m)
+    }
+    return out
+  })
+  const spatialMethods = computed(() => catalogue.value.filter((m) => m.kind === 'spatial'))
+
+  const newSlot = (id: SlotId): Slot => ({ id, methodId: '', spatialId: '', params: {}, result: null, running: false, error: null })
+  const slots = reactive<Record<SlotId, Slot>>({ a: newSlot('a'), b: newSlot('b') })
+
+  const budget = reactive<BudgetState>({ mode: 'ratio', ratio: 0.1, tokens: 2000 })
+  const separateBudgetB = ref(false)
+  const budgetB = reactive<BudgetState>({ mode: 'ratio', ratio: 0.25, tokens: 2000 })
+
+  const budgetOf = (slot: SlotId): Budget => {
+    const b = slot === 'b' && separateBudgetB.value ? budgetB : budget
+    return b.mode === 'ratio' ? { ratio: b.ratio } : { tokens: Math.max(1, Math.round(b.tokens)) }
+  }
+
+  /** The id sent to method:run: `frame+spatial` for a composition. */
+  const runId = (s: Slot): string => (s.spatialId && byId.value.get(s.methodId)?.kind === 'frame-selection' ? `${s.methodId}+${s.spatialId}` : s.methodId)
+
+  /** The stages of a slot, in order. */
+  const stagesOf = (s: Slot): MethodInfo[] => runId(s).split('+').map((id) => byId.value.get(id)).filter((m): m is MethodInfo => !!m)
+
+  /** Why method `m` cannot run on the current session, or null. */
+  function unavailable(m: MethodInfo): string | null {
+    const model = video.models.find((x) => x.id === (video.session?.modelId ?? video.modelId))
+    if (m.needs.textQuery && model && !model.hasTextEncoder) return 'needs a text-capable model'
+    if (m.needs.cls && model && !model.hasClassToken) return 'needs a model with a class token'
+    const kind = video.session?.importanceKind ?? model?.importanceKind
+    if (m.needs.importance === 'required' && kind !== 'cls-attention') return 'needs real class attention'
+    return null
+  }
+
+  const defaults = (schema: ParamSchema): ParamValues => Object.fromEntries(Object.entries(schema).map(([k, spec]) => [k, spec.default]))
+
+  function ensureParams(s: Slot) {
+    for (const m of stagesOf(s)) if (!s.params[m.id]) s.params[m.id] = defaults(m.params)
+  }
+
+  function setMethod(slot: SlotId, methodId: string, spatialId = '') {
+    const s = slots[slot]
+    s.methodId = methodId
+    s.spatialId = byId.value.get(methodId)?.kind === 'frame-selection' ? spatialId : ''
+    s.error = null
+    ensureParams(s)
+  }
+
+  function resetParams(slot: SlotId) {
+    const s = slots[slot]
+    for (const m of stagesOf(s)) s.params[m.id] = defaults(m.params)
+  }
+
+  /** Request params: plain names for one method, `stage.name` for a composition. */
+  function requestParams(s: Slot): ParamValues {
+    const stages = stagesOf(s)
+    if (stages.length === 1) return { ...(s.params[stages[0].id] ?? {}) }
+    const out: ParamValues = {}
+    for (const m of stages) for (const [k, v] of Object.entries(s.params[m.id] ?? {})) out[`${m.id}.${k}`] = v
+    return out
+  }
+
+  async function init() {
+    try {
+      catalogue.value = await api.invoke('methods:list', undefined)
+      const pick = (...ids: string[]) => ids.find((id) => byId.value.has(id)) ?? catalogue.value[0]?.id ?? ''
+      if (!slots.a.methodId) setMethod('a', pick('tome', 'random-prune'))
+      if (!slots.b.methodId) setMethod('b', pick('random-prune', 'uniform-frames', 'avg-pool'))
+    } catch (e) {
+      errors.report(e)
+    }
+  }
+
+  const timers: Record<SlotId, ReturnType<typeof setTimeout> | null> = { a: null, b: null }
+  const seqs: Record<SlotId, number> = { a: 0, b: 0 }
+
+  function schedule(slot: SlotId) {
+    if (timers[slot]) clearTimeout(timers[slot]!)
+    timers[slot] = setTimeout(() => {
+      timers[slot] = null
+      void run(slot)
+    }, DEBOUNCE_MS)
+  }
+
+  async function run(slot: SlotId) {
+    const s = slots[slot]
+    const session = video.session
+    const seq = ++seqs[slot]
+    if (!session || !s.methodId || video.framesReady === 0) {
+      s.running = false
+      return
+    }
+    const methodId = runId(s)
+    s.running = true
+    try {
+      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED })
+      if (seq !== seqs[slot]) return // a newer request superseded this one
+      const map = decodeTokenMap(response.map)
+      s.result = markRaw({ methodId, response, map, levels: shareLevels(response.frameShare), version: ++resultVersion })
+      s.error = null
+    } catch (e) {
+      if (seq !== seqs[slot]) return
+      s.error = errorMessage(e)
+      errors.report(e)
+    } finally {
+      if (seq === seqs[slot]) s.running = false
+    }
+  }
+
+  // Recompute on any change of method, params or budget, on a new video, and when the analysis completes.
+  for (const id of SLOT_IDS) {
+    watch(
+      () => [runId(slots[id]), JSON.stringify(requestParams(slots[id])), JSON.stringify(budgetOf(id)), video.session?.videoKey, video.complete],
+      () => schedule(id),
+    )
+    // The first frames of a running analysis: give the user something to look at.
+    watch(
+      () => video.framesReady > 0 && !slots[id].result,
+      (ready) => ready && schedule(id),
+    )
+    watch(
+      () => video.session?.videoKey,
+      () => (slots[id].result = null),
+    )
+  }
+
+  return {
+    catalogue, byId, families, spatialMethods, slots, budget, separateBudgetB, budgetB,
+    init, setMethod, resetParams, stagesOf, runId, unavailable, budgetOf, run, schedule,
+  }
+})

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import {
+  clampScroll, contentWidth, frameAtTime, frameEnd, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
+  scrollToShow, stepFrame, thumbnailSlots, timeToX, typicalInterval, visibleTiles, visibleTimeRange, xToTime, zoomAround,
+} from './layout'
+
+const ramp = (n: number, step = 1, start = 0) => Float64Array.from({ length: n }, (_, i) => start + i * step)
+
+describe('zoom levels', () => {
+  it('steps by √2 and doubles every two levels', () => {
+    expect(ppsOfLevel(0)).toBe(1)
+    expect(ppsOfLevel(2)).toBe(2)
+    expect(ppsOfLevel(-2)).toBe(0.5)
+    expect(ppsOfLevel(1)).toBeCloseTo(Math.SQRT2, 12)
+  })
+  it('levelToFit gives the deepest level at which the video still fits', () => {
+    const k = levelToFit(10_800, 1000)
+    expect(contentWidth(10_800, ppsOfLevel(k))).toBeLessThanOrEqual(1000)
+    expect(contentWidth(10_800, ppsOfLevel(k + 1))).toBeGreaterThan(1000)
+  })
+  it('levelForSpan shows roughly the requested span', () => {
+    const k = levelForSpan(60, 1200)
+    const [t0, t1] = visibleTimeRange({ scroll: 0, width: 1200, pps: ppsOfLevel(k) })
+    expect(t1 - t0).toBeGreaterThan(60 / Math.SQRT2)
+    expect(t1 - t0).toBeLessThan(60 * Math.SQRT2)
+  })
+  it('maxLevel lets one frame reach the requested width', () => {
+    const k = maxLevel(1, 160)
+    expect(ppsOfLevel(k)).toBeGreaterThanOrEqual(160)
+    expect(ppsOfLevel(k - 1)).toBeLessThan(160)
+  })
+})
+
+describe('scroll and zoom', () => {
+  it('clamps scroll into the content', () => {
+    expect(clampScroll(-5, 1000, 300)).toBe(0)
+    expect(clampScroll(900, 1000, 300)).toBe(700)
+    expect(clampScroll(400, 1000, 300)).toBe(400)
+    expect(clampScroll(50, 200, 300)).toBe(0)
+  })
+  it('zoomAround keeps the anchored time under the anchor', () => {
+    const before = { scroll: 300, width: 800, pps: 2 }
+    const anchorTime = xToTime(250, before)
+    const after = { ...before, pps: 8, scroll: zoomAround(300, 250, 2, 8) }
+    expect(xToTime(250, after)).toBeCloseTo(anchorTime, 9)
+    expect(timeToX(anchorTime, after)).toBeCloseTo(250, 9)
+  })
+  it('scrollToShow only moves when the point leaves the margin', () => {
+    expect(scrollToShow(100, 500, 300, 50)).toBe(100)
+    expect(scrollToShow(100, 500, 620, 50)).toBe(170)
+    expect(scrollToShow(100, 500, 120, 50)).toBe(70)
+  })
+})
+
+describe('tiles', () => {
+  it('lists the tiles intersecting the viewport', () => {
+    expect(visibleTiles(0, 1000, 256, 5000)).toEqual({ first: 0, last: 3 })
+    expect(visibleTiles(300, 200, 256, 5000)).toEqual({ first: 1, last: 1 })
+    expect(visibleTiles(500, 100, 256, 5000)).toEqual({ first: 1, last: 2 })
+  })
+  it('stops at the end of the content', () => {
+    expect(visibleTiles(0, 1000, 256, 300)).toEqual({ first: 0, last: 1 })
+    expect(visibleTiles(0, 1000, 256, 0).last).toBeLessThan(0)
+  })
+})
+
+describe('frames and times', () => {
+  const pts = Float64Array.from([0.04, 1.04, 2.04, 3.1, 4.0])
+  it('frameAtTime finds the frame containing a time', () => {
+    expect(frameAtTime(pts, 0)).toBe(0)
+    expect(frameAtTime(pts, 1.04)).toBe(1)
+    expect(frameAtTime(pts, 3.05)).toBe(2)
+    expect(frameAtTime(pts, 99)).toBe(4)
+    expect(frameAtTime(pts, 99, 3)).toBe(2)
+    expect(frameAtTime(new Float64Array(0), 1)).toBe(-1)
+  })
+  it('nearestFrame picks the closer neighbour', () => {
+    expect(nearestFrame(pts, 1.5)).toBe(1)
+    expect(nearestFrame(pts, 1.6)).toBe(2)
+    expect(nearestFrame(pts, 3.9)).toBe(4)
+  })
+  it('agrees with a linear scan on a long ramp', () => {
+    const long = ramp(10_800, 1, 0.5)
+    for (const t of [0, 0.5, 0.99, 1.5, 5000.2, 10_799.4, 20_000]) {
+      let expected = 0
+      for (let i = 0; i < long.length; i++) if (long[i] <= t) expected = i
+      expect(frameAtTime(long, t)).toBe(expected)
+    }
+  })
+  it('frame spans and intervals', () => {
+    expect(typicalInterval(pts)).toBeCloseTo((4.0 - 0.04) / 4, 12)
+    expect(typicalInterval(pts, 1, 0.5)).toBe(0.5)
+    expect(frameEnd(pts, 1, 1)).toBe(2.04)
+    expect(frameEnd(pts, 4, 1)).toBe(5)
+  })
+  it('stepFrame clamps', () => {
+    expect(stepFrame(5, -10, 100)).toBe(0)
+    expect(stepFrame(95, 10, 100)).toBe(99)
+    expect(stepFrame(5, 1, 100)).toBe(6)
+    expect(stepFrame(3, 1, 0)).toBe(0)
+  })
+})
+
+describe('thumbnailSlots', () => {
+  it('gives each frame its own thumbnail when frames are wide', () => {
+    const pts = ramp(100)
+    const slots = thumbnailSlots({ scroll: 1000, width: 500, pps: 100 }, pts, 100, 1, 80)
+    expect(slots.map((s) => s.frame)).toEqual([10, 11, 12, 13, 14, 15])
+    expect(slots[0].x).toBe(0)
+    expect(slots[1].x).toBe(100)
+  })
+  it('uses fixed slots aligned to the content when frames are narrow', () => {
+    const pts = ramp(3600)
+    const a = thumbnailSlots({ scroll: 160, width: 400, pps: 2 }, pts, 3600, 1, 80)
+    expect(a[0].x).toBe(0)
+    expect(a[0].frame).toBe(100) // slot 2 centre: 200 px / 2 pps
+    const b = thumbnailSlots({ scroll: 200, width: 400, pps: 2 }, pts, 3600, 1, 80)
+    expect(b[0].x).toBe(-40) // the same slot, scrolled by 40 px
+    expect(b[0].frame).toBe(100)
+  })
+  it('leaves out slots past the frames that exist', () => {
+    const pts = ramp(10)
+    const slots = thumbnailSlots({ scroll: 0, width: 1000, pps: 2 }, pts, 10, 1, 8)
+    expect(slots.length).toBeLessThanOrEqual(10)
+    expect(new Set(slots.map((s) => s.frame)).size).toBe(slots.length)
+  })
+})

@@ -77,3 +77,12 @@ export function tokenMapFromLabels(
     labelOf: Int32Array.from(labelOf),
   }
 }
+
+/** [T] share of each frame's N patches that output tokens placed in it amount to (the heat row). */
+export function frameShare(map: TokenMap): Float32Array {
+  const n = map.grid.h * map.grid.w
+  const share = new Float32Array(map.frameCount)
+  for (let j = 0; j < map.tokenFrame.length; j++) share[map.tokenFrame[j]]++
+  for (let t = 0; t < share.length; t++) share[t] /= n
+  return share
+}

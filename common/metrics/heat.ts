@@ -1,3 +1,4 @@
+import { frameShare } from '../token-map'
 import type { VideoTokens } from '../tokens'
 import type { MethodResult } from '../compression/types'
 import { cosine, meanRows } from '../tensor/vectors'
@@ -5,14 +6,7 @@ import { cosine, meanRows } from '../tensor/vectors'
 /** Per-frame rows for the timeline's heat strips, each [T]. */
 
 /** Share of a frame's N patch slots the output uses: (output tokens placed in frame t) / N. */
-export function frameHeat(video: VideoTokens, result: MethodResult): Float32Array {
-  const { map } = result
-  const n = video.grid.h * video.grid.w
-  const out = new Float32Array(map.frameCount)
-  for (let j = 0; j < map.tokenFrame.length; j++) out[map.tokenFrame[j]]++
-  for (let t = 0; t < out.length; t++) out[t] /= n
-  return out
-}
+export const frameHeat = (_video: VideoTokens, result: MethodResult): Float32Array => frameShare(result.map)
 
 /** 1 − cosine(mean token of frame t, mean token of frame t−1); 0 for the first frame (nothing to compare). */
 export function frameNovelty(video: VideoTokens): Float32Array {

@@ -175,7 +175,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
       height,
       resize: entry.input.resize,
       signal: opts.signal,
-      startFrame: resumedFrom,
+      resumeAfterPts: resumedFrom ? cache.readPts()[resumedFrom - 1] : undefined,
       onWarning: (w: string) => (warning = w),
     })
     let t = performance.now()

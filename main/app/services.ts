@@ -19,7 +19,7 @@ import { describeMethod } from '../../common/compression/types'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { computeMetrics, frameHeat, frameNovelty, importanceConcentration } from '../../common/metrics/index'
 import { analyzeVideo, expectedFrames, loadVideoTokens, openVideoCache, videoKeyFor } from '../analysis/analyze'
-import { runMethodInWorker } from '../compute/run-method'
+import { runMethodInWorker, shutdownMethodWorkers } from '../compute/run-method'
 import { defaultModelDirs, getModel, scanModels } from '../encoder/registry'
 import type { ModelEntry } from '../encoder/manifest'
 import { probeVideo } from '../video/probe'
@@ -367,7 +367,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       const jobs = [...sessions.values()].flatMap((s) => (s.job ? [s.job] : []))
       for (const job of jobs) job.controller.abort()
       await Promise.allSettled(jobs.map((j) => j.done))
-      await recentWrite
+      await Promise.allSettled([recentWrite, shutdownMethodWorkers()])
     },
   }
 }

@@ -265,39 +265,49 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
 
     read(start, count) {
       const stop = Math.min(framesReady, start + count)
+      const frames = Math.max(0, stop - start)
       const N = header.grid.h * header.grid.w
       const D = header.dim
-      const out: VideoTokens = {
+      const clsD = header.hasCls ? D : 0
+      const impN = header.importanceKind ? N : 0
+      // One SharedArrayBuffer for every array, so method workers read the tokens without a copy.
+      const all = new Float32Array(new SharedArrayBuffer(4 * frames * (N * D + clsD + impN)))
+      const tokensAll = all.subarray(0, frames * N * D)
+      const clsAll = all.subarray(frames * N * D, frames * (N * D + clsD))
+      const impAll = all.subarray(frames * (N * D + clsD))
+      const pts = new Float64Array(frames)
+      for (const c of chunks) {
+        const lo = Math.max(start, c.firstFrame)
+        const hi = Math.min(stop, c.firstFrame + c.frameCount)
+        if (lo >= hi) continue
+        const payload = readChunk(c)
+        const lay = payloadLayout(header, c.frameCount)
+        const at = lo - c.firstFrame
+        const n = hi - lo
+        const section = (offset: number, bytes: number) => payload.buffer.slice(payload.byteOffset + offset, payload.byteOffset + offset + bytes)
+        pts.set(new Float64Array(section(8 * at, 8 * n)), lo - start)
+        const tokAt = lay.pts + 2 * at * N * D
+        decodeHalf(new Uint16Array(payload.buffer, payload.byteOffset + tokAt, n * N * D), tokensAll.subarray((lo - start) * N * D, (hi - start) * N * D))
+        if (clsD) {
+          const clsAt = lay.pts + lay.tokens + 2 * at * D
+          decodeHalf(new Uint16Array(payload.buffer, payload.byteOffset + clsAt, n * D), clsAll.subarray((lo - start) * D, (hi - start) * D))
+        }
+        if (impN) {
+          const impAt = lay.pts + lay.tokens + lay.cls + 4 * at * N
+          impAll.set(new Float32Array(section(impAt, 4 * n * N)), (lo - start) * N)
+        }
+      }
+      const perFrame = (arr: Float32Array, width: number) => Array.from({ length: frames }, (_, i) => arr.subarray(i * width, (i + 1) * width))
+      return {
         modelId: header.modelId,
         grid: header.grid,
         dim: D,
-        pts: new Float64Array(Math.max(0, stop - start)),
-        tokens: [],
-        cls: header.hasCls ? [] : undefined,
-        importance: header.importanceKind ? [] : undefined,
+        pts,
+        tokens: perFrame(tokensAll, N * D),
+        cls: clsD ? perFrame(clsAll, D) : undefined,
+        importance: impN ? perFrame(impAll, N) : undefined,
         importanceKind: header.importanceKind,
       }
-      for (const c of chunks) {
-        if (c.firstFrame + c.frameCount <= start || c.firstFrame >= stop) continue
-        const payload = readChunk(c)
-        const lay = payloadLayout(header, c.frameCount)
-        // Copy the sections out so typed views are aligned whatever the payload offset.
-        const pts = new Float64Array(payload.slice(0, lay.pts).buffer)
-        const tokens = decodeHalf(new Uint16Array(payload.slice(lay.pts, lay.pts + lay.tokens).buffer))
-        const clsAt = lay.pts + lay.tokens
-        const cls = lay.cls ? decodeHalf(new Uint16Array(payload.slice(clsAt, clsAt + lay.cls).buffer)) : undefined
-        const impAt = clsAt + lay.cls
-        const imp = lay.importance ? new Float32Array(payload.slice(impAt, impAt + lay.importance).buffer) : undefined
-        for (let i = 0; i < c.frameCount; i++) {
-          const t = c.firstFrame + i
-          if (t < start || t >= stop) continue
-          out.pts[t - start] = pts[i]
-          out.tokens.push(tokens.subarray(i * N * D, (i + 1) * N * D))
-          if (cls) out.cls!.push(cls.subarray(i * D, (i + 1) * D))
-          if (imp) out.importance!.push(imp.subarray(i * N, (i + 1) * N))
-        }
-      }
-      return out
     },
 
     readPts() {

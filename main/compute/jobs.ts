@@ -3,6 +3,7 @@ import { patchCount } from '../../common/tokens'
 import { frameInput } from '../../common/compression/framework'
 import { getMethod, resolveComposition, resolveParams, runMethod, type Allocation } from '../../common/compression/registry'
 import type { Budget, FrameResult, MethodContext, MethodResult, ParamValues, SpatialMethod } from '../../common/compression/types'
+import { computeMetrics, type Metrics, type MetricsOptions } from '../../common/metrics/index'
 
 /**
  * The work a methods worker does, as plain functions of its messages (methods-worker.ts only
@@ -16,12 +17,15 @@ import type { Budget, FrameResult, MethodContext, MethodResult, ParamValues, Spa
  *    this.frame does video-level work of its own (e.g. dtome's calibration): its result is final.
  * 2. `frames`: frame() over a contiguous range of frames, results packed into three arrays.
  * Anything else (video and frame-selection methods) is one `whole` job: runMethod.
+ * `metrics` computes a result's metrics (coverage alone is O(pruned × kept per frame × D), seconds
+ * on long videos).
  */
 
 export type Job =
   | { type: 'whole'; video: VideoTokens; methodId: string; budget: Budget; params: ParamValues; ctx: MethodContext }
   | { type: 'plan'; video: VideoTokens; methodId: string; budget: Budget; params: ParamValues; ctx: MethodContext }
   | { type: 'frames'; video: VideoTokens; spatialId: string; params: ParamValues; ctx: MethodContext; perFrame: Int32Array; from: number; to: number }
+  | { type: 'metrics'; video: VideoTokens; result: MethodResult; opts: MetricsOptions }
 
 /** frame() results of frames `frames` [F]: counts [F] output tokens each, groups [F*N] local ids, features [Σcounts × D]. */
 export interface PackedFrames {
@@ -36,6 +40,7 @@ export type Reply =
   | { type: 'result'; result: MethodResult }
   | { type: 'plan'; perFrame: Int32Array; alloc?: Allocation }
   | ({ type: 'frames' } & PackedFrames)
+  | { type: 'metrics'; metrics: Metrics }
   | { type: 'error'; name: string; message: string; stack?: string }
 
 export function handleJob(job: Job): Reply {
@@ -46,6 +51,8 @@ export function handleJob(job: Job): Reply {
       return plan(job.video, job.methodId, job.budget, job.params, job.ctx)
     case 'frames':
       return { type: 'frames', ...runFrames(job.video, getMethod(job.spatialId) as SpatialMethod, job.params, job.ctx, job.perFrame, job.from, job.to) }
+    case 'metrics':
+      return { type: 'metrics', metrics: computeMetrics(job.video, job.result, job.opts) }
   }
 }
 

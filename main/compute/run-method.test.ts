@@ -5,7 +5,8 @@ import { l2NormalizeRows } from '../../common/tensor/vectors'
 import { methods, runMethod } from '../../common/compression/registry'
 import { splitEvenly, type Budget, type MethodContext, MethodInputError, type MethodResult, type ParamValues } from '../../common/compression/types'
 import { errorReply, handleJob, plan, runFrames, unpackFrames } from './jobs'
-import { frameRanges, runMethodInWorker, shareVideo, shutdownMethodWorkers } from './run-method'
+import { computeMetricsInWorker, frameRanges, runMethodInWorker, shareVideo, shutdownMethodWorkers } from './run-method'
+import { computeMetrics } from '../../common/metrics/index'
 import { getMethod } from '../../common/compression/registry'
 import type { SpatialMethod } from '../../common/compression/types'
 
@@ -143,6 +144,12 @@ describe('runMethodInWorker', () => {
     expect(plain(await runMethodInWorker(video, m.id, { tokens: 77 }, params, ctx, { workers: 3 }))).toEqual(expected)
     const defaults = plain(runMethod(m.id, video, { tokens: 77 }, {}, ctx))
     if (!('error' in expected)) expect(expected).not.toEqual(defaults) // the parameter mattered, so it was passed through
+  })
+
+  it('computes metrics in a worker, identical to computeMetrics', async () => {
+    const r = runMethod('tome', video, budget, {}, ctx)
+    const opts = { llm: 'qwen2-1.5b', query, annotations: [0.5, 3] }
+    expect(await computeMetricsInWorker(video, r, opts)).toEqual(computeMetrics(video, r, opts))
   })
 
   it('rejects with MethodInputError when the model lacks what the method needs', async () => {

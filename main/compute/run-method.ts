@@ -12,6 +12,7 @@ import {
   type ParamValues,
   type SpatialMethod,
 } from '../../common/compression/types'
+import type { Metrics, MetricsOptions } from '../../common/metrics/index'
 import { spawnWorker } from '../workers/spawn'
 import { unpackFrames, type Job, type PackedFrames, type Reply } from './jobs'
 
@@ -86,6 +87,24 @@ export async function runMethodInWorker(
     }
     if (composition) return runComposed(composition, planned.alloc!, video, budget, ctx, answered)
     return spatial.run.call(answered, video, budget, spatialParams, ctx)
+  } finally {
+    pool.release()
+  }
+}
+
+/** computeMetrics (common/metrics) in a worker thread: the same record, off the main thread. */
+export async function computeMetricsInWorker(
+  video: VideoTokens,
+  result: MethodResult,
+  metricsOpts: MetricsOptions = {},
+  opts: { signal?: AbortSignal } = {},
+): Promise<Metrics> {
+  opts.signal?.throwIfAborted()
+  const pool = workerPool(opts.signal)
+  try {
+    const reply = await pool.request(pool.spawn(), { type: 'metrics', video: shareVideo(video), result, opts: metricsOpts })
+    if (reply.type !== 'metrics') throw new Error(`methods worker: unexpected reply '${reply.type}'`)
+    return reply.metrics
   } finally {
     pool.release()
   }

@@ -1,15 +1,16 @@
 /**
  * Worker thread owning one Encoder (see encoder-pool.ts for the protocol's other side).
  *
- * Requests are handled strictly one after another: preprocessing writes into one preallocated
- * pixel buffer, so a second request must not start while a run is pending. Results and the
- * caller's input buffer go back in the transfer list (no copies).
+ * rgb frames become the model's input with modelInputFromRgb: for 'NHWC-uint8' models that is the
+ * transferred bytes themselves (no preprocessing, no copy); for 'NCHW' models the normalised pixels,
+ * written into one reused buffer, so requests are handled strictly one after another. Results and
+ * the caller's input buffer go back in the transfer list (no copies).
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import type { ModelEntry } from './manifest'
 import { ModelError } from './manifest'
 import { type EncodedBatch, type Encoder, type EncoderOptions, createEncoder } from './session'
-import { framesToPixelValues } from './preprocess'
+import { type ModelInput, modelInputFromRgb } from './preprocess'
 
 export interface EncodeWorkerData {
   entry: ModelEntry
@@ -18,8 +19,14 @@ export interface EncodeWorkerData {
 
 export type EncodeRequest =
   | { type: 'frames'; id: number; frames: Uint8Array; count: number }
-  | { type: 'pixels'; id: number; pixels: Float32Array; batch: number }
+  | { type: 'input'; id: number; input: ModelInput; batch: number }
   | { type: 'close' }
+
+/** Milliseconds the worker spent on one request: making the model input (0 for 'NHWC-uint8' models), and inside onnxruntime (plus output reshaping). */
+export interface EncodeTiming {
+  preprocessMs: number
+  inferenceMs: number
+}
 
 export interface WireError {
   code?: string
@@ -29,8 +36,8 @@ export interface WireError {
 export type EncodeReply =
   | { type: 'ready'; provider: Encoder['provider']; batchSize: number; inputSize: [number, number] }
   | { type: 'init-failed'; error: WireError }
-  | { type: 'result'; id: number; batch: EncodedBatch; input: Uint8Array | Float32Array }
-  | { type: 'failed'; id: number; error: WireError; input: Uint8Array | Float32Array }
+  | { type: 'result'; id: number; batch: EncodedBatch; input: ModelInput; timing: EncodeTiming }
+  | { type: 'failed'; id: number; error: WireError; input: ModelInput }
 
 const port = parentPort!
 const toWire = (e: unknown): WireError => (e instanceof ModelError ? { code: e.code, message: e.message } : { message: String((e as Error)?.message ?? e) })
@@ -52,17 +59,27 @@ async function main() {
     return
   }
   const [h, w] = encoder.inputSize
+  /** Values per frame, in either layout; also the rgb24 bytes per frame. */
   const frameSize = 3 * h * w
-  let pixels = new Float32Array(encoder.batchSize * frameSize)
+  /** 'NCHW' models: the normalised pixels, reused across requests. */
+  let pixels: Float32Array | undefined
 
-  /** Runs `count` frames of `input` in chunks of at most batchSize; one chunk hands ORT's arrays over as they are. */
-  async function encodeAll(count: number, fill: (from: number, n: number) => Float32Array): Promise<EncodedBatch> {
-    if (count <= encoder.batchSize) return encoder.encode(fill(0, count), count)
+  const timing: EncodeTiming = { preprocessMs: 0, inferenceMs: 0 }
+  async function timedEncode(fill: (from: number, n: number) => ModelInput, from: number, n: number): Promise<EncodedBatch> {
+    const t0 = performance.now()
+    const input = fill(from, n)
+    const t1 = performance.now()
+    const out = await encoder.encodeInput(input, n)
+    timing.preprocessMs += t1 - t0
+    timing.inferenceMs += performance.now() - t1
+    return out
+  }
+
+  /** Runs `count` frames in chunks of at most batchSize; a single chunk hands ORT's arrays over as they are. */
+  async function encodeAll(count: number, fill: (from: number, n: number) => ModelInput): Promise<EncodedBatch> {
+    if (count <= encoder.batchSize) return timedEncode(fill, 0, count)
     const parts: EncodedBatch[] = []
-    for (let from = 0; from < count; from += encoder.batchSize) {
-      const n = Math.min(encoder.batchSize, count - from)
-      parts.push(await encoder.encode(fill(from, n), n))
-    }
+    for (let from = 0; from < count; from += encoder.batchSize) parts.push(await timedEncode(fill, from, Math.min(encoder.batchSize, count - from)))
     const join = (pick: (b: EncodedBatch) => Float32Array | undefined) => {
       if (!pick(parts[0])) return undefined
       const out = new Float32Array(parts.reduce((s, p) => s + pick(p)!.length, 0))
@@ -77,20 +94,21 @@ async function main() {
   }
 
   async function handle(msg: Exclude<EncodeRequest, { type: 'close' }>): Promise<void> {
-    const input = msg.type === 'frames' ? msg.frames : msg.pixels
+    const input = msg.type === 'frames' ? msg.frames : msg.input
+    timing.preprocessMs = timing.inferenceMs = 0
     try {
       let batch: EncodedBatch
       if (msg.type === 'frames') {
-        const frameBytes = h * w * 3
-        if (msg.frames.length < msg.count * frameBytes) throw new RangeError(`${msg.count} frames need ${msg.count * frameBytes} bytes, got ${msg.frames.length}`)
+        if (msg.frames.length < msg.count * frameSize) throw new RangeError(`${msg.count} frames need ${msg.count * frameSize} bytes, got ${msg.frames.length}`)
         batch = await encodeAll(msg.count, (from, n) => {
-          if (pixels.length < n * frameSize) pixels = new Float32Array(n * frameSize)
-          return framesToPixelValues(msg.frames.subarray(from * frameBytes, (from + n) * frameBytes), n, entry, pixels)
+          const made = modelInputFromRgb(entry, msg.frames.subarray(from * frameSize, (from + n) * frameSize), n, pixels)
+          if (made instanceof Float32Array) pixels = made
+          return made
         })
       } else {
-        batch = await encodeAll(msg.batch, (from, n) => msg.pixels.subarray(from * frameSize, (from + n) * frameSize))
+        batch = await encodeAll(msg.batch, (from, n) => msg.input.subarray(from * frameSize, (from + n) * frameSize))
       }
-      const reply: EncodeReply = { type: 'result', id: msg.id, batch, input }
+      const reply: EncodeReply = { type: 'result', id: msg.id, batch, input, timing: { ...timing } }
       port.postMessage(reply, transferables([batch.tokens, batch.cls, batch.importance, input]))
     } catch (e) {
       port.postMessage({ type: 'failed', id: msg.id, error: toWire(e), input } satisfies EncodeReply, transferables([input]))

@@ -34,12 +34,14 @@ describe('encode worker', () => {
       const copy = frames.slice()
       const pixels = framesToPixelValues(copy, count, entry)
       const want = await local.encode(pixels, count)
-      const got = await remote.encodeFrames(frames, count)
+      const got = await remote.encodeRgb(frames, count)
       expect(frames.byteLength).toBe(0) // transferred, not copied
       expect(got.frames).toEqual(copy) // and handed back
       expect(got.tokens).toEqual(want.tokens)
       expect(got.cls).toEqual(want.cls)
       expect(got.importance).toEqual(want.importance)
+      expect(got.inferenceMs).toBeGreaterThan(0)
+      expect(typeof got.preprocessMs).toBe('number')
 
       const two = framesToPixelValues(copy, 2, entry)
       const want2 = await local.encode(two, 2)
@@ -49,7 +51,7 @@ describe('encode worker', () => {
       expect(got2.pixels).toEqual(two)
 
       // requests queued back to back come back in order, each with its own result
-      const [a, b] = await Promise.all([remote.encodeFrames(randomFrames(1, 8), 1), remote.encodeFrames(copy.slice(0, S * S * 3), 1)])
+      const [a, b] = await Promise.all([remote.encodeRgb(randomFrames(1, 8), 1), remote.encodeRgb(copy.slice(0, S * S * 3), 1)])
       expect(b.tokens).toEqual(want.tokens.subarray(0, a.tokens.length))
       expect(a.tokens).not.toEqual(b.tokens)
     } finally {
@@ -61,8 +63,8 @@ describe('encode worker', () => {
   it('a request error is reported for that request; a load error rejects the start with the ModelError code', async () => {
     const remote = await startEncodeWorker(await getModel('fixture-tiny-clip', [root]), { provider: 'cpu' })
     try {
-      await expect(remote.encodeFrames(new Uint8Array(10), 1)).rejects.toThrow(/need 3072 bytes/)
-      const ok = await remote.encodeFrames(randomFrames(1, 3), 1)
+      await expect(remote.encodeRgb(new Uint8Array(10), 1)).rejects.toThrow(/need 3072 bytes/)
+      const ok = await remote.encodeRgb(randomFrames(1, 3), 1)
       expect(ok.tokens.length).toBe(16 * TINY.dim)
     } finally {
       await remote.close()

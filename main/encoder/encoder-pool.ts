@@ -6,30 +6,39 @@
  * from the worker. Requests may be queued back to back; the worker runs them in order.
  */
 import type { Worker } from 'node:worker_threads'
-import { type ModelEntry, ModelError, type ModelErrorCode } from './manifest'
+import { type InputLayout, type ModelEntry, ModelError, type ModelErrorCode } from './manifest'
 import type { EncodedBatch, EncoderOptions, Provider } from './session'
-import type { EncodeReply, EncodeRequest, EncodeWorkerData, WireError } from './encode-worker'
+import type { ModelInput } from './preprocess'
+import type { EncodeReply, EncodeRequest, EncodeTiming, EncodeWorkerData, WireError } from './encode-worker'
 import { spawnWorker } from '../workers/spawn'
+
+export type { EncodeTiming }
 
 export interface WorkerEncoder {
   provider: Provider
   batchSize: number
   /** [H, W] */
   inputSize: [number, number]
+  /** The manifest's input.layout: what `encode` takes. */
+  inputLayout: InputLayout
   /**
    * `count` rgb24 frames [count, H, W, 3] at the model's input size → outputs for all of them
    * (run in batches of batchSize). `frames` is transferred; the result's `frames` is the same memory, back.
+   * For 'NHWC-uint8' models the worker feeds these bytes to onnxruntime as they are (preprocessMs ≈ 0).
    */
-  encodeFrames(frames: Uint8Array, count: number): Promise<EncodedBatch & { frames: Uint8Array }>
-  /** Like Encoder.encode on normalised pixels [batch, 3, H, W]; `pixels` is transferred and returned as `result.pixels`. */
-  encode(pixels: Float32Array, batch: number): Promise<EncodedBatch & { pixels: Float32Array }>
+  encodeRgb(frames: Uint8Array, count: number): Promise<EncodedBatch & EncodeTiming & { frames: Uint8Array }>
+  /**
+   * Like Encoder.encodeInput on the model's native input (uint8 [batch, H, W, 3] or float32
+   * [batch, 3, H, W], by inputLayout); `pixels` is transferred and returned as `result.pixels`.
+   */
+  encode<T extends ModelInput>(pixels: T, batch: number): Promise<EncodedBatch & EncodeTiming & { pixels: T }>
   close(): Promise<void>
 }
 
 const fromWire = (e: WireError) => (e.code ? new ModelError(e.code as ModelErrorCode, e.message) : new Error(e.message))
 
 /** Only a whole, unshared ArrayBuffer can be moved; a view into a larger (e.g. pooled Buffer) one is copied first. */
-function movable<T extends Uint8Array | Float32Array>(a: T): { value: T; transfer: ArrayBuffer[] } {
+function movable<T extends ModelInput>(a: T): { value: T; transfer: ArrayBuffer[] } {
   if (!(a.buffer instanceof ArrayBuffer)) return { value: a, transfer: [] } // shared memory: nothing to move
   if (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) return { value: a, transfer: [a.buffer] }
   const copy = a.slice() as T
@@ -38,7 +47,8 @@ function movable<T extends Uint8Array | Float32Array>(a: T): { value: T; transfe
 
 export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}): Promise<WorkerEncoder> {
   const worker: Worker = spawnWorker('encoder/encode-worker', { entry, opts } satisfies EncodeWorkerData)
-  const pending = new Map<number, { resolve: (r: EncodedBatch & { input: Uint8Array | Float32Array }) => void; reject: (e: Error) => void }>()
+  type Reply = EncodedBatch & EncodeTiming & { input: ModelInput }
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let dead: Error | undefined
 
@@ -67,7 +77,7 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
       } else {
         const p = pending.get(msg.id)
         pending.delete(msg.id)
-        if (msg.type === 'result') p?.resolve({ ...msg.batch, input: msg.input })
+        if (msg.type === 'result') p?.resolve({ ...msg.batch, ...msg.timing, input: msg.input })
         else p?.reject(fromWire(msg.error))
       }
     })
@@ -75,7 +85,7 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
 
   function request(msg: EncodeRequest & { id: number }, transfer: ArrayBuffer[]) {
     if (dead) return Promise.reject(dead)
-    return new Promise<EncodedBatch & { input: Uint8Array | Float32Array }>((resolve, reject) => {
+    return new Promise<Reply>((resolve, reject) => {
       pending.set(msg.id, { resolve, reject })
       worker.postMessage(msg, transfer)
     })
@@ -86,15 +96,16 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
       provider,
       batchSize,
       inputSize,
-      async encodeFrames(frames, count) {
+      inputLayout: entry.input.layout,
+      async encodeRgb(frames, count) {
         const { value, transfer } = movable(frames)
         const { input, ...batch } = await request({ type: 'frames', id: nextId++, frames: value, count }, transfer)
         return { ...batch, frames: input as Uint8Array }
       },
       async encode(pixels, batch) {
         const { value, transfer } = movable(pixels)
-        const { input, ...result } = await request({ type: 'pixels', id: nextId++, pixels: value, batch }, transfer)
-        return { ...result, pixels: input as Float32Array }
+        const { input, ...result } = await request({ type: 'input', id: nextId++, input: value, batch }, transfer)
+        return { ...result, pixels: input as typeof pixels }
       },
       async close() {
         if (dead) return

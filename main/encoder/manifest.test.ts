@@ -1,11 +1,12 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { delimiter, join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { delimiter, join, resolve } from 'node:path'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { userModelsDir } from '../settings'
 import { BUILTIN_ID, BUILTIN_MANIFEST } from '../onnx/builtin-model'
 import { ModelError, parseManifest } from './manifest'
-import { bundledModelsDir, getModel, listModels, scanModels, userModelsDirs } from './registry'
-import { framesToPixelValues, toPixelValues } from './preprocess'
+import { bundledModelsDir, defaultModelDirs, getModel, listModels, scanModels, userModelsDirs } from './registry'
+import { framesToPixelValues, modelInputFromRgb, modelInputShape, toPixelValues } from './preprocess'
 import { tinyClipManifest, writeFixtureModels } from './test-models'
 
 const bad = (patch: (m: Record<string, unknown>) => void): ModelError => {
@@ -23,6 +24,15 @@ describe('parseManifest', () => {
   it('accepts the built-in and the fixture manifests unchanged', () => {
     expect(JSON.parse(JSON.stringify(parseManifest(JSON.parse(JSON.stringify(BUILTIN_MANIFEST)))))).toEqual(JSON.parse(JSON.stringify(BUILTIN_MANIFEST)))
     expect(parseManifest(tinyClipManifest()).outputs.importance).toEqual({ name: 'attentions', kind: 'cls-attention', fromAttention: { dropLeading: 1 } })
+  })
+
+  it("input.layout is 'NCHW' (the default) or 'NHWC-uint8'", () => {
+    const withLayout = (layout: unknown) => parseManifest({ ...tinyClipManifest(), input: { ...tinyClipManifest().input, layout } }).input.layout
+    expect(withLayout('NHWC-uint8')).toBe('NHWC-uint8')
+    expect(withLayout('NCHW')).toBe('NCHW')
+    expect(withLayout(undefined)).toBe('NCHW')
+    expect(BUILTIN_MANIFEST.input.layout).toBe('NHWC-uint8')
+    expect(bad((m) => ((m.input as Record<string, unknown>).layout = 'NHWC')).message).toMatch(/input\.layout must be one of 'NCHW', 'NHWC-uint8'/)
   })
 
   it('names the offending field in a one-line bad-manifest error', () => {
@@ -85,10 +95,18 @@ describe('registry', () => {
     await expect(getModel('nothing', [root])).rejects.toMatchObject({ code: 'unknown-model', message: expect.stringContaining('fixture-a, fixture-b') })
   })
 
-  it('reads TOKENSCOPE_MODELS_DIR (several folders) before the home folder', () => {
-    const dirs = userModelsDirs({ TOKENSCOPE_MODELS_DIR: ['/a', '/b'].join(delimiter) })
-    expect(dirs.slice(0, 2)).toEqual(['/a', '/b'])
-    expect(dirs[2]).toMatch(/\.tokenscope[\\/]models$/)
+  it('user folders are settings.userModelsDir(): TOKENSCOPE_MODELS_DIR (several folders), else <data dir>/models', () => {
+    try {
+      vi.stubEnv('TOKENSCOPE_MODELS_DIR', ['/a', '/b'].join(delimiter))
+      expect(userModelsDirs()).toEqual([resolve('/a'), resolve('/b')])
+      expect(defaultModelDirs()).toEqual([bundledModelsDir(), resolve('/a'), resolve('/b')])
+      vi.stubEnv('TOKENSCOPE_MODELS_DIR', undefined)
+      vi.stubEnv('TOKENSCOPE_DATA_DIR', '/data/ts')
+      expect(userModelsDir()).toBe(join('/data/ts', 'models'))
+      expect(userModelsDirs()).toEqual([resolve('/data/ts/models')])
+    } finally {
+      vi.unstubAllEnvs()
+    }
   })
 })
 
@@ -110,5 +128,21 @@ describe('preprocess', () => {
     const frames = Uint8Array.from({ length: 2 * 18 }, (_, i) => i * 7)
     const batch = framesToPixelValues(frames, 2, entry)
     expect(batch.subarray(18)).toEqual(toPixelValues(frames.subarray(18), 3, 2, entry))
+  })
+
+  it('modelInputFromRgb: the bytes themselves (a view) for NHWC-uint8, normalised NCHW floats for NCHW', () => {
+    const frames = Uint8Array.from({ length: 3 * 18 }, (_, i) => i * 5)
+    const bytes = modelInputFromRgb({ input: { ...entry.input, layout: 'NHWC-uint8' } }, frames, 2)
+    expect(bytes).toBeInstanceOf(Uint8Array)
+    expect(bytes.buffer).toBe(frames.buffer) // no copy
+    expect(bytes).toEqual(frames.subarray(0, 36))
+    const out = new Float32Array(3 * 18)
+    const floats = modelInputFromRgb(entry, frames, 2, out)
+    expect(floats).toBe(out) // written into the given buffer
+    expect(floats.subarray(0, 36)).toEqual(framesToPixelValues(frames, 2, entry))
+    expect(modelInputFromRgb(entry, frames, 3, new Float32Array(10)).length).toBe(54) // too small: a new array
+    expect(() => modelInputFromRgb(entry, frames, 4)).toThrow(/4 frames need 72 bytes, got 54/)
+    expect(modelInputShape(entry, 5)).toEqual([5, 3, 2, 3])
+    expect(modelInputShape({ input: { ...entry.input, layout: 'NHWC-uint8' } }, 5)).toEqual([5, 2, 3, 3])
   })
 })

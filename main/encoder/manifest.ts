@@ -7,6 +7,16 @@ import type { ImportanceKind } from '../../common/tokens'
 
 export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
 
+/**
+ * How frames are fed to the model:
+ * - 'NCHW': float32 [B, 3, H, W], normalised by TokenScope with input.mean / input.std (CLIP-style exports);
+ * - 'NHWC-uint8': uint8 [B, H, W, 3], the rgb24 bytes exactly as ffmpeg decodes them; the model itself
+ *   casts, normalises and transposes, so TokenScope does no preprocessing.
+ */
+export type InputLayout = 'NCHW' | 'NHWC-uint8'
+
+export const INPUT_LAYOUTS: readonly InputLayout[] = ['NCHW', 'NHWC-uint8']
+
 export interface ModelManifest {
   id: string
   name: string
@@ -24,10 +34,13 @@ export interface ModelManifest {
   input: {
     /** [H, W] of the model input. */
     size: [number, number]
-    /** Per-channel RGB mean and std on the 0..1 scale: x' = (x/255 - mean) / std. */
+    /**
+     * Per-channel RGB mean and std on the 0..1 scale: x' = (x/255 - mean) / std. For 'NCHW' TokenScope
+     * applies it; for 'NHWC-uint8' the model's graph does, and these record what it applies.
+     */
     mean: [number, number, number]
     std: [number, number, number]
-    layout: 'NCHW'
+    layout: InputLayout
     /** How a frame is fitted to `size` (done by the decoder). */
     resize: ResizeMode
     inputName: string
@@ -138,7 +151,7 @@ export function parseManifest(raw: unknown, where = 'manifest'): ModelManifest {
       size: [int(size[0], 'input.size[0]', 1), int(size[1], 'input.size[1]', 1)],
       mean: nums(input.mean, 'input.mean', 3, false) as [number, number, number],
       std: nums(input.std, 'input.std', 3, true) as [number, number, number],
-      layout: oneOf(input.layout ?? 'NCHW', 'input.layout', ['NCHW'] as const),
+      layout: oneOf(input.layout ?? 'NCHW', 'input.layout', INPUT_LAYOUTS),
       resize: oneOf(input.resize, 'input.resize', ['squash', 'center-crop', 'letterbox'] as const),
       inputName: str(input.inputName, 'input.inputName'),
     },

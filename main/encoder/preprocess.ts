@@ -1,9 +1,34 @@
 /**
- * rgb24 frames (already fitted to the model's input size by ffmpeg) → normalised NCHW floats.
+ * rgb24 frames (already fitted to the model's input size by ffmpeg) → the model's input: the bytes
+ * themselves for 'NHWC-uint8' models, normalised NCHW floats for 'NCHW' models.
  */
 import type { ModelManifest } from './manifest'
 
 type InputSpec = Pick<ModelManifest, 'input'>
+
+/** A batch as the model takes it: uint8 [B, H, W, 3] ('NHWC-uint8') or float32 [B, 3, H, W] ('NCHW'). */
+export type ModelInput = Uint8Array | Float32Array
+
+/** The input tensor's shape for `batch` frames in the manifest's layout. */
+export function modelInputShape(entry: InputSpec, batch: number): [number, number, number, number] {
+  const [h, w] = entry.input.size
+  return entry.input.layout === 'NHWC-uint8' ? [batch, h, w, 3] : [batch, 3, h, w]
+}
+
+/**
+ * The model's native input for `count` consecutive rgb24 frames [count, H, W, 3]:
+ * - 'NHWC-uint8': the first count·H·W·3 bytes of `rgb` as they are (a view, no copy, no work);
+ * - 'NCHW': the normalised float32 [count, 3, H, W] (framesToPixelValues), written into `out`
+ *   when it is given and large enough.
+ * This is all the preprocessing TokenScope does; the worker and a bare onnxruntime loop share it.
+ */
+export function modelInputFromRgb(entry: InputSpec, rgb: Uint8Array, count: number, out?: Float32Array): ModelInput {
+  const [h, w] = entry.input.size
+  const bytes = count * h * w * 3
+  if (rgb.length < bytes) throw new RangeError(`${count} frames need ${bytes} bytes, got ${rgb.length}`)
+  if (entry.input.layout === 'NHWC-uint8') return rgb.subarray(0, bytes)
+  return framesToPixelValues(rgb, count, entry, out && out.length >= bytes ? out : undefined)
+}
 
 /** Per channel, the normalised value of every byte: lut[c*256 + x] = (x/255 − mean[c]) / std[c]. */
 export function normalisationTable(entry: InputSpec): Float32Array {

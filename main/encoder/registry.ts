@@ -3,14 +3,15 @@
  *
  * Folders, in order (the first manifest with a given id wins; later duplicates are reported):
  *   1. the app's bundled `native-models/` (the built-in encoder ships there),
- *   2. each folder in env TOKENSCOPE_MODELS_DIR (path-delimiter separated),
- *   3. the user's `~/.tokenscope/models`.
+ *   2. the user's model folder, settings.ts `userModelsDir()`: env TOKENSCOPE_MODELS_DIR (several
+ *      folders allowed, path-delimiter separated: ':' or ';' on Windows), else `<data dir>/models`
+ *      (~/.local/share/tokenscope/models on Linux).
  */
 import { existsSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
-import { homedir } from 'node:os'
 import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { userModelsDir } from '../settings'
 import { type ModelEntry, ModelError, parseManifest } from './manifest'
 
 export interface ModelProblem {
@@ -32,9 +33,9 @@ export function bundledModelsDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'native-models')
 }
 
-export function userModelsDirs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const fromEnv = (env.TOKENSCOPE_MODELS_DIR ?? '').split(delimiter).filter(Boolean)
-  return [...fromEnv.map((d) => resolve(d)), join(homedir(), '.tokenscope', 'models')]
+/** The user's model folders: userModelsDir() split at the path delimiter, as absolute paths. */
+export function userModelsDirs(): string[] {
+  return userModelsDir().split(delimiter).filter(Boolean).map((d) => resolve(d))
 }
 
 export const defaultModelDirs = (): string[] => [bundledModelsDir(), ...userModelsDirs()]

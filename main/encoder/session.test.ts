@@ -5,8 +5,9 @@ import * as ort from 'onnxruntime-node'
 import { createRng } from '../../common/tensor/rng'
 import { ModelError, type ModelEntry } from './manifest'
 import { getModel } from './registry'
-import { classAttention, createEncoder, createTextEncoder, cudaInstalled, webgpuAvailable } from './session'
-import { tinyClipManifest, TINY, writeFixtureModels } from './test-models'
+import { classAttention, createEncoder, createTextEncoder, cudaInstalled, encoderSessionOptions, modelInputTensor, providerOrder, webgpuAvailable } from './session'
+import { framesToPixelValues, modelInputFromRgb } from './preprocess'
+import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from './test-models'
 import { makeTinyVit } from '../onnx/fixtures'
 
 const base = tinyClipManifest()
@@ -17,6 +18,7 @@ const root = writeFixtureModels([
   { ...tinyClipManifest('fixture-wrong-grid'), grid: { h: 3, w: 3 } },
   { ...tinyClipManifest('fixture-no-drop'), outputs: { patchTokens: { name: 'last_hidden_state' } } },
   { ...tinyClipManifest('fixture-truncated') },
+  tinyUint8Manifest(),
 ])
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
@@ -106,6 +108,9 @@ describe('createEncoder on a CLIP-shaped fixture (random weights)', () => {
     const enc = await createEncoder(await getModel('fixture-tiny-clip', [root]))
     try {
       expect(['cuda', 'webgpu', 'cpu']).toContain(enc.provider)
+      const order = await providerOrder()
+      expect(order.at(-1)).toBe('cpu')
+      expect(enc.provider).toBe(order[0])
       if (!cudaInstalled() && !(await webgpuAvailable())) expect(enc.provider).toBe('cpu')
     } finally {
       await enc.release()
@@ -166,6 +171,66 @@ describe('a model exported with a fixed batch', () => {
       for (let i = 0; i < a.tokens.length; i++) expect(a.tokens[i]).toBeCloseTo(b.tokens[i], 5)
       for (let i = 0; i < b.importance!.length; i++) expect(a.importance![i]).toBeCloseTo(b.importance![i], 6)
       await expectCode(fixed.encode(randomPixels(5, 1), 5), 'manifest-mismatch', /at most 4 frames/)
+    } finally {
+      await fixed.release()
+      await dynamic.release()
+    }
+  })
+})
+
+describe("a model taking rgb bytes (layout 'NHWC-uint8')", () => {
+  const randomRgb = (count: number, seed: number) => {
+    const rand = createRng(seed)
+    return Uint8Array.from({ length: count * S * S * 3 }, () => Math.floor(256 * rand()))
+  }
+
+  it('feeds the bytes as they are: outputs equal a bare session.run on them, and the float model on the normalised frames', async () => {
+    const entry = await getModel('fixture-tiny-uint8', [root])
+    const enc = await createEncoder(entry, { provider: 'cpu' })
+    const floatEnc = await createEncoder(await getModel('fixture-tiny-clip', [root]), { provider: 'cpu' }) // same weights, float input
+    const bare = await ort.InferenceSession.create(join(entry.dir, entry.files.vision), encoderSessionOptions('cpu'))
+    try {
+      expect(enc.inputLayout).toBe('NHWC-uint8')
+      const rgb = randomRgb(3, 21)
+      const input = modelInputFromRgb(entry, rgb, 3)
+      expect(input).toBeInstanceOf(Uint8Array)
+      const got = await enc.encodeInput(input, 3)
+      const raw = (await bare.run({ pixel_values: modelInputTensor(entry, input, 3) })).last_hidden_state.data as Float32Array
+      for (let b = 0; b < 3; b++) expect(got.tokens.subarray(b * N * D, (b + 1) * N * D)).toEqual(raw.subarray(b * T * D + D, (b + 1) * T * D))
+      const viaFloat = await floatEnc.encode(framesToPixelValues(rgb, 3, entry), 3) // entry's mean/std = what the graph applies
+      for (let i = 0; i < got.tokens.length; i++) expect(got.tokens[i]).toBeCloseTo(viaFloat.tokens[i], 4)
+      for (let i = 0; i < got.importance!.length; i++) expect(got.importance![i]).toBeCloseTo(viaFloat.importance![i], 5)
+      // a longer buffer: only the prefix is read
+      expect((await enc.encodeInput(rgb, 2)).tokens).toEqual(got.tokens.subarray(0, 2 * N * D))
+      await expect(enc.encodeInput(new Float32Array(3 * S * S), 1)).rejects.toThrow(/takes uint8 rgb bytes \[B, H, W, 3\].*got a Float32Array/)
+      await expect(floatEnc.encodeInput(new Uint8Array(3 * S * S), 1)).rejects.toThrow(/takes float32 pixels/)
+      await expect(enc.encodeInput(new Uint8Array(10), 1)).rejects.toThrow(RangeError)
+    } finally {
+      await enc.release()
+      await floatEnc.release()
+      await bare.release()
+    }
+  })
+
+  it('a layout that disagrees with the model input is manifest-mismatch', async () => {
+    const floatEntry = await getModel('fixture-tiny-clip', [root])
+    const uint8Entry = await getModel('fixture-tiny-uint8', [root])
+    await expectCode(createEncoder({ ...floatEntry, input: { ...floatEntry.input, layout: 'NHWC-uint8' } }, { provider: 'cpu' }), 'manifest-mismatch', /is float32, manifest layout 'NHWC-uint8' needs a uint8 tensor/)
+    await expectCode(createEncoder({ ...uint8Entry, input: { ...uint8Entry.input, layout: 'NCHW' } }, { provider: 'cpu' }), 'manifest-mismatch', /is uint8, manifest layout 'NCHW' needs a float32 tensor/)
+    await expectCode(createEncoder({ ...uint8Entry, input: { ...uint8Entry.input, size: [S, S + 8] } }, { provider: 'cpu' }), 'manifest-mismatch', /manifest says \[batch, 32, 40, 3\] \(NHWC-uint8\)/)
+  })
+
+  it('a fixed-batch uint8 model gets zero-padded bytes; results equal the dynamic model', async () => {
+    const entry = await getModel('fixture-tiny-uint8', [root])
+    writeFileSync(join(entry.dir, 'fixed.onnx'), makeTinyVit({ ...TINY, batch: 4, uint8Input: true }))
+    const fixed = await createEncoder({ ...entry, files: { vision: 'fixed.onnx' } }, { provider: 'cpu' })
+    const dynamic = await createEncoder(entry, { provider: 'cpu' })
+    try {
+      const rgb = randomRgb(3, 22)
+      const a = await fixed.encodeInput(rgb, 3)
+      const b = await dynamic.encodeInput(rgb, 3)
+      expect(a.tokens.length).toBe(b.tokens.length)
+      for (let i = 0; i < a.tokens.length; i++) expect(a.tokens[i]).toBeCloseTo(b.tokens[i], 5)
     } finally {
       await fixed.release()
       await dynamic.release()

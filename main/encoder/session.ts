@@ -11,7 +11,8 @@ import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { createBuilder, graph, model, value } from '../onnx/graph'
-import { type ModelEntry, ModelError } from './manifest'
+import { type InputLayout, type ModelEntry, ModelError } from './manifest'
+import { type ModelInput, modelInputShape } from './preprocess'
 
 export type Provider = 'cuda' | 'webgpu' | 'cpu'
 
@@ -41,16 +42,64 @@ export interface Encoder {
   batchSize: number
   /** [H, W] */
   inputSize: [number, number]
-  /** `pixels` [batch, 3, H, W] (see preprocess.ts) → outputs. `pixels` may be longer; only the prefix is read. */
+  /** What encodeInput takes (the manifest's input.layout). */
+  inputLayout: InputLayout
+  /**
+   * The model's native input → outputs: uint8 [batch, H, W, 3] rgb24 bytes for 'NHWC-uint8' models,
+   * float32 [batch, 3, H, W] normalised pixels for 'NCHW' ones (modelInputFromRgb makes either from
+   * rgb frames). `input` may be longer; only the prefix is read, without copying. A TypeError if the
+   * array type does not match the layout.
+   */
+  encodeInput(input: ModelInput, batch: number): Promise<EncodedBatch>
+  /** encodeInput for 'NCHW' models: `pixels` [batch, 3, H, W] (see preprocess.ts). */
   encode(pixels: Float32Array, batch: number): Promise<EncodedBatch>
   release(): Promise<void>
 }
 
 const ORDER: Provider[] = ['cuda', 'webgpu', 'cpu']
 
+/** The providers 'auto' would try here, in order (the first is the one that would run, model permitting). */
+export async function providerOrder(): Promise<Provider[]> {
+  const usable = await Promise.all(ORDER.map(async (p) => (p === 'cuda' ? cudaInstalled() : p === 'webgpu' ? webgpuAvailable() : true)))
+  return ORDER.filter((_, i) => usable[i])
+}
+
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'unknown error'
 
 export const modelPath = (entry: ModelEntry): string => join(entry.dir, entry.files.vision)
+
+/**
+ * The onnxruntime tensor for the first `batch` frames of `input` (see Encoder.encodeInput), wrapping
+ * its memory (no copy): uint8 [batch, H, W, 3] or float32 [batch, 3, H, W] by the manifest's layout.
+ * With a session from `encoderSessionOptions`, `session.run({ [entry.input.inputName]: tensor })` is
+ * the bare inference that Encoder.encodeInput adds only output reshaping to.
+ */
+export function modelInputTensor(entry: Pick<ModelEntry, 'id' | 'input'>, input: ModelInput, batch: number): ort.Tensor {
+  const shape = modelInputShape(entry, batch)
+  const frameSize = shape[1] * shape[2] * shape[3]
+  const n = batch * frameSize
+  const uint8 = entry.input.layout === 'NHWC-uint8'
+  if (uint8 ? !(input instanceof Uint8Array) : !(input instanceof Float32Array))
+    throw new TypeError(
+      `${entry.id} takes ${uint8 ? "uint8 rgb bytes [B, H, W, 3] (layout 'NHWC-uint8')" : "float32 pixels [B, 3, H, W] (layout 'NCHW')"}, got a ${input.constructor.name}`,
+    )
+  if (input.length < n) throw new RangeError(`encode: ${input.length} values for ${batch} frames of ${frameSize}`)
+  const data = input.length === n ? input : input.subarray(0, n)
+  return uint8 ? new ort.Tensor('uint8', data as Uint8Array, shape) : new ort.Tensor('float32', data as Float32Array, shape)
+}
+
+/** The session options every encoder session uses (also for a bare comparison loop). */
+export function encoderSessionOptions(provider: Provider, opts: Pick<EncoderOptions, 'threads'> = {}): ort.InferenceSession.SessionOptions {
+  return {
+    executionProviders: [provider],
+    ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    // Failed attempts at a missing GPU provider are expected; only fatal errors are worth logging then.
+    logSeverityLevel: provider === 'cpu' ? 3 : 4,
+  }
+}
 
 export async function createEncoder(entry: ModelEntry, opts: EncoderOptions = {}): Promise<Encoder> {
   const path = modelPath(entry)
@@ -62,25 +111,26 @@ export async function createEncoder(entry: ModelEntry, opts: EncoderOptions = {}
     const [h, w] = entry.input.size
     const frameSize = 3 * h * w
     const batchSize = check.fixedBatch ?? opts.batchSize ?? entry.batchSize ?? (provider === 'cpu' ? 8 : 32)
+    const encodeInput = async (input: ModelInput, batch: number): Promise<EncodedBatch> => {
+      if (batch === 0) return emptyBatch(entry)
+      const fixed = check.fixedBatch
+      if (fixed !== undefined && batch > fixed)
+        throw new ModelError('manifest-mismatch', `${entry.id}: the model takes at most ${fixed} frames per run, got ${batch}`)
+      const tensor = modelInputTensor(entry, input, batch) // checks type and length first
+      // A model exported with a fixed batch gets a zero-padded batch; the padding rows are cut off below.
+      const runBatch = fixed ?? batch
+      const feed = runBatch === batch ? tensor : modelInputTensor(entry, padded(input, batch * frameSize, runBatch * frameSize), runBatch)
+      const out = await session.run({ [entry.input.inputName]: feed }, layout.fetches)
+      const result = layout.read(out, runBatch)
+      return runBatch === batch ? result : firstFrames(result, runBatch, batch)
+    }
     return {
       provider,
       batchSize,
       inputSize: [h, w],
-      async encode(pixels, batch) {
-        if (batch === 0) return emptyBatch(entry)
-        const n = batch * frameSize
-        if (pixels.length < n) throw new RangeError(`encode: ${pixels.length} values for ${batch} frames of ${frameSize}`)
-        const fixed = check.fixedBatch
-        if (fixed !== undefined && batch > fixed)
-          throw new ModelError('manifest-mismatch', `${entry.id}: the model takes at most ${fixed} frames per run, got ${batch}`)
-        // A model exported with a fixed batch gets a zero-padded batch; the padding rows are cut off below.
-        const runBatch = fixed ?? batch
-        let data = pixels.length === n ? pixels : pixels.subarray(0, n)
-        if (runBatch !== batch) (data = new Float32Array(runBatch * frameSize)).set(pixels.subarray(0, n))
-        const out = await session.run({ [entry.input.inputName]: new ort.Tensor('float32', data, [runBatch, 3, h, w]) }, layout.fetches)
-        const result = layout.read(out, runBatch)
-        return runBatch === batch ? result : firstFrames(result, runBatch, batch)
-      },
+      inputLayout: entry.input.layout,
+      encodeInput,
+      encode: encodeInput,
       release: () => session.release(),
     }
   } catch (e) {
@@ -106,15 +156,7 @@ async function openSession(path: string, id: string, opts: EncoderOptions): Prom
       continue
     }
     try {
-      const session = await ort.InferenceSession.create(path, {
-        executionProviders: [provider],
-        ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-        graphOptimizationLevel: 'all',
-        // Failed attempts at a missing GPU provider are expected; only fatal errors are worth logging then.
-        logSeverityLevel: provider === 'cpu' ? 3 : 4,
-      })
+      const session = await ort.InferenceSession.create(path, encoderSessionOptions(provider, opts))
       return { session, provider }
     } catch (e) {
       tried.push(`${provider}: ${firstLine(e)}`)
@@ -192,11 +234,15 @@ function checkNames(entry: ModelEntry, session: ort.InferenceSession): { fixedBa
   if (o.importance) wanted.push(['outputs.importance', o.importance.name])
   for (const [field, name] of wanted)
     if (!session.outputNames.includes(name)) throw mismatch(`${field} '${name}' not in the model (outputs: ${session.outputNames.join(', ')})`)
-  if (!input.isTensor || input.type !== 'float32') throw mismatch(`input '${inputName}' must be a float32 tensor`)
+  const { layout } = entry.input
+  const type = layout === 'NHWC-uint8' ? 'uint8' : 'float32'
+  if (!input.isTensor || input.type !== type)
+    throw mismatch(`input '${inputName}' is ${input.isTensor ? input.type : 'not a tensor'}, manifest layout '${layout}' needs a ${type} tensor`)
   const shape = input.shape
-  const want = ['batch', 3, size[0], size[1]]
+  const want: (number | string)[] = modelInputShape(entry, 1)
+  want[0] = 'batch'
   if (shape.length !== 4 || [1, 2, 3].some((i) => typeof shape[i] === 'number' && shape[i] !== want[i]))
-    throw mismatch(`input '${inputName}' has shape [${shape.join(', ')}], manifest says [${want.join(', ')}] (NCHW)`)
+    throw mismatch(`input '${inputName}' has shape [${shape.join(', ')}], manifest says [${want.join(', ')}] (${layout})`)
   return { fixedBatch: typeof shape[0] === 'number' ? shape[0] : undefined }
 }
 
@@ -211,13 +257,14 @@ async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fix
   const { patchTokens, classToken, importance } = entry.outputs
   const fetches = [...new Set([patchTokens.name, classToken?.name, importance?.name].filter((n): n is string => !!n))]
   const batch = fixedBatch ?? 1
-  const [h, w] = entry.input.size
+  const shape = modelInputShape(entry, batch)
   let out: ort.InferenceSession.ReturnType
   try {
-    const zeros = new ort.Tensor('float32', new Float32Array(batch * 3 * h * w), [batch, 3, h, w])
+    const size = batch * 3 * entry.input.size[0] * entry.input.size[1]
+    const zeros = modelInputTensor(entry, entry.input.layout === 'NHWC-uint8' ? new Uint8Array(size) : new Float32Array(size), batch)
     out = await session.run({ [entry.input.inputName]: zeros }, fetches)
   } catch (e) {
-    throw new ModelError('bad-model', `${entry.id}: the model fails on a ${batch}×3×${h}×${w} input: ${firstLine(e)}`)
+    throw new ModelError('bad-model', `${entry.id}: the model fails on a ${shape.join('×')} ${entry.input.layout} input: ${firstLine(e)}`)
   }
   const n = entry.grid.h * entry.grid.w
   const d = entry.dim
@@ -282,6 +329,18 @@ async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fix
 function emptyBatch(entry: ModelEntry): EncodedBatch {
   const { classToken, importance } = entry.outputs
   return { tokens: new Float32Array(0), cls: classToken && new Float32Array(0), importance: importance && new Float32Array(0) }
+}
+
+/** The first `n` values of `input` followed by zeros up to `size` (a new array of the same type). */
+function padded(input: ModelInput, n: number, size: number): ModelInput {
+  if (input instanceof Uint8Array) {
+    const out = new Uint8Array(size)
+    out.set(input.subarray(0, n))
+    return out
+  }
+  const out = new Float32Array(size)
+  out.set(input.subarray(0, n))
+  return out
 }
 
 /** The first `keep` of `b` frames of every output (views, no copy). */

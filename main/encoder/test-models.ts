@@ -34,16 +34,29 @@ export function tinyClipManifest(id = 'fixture-tiny-clip'): ModelManifest {
   }
 }
 
-/** A fresh models folder; each manifest gets the tiny ViT as model.onnx (and the tiny text encoder). Returns the folder. */
+/**
+ * The same fixture taking rgb24 bytes (layout 'NHWC-uint8', uint8 [B, S, S, 3]); its graph normalises
+ * with mean = std = 0.5, which the manifest records. Same weights as tinyClipManifest's model.
+ */
+export function tinyUint8Manifest(id = 'fixture-tiny-uint8'): ModelManifest {
+  const m = tinyClipManifest(id)
+  return { ...m, input: { ...m.input, layout: 'NHWC-uint8', mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } }
+}
+
+/**
+ * A fresh models folder; each manifest gets the tiny ViT as model.onnx (its uint8-input variant for
+ * 'NHWC-uint8' manifests) and the tiny text encoder. Returns the folder.
+ */
 export function writeFixtureModels(manifests: ModelManifest[]): string {
   const root = mkdtempSync(join(tmpdir(), 'tokenscope-models-'))
   const vit = makeTinyVit(TINY)
+  const vitUint8 = makeTinyVit({ ...TINY, uint8Input: true })
   const text = makeTinyTextEncoder({ vocab: 64, maxLength: 8, dim: TINY.dim })
   for (const m of manifests) {
     const dir = join(root, m.id)
     mkdirSync(dir)
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2))
-    writeFileSync(join(dir, m.files.vision), vit)
+    writeFileSync(join(dir, m.files.vision), m.input.layout === 'NHWC-uint8' ? vitUint8 : vit)
     if (m.files.text) writeFileSync(join(dir, m.files.text), text)
   }
   return root

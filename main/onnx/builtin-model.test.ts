@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createRng } from '../../common/tensor/rng'
-import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel, dctBasis } from './builtin-model'
+import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel, dctBasis, foldNormalisation } from './builtin-model'
 import { bundledModelsDir, getModel } from '../encoder/registry'
 import { createEncoder } from '../encoder/session'
-import { toPixelValues } from '../encoder/preprocess'
+import { modelInputFromRgb } from '../encoder/preprocess'
 
 const S = 224
 const P = 16
@@ -50,14 +50,53 @@ describe('built-in encoder tokenscope-dct16', () => {
       }
   })
 
+  it('foldNormalisation: the folded conv on raw bytes equals the conv on normalised input (grouped, with bias)', () => {
+    // dims [K=6, C/group=2, 3, 3], group 2, C = 4 channels
+    const rand = createRng(9)
+    const [K, PG, KH, KW, G] = [6, 2, 3, 3, 2]
+    const mean = [0.48, 0.1, 0.9, 0.5]
+    const std = [0.27, 0.5, 1.3, 0.06]
+    const w = Float64Array.from({ length: K * PG * KH * KW }, () => 2 * rand() - 1)
+    const bias = Float64Array.from({ length: K }, () => rand() - 0.5)
+    const folded = foldNormalisation(w, [K, PG, KH, KW], G, mean, std, bias)
+    for (let trial = 0; trial < 20; trial++) {
+      const x = Uint8Array.from({ length: 4 * KH * KW }, () => Math.floor(256 * rand())) // [C, KH, KW]
+      for (let k = 0; k < K; k++) {
+        let direct = bias[k]
+        let raw = folded.bias[k]
+        for (let j = 0; j < PG; j++) {
+          const c = Math.floor(k / (K / G)) * PG + j
+          for (let i = 0; i < KH * KW; i++) {
+            direct += w[(k * PG + j) * KH * KW + i] * ((x[c * KH * KW + i] / 255 - mean[c]) / std[c])
+            raw += folded.weights[(k * PG + j) * KH * KW + i] * x[c * KH * KW + i]
+          }
+        }
+        expect(Math.abs(raw - direct)).toBeLessThan(1e-5 * (1 + Math.abs(direct)))
+      }
+    }
+    expect(() => foldNormalisation(w, [K, PG, KH, KW], 3, mean, std)).toThrow(/disagree/)
+  })
+
+  it('takes rgb24 bytes: its input is uint8 [B, 224, 224, 3]; float pixels are refused with a TypeError', async () => {
+    const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
+    expect(entry.input.layout).toBe('NHWC-uint8')
+    const enc = await createEncoder(entry, { provider: 'cpu' })
+    try {
+      expect(enc.inputLayout).toBe('NHWC-uint8')
+      await expect(enc.encode(new Float32Array(3 * S * S), 1)).rejects.toThrow(TypeError)
+    } finally {
+      await enc.release()
+    }
+  })
+
   it('tokens are the DCT of each normalised patch; global is their mean; importance is the contrast softmax, summing to 1', async () => {
     const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
     const enc = await createEncoder(entry, { provider: 'cpu' })
     try {
       const frames = [testImage(1), testImage(2)]
-      const pixels = new Float32Array(2 * 3 * S * S)
-      frames.forEach((f, i) => toPixelValues(f, S, S, entry, pixels, i * 3 * S * S))
-      const { tokens, cls, importance } = await enc.encode(pixels, 2)
+      const rgb = new Uint8Array(2 * S * S * 3)
+      frames.forEach((f, i) => rgb.set(f, i * S * S * 3))
+      const { tokens, cls, importance } = await enc.encodeInput(modelInputFromRgb(entry, rgb, 2), 2)
       const N = 196
       const D = 192
       expect(tokens.length).toBe(2 * N * D)
@@ -98,7 +137,7 @@ describe('built-in encoder tokenscope-dct16', () => {
   it('a flat frame has uniform importance', async () => {
     const enc = await createEncoder(await getModel(BUILTIN_ID, [bundledModelsDir()]), { provider: 'cpu' })
     try {
-      const { importance } = await enc.encode(toPixelValues(new Uint8Array(S * S * 3).fill(77), S, S, BUILTIN_MANIFEST), 1)
+      const { importance } = await enc.encodeInput(new Uint8Array(S * S * 3).fill(77), 1)
       for (const v of importance!) expect(v).toBeCloseTo(1 / 196, 6)
     } finally {
       await enc.release()

@@ -15,6 +15,11 @@ export interface TinyVitOptions {
   seed?: number
   /** A fixed batch size for the input (default: a symbolic 'batch' dimension). */
   batch?: number
+  /**
+   * Take rgb24 bytes, uint8 [B, S, S, 3] (manifest layout 'NHWC-uint8'), and normalise in the graph
+   * with mean = std = 0.5: Transpose → Cast → x / 127.5 − 1. Default: float32 [B, 3, S, S].
+   */
+  uint8Input?: boolean
 }
 
 /** Uniform(−a, a) weights with a = 1/√fanIn, like a default PyTorch Linear init. */
@@ -45,7 +50,7 @@ function linear(b: Builder, rand: () => number, name: string, x: string, dIn: nu
  * pre-LN block: x + Attn(LN(x)), then x + MLP(LN(x)) with quick-GELU.
  */
 export function makeTinyVit(opts: TinyVitOptions = {}): Uint8Array {
-  const { imageSize = 32, patch = 8, dim = 16, heads = 2, layers = 1, seed = 1, batch = 'batch' } = opts
+  const { imageSize = 32, patch = 8, dim = 16, heads = 2, layers = 1, seed = 1, batch = 'batch', uint8Input = false } = opts
   if (imageSize % patch || dim % heads) throw new RangeError('makeTinyVit: imageSize % patch and dim % heads must be 0')
   const rand = createRng(seed)
   const b = createBuilder()
@@ -54,8 +59,13 @@ export function makeTinyVit(opts: TinyVitOptions = {}): Uint8Array {
   const t = n + 1
   const dh = dim / heads
 
+  let pixels = 'pixel_values'
+  if (uint8Input) {
+    const nchw = b.op('Cast', [b.op('Transpose', [pixels], { perm: [0, 3, 1, 2] })], { to: 1 }) // float 0..255
+    pixels = b.op('Sub', [b.op('Mul', [nchw, b.constant('inv_127_5', [1], [1 / 127.5])]), b.constant('one_f', [1], [1])])
+  }
   const convW = randomWeights(b, rand, 'embeddings.patch_embedding.weight', [dim, 3, patch, patch], 3 * patch * patch)
-  const conv = b.op('Conv', ['pixel_values', convW], { kernel_shape: [patch, patch], strides: [patch, patch] }) // [B, D, g, g]
+  const conv = b.op('Conv', [pixels, convW], { kernel_shape: [patch, patch], strides: [patch, patch] }) // [B, D, g, g]
   const patches = b.op('Transpose', [b.op('Reshape', [conv, b.ints('patch_shape', [0, dim, n])])], { perm: [0, 2, 1] }) // [B, N, D]
   // The class embedding, broadcast to [B, 1, D] with B read from the input's shape.
   const batchDim = b.op('Slice', [b.op('Shape', ['pixel_values']), b.ints('zero', [0]), b.ints('one', [1])])
@@ -93,7 +103,7 @@ export function makeTinyVit(opts: TinyVitOptions = {}): Uint8Array {
   return model(
     graph({
       name: 'tiny_vit_fixture_random_weights',
-      inputs: [value('pixel_values', 'float', [batch, 3, imageSize, imageSize])],
+      inputs: [uint8Input ? value('pixel_values', 'uint8', [batch, imageSize, imageSize, 3]) : value('pixel_values', 'float', [batch, 3, imageSize, imageSize])],
       outputs: [
         value('last_hidden_state', 'float', [batch, t, dim]),
         value('pooler_output', 'float', [batch, dim]),

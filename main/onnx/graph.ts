@@ -17,7 +17,7 @@ import {
   stringField,
 } from './protobuf'
 
-export type ElemType = 'float' | 'int64'
+export type ElemType = 'float' | 'int64' | 'uint8'
 
 /** A graph input or output: name, element type and shape (a string is a symbolic dim, e.g. 'batch'). */
 export interface ValueInfo {
@@ -84,7 +84,7 @@ export const floats = (xs: readonly number[]): { floats: readonly number[] } => 
 
 // ---- serialisation (field numbers from onnx.proto) ----
 
-const DATA_TYPE: Record<ElemType, number> = { float: 1, int64: 7 }
+const DATA_TYPE: Record<ElemType, number> = { float: 1, uint8: 2, int64: 7 }
 const IR_VERSION = 8
 const ATTR_TYPE = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const
 

@@ -24,7 +24,7 @@ export interface BinaryOptions {
   ffprobe?: string
 }
 
-type Tool = 'ffmpeg' | 'ffprobe'
+export type Tool = 'ffmpeg' | 'ffprobe'
 
 const envVar: Record<Tool, string> = { ffmpeg: 'TOKENSCOPE_FFMPEG', ffprobe: 'TOKENSCOPE_FFPROBE' }
 const installerPackage: Record<Tool, string> = {
@@ -58,6 +58,31 @@ export function resolveBinaries(opts: BinaryOptions = {}): Promise<Binaries> {
   return hit
 }
 
+/**
+ * The next working binary down the chain after `current` (another path), or null. Some builds crash
+ * on some inputs (the @ffprobe-installer ffprobe segfaults on every MPEG-TS file), so callers retry
+ * a crashed run with this one.
+ */
+export async function nextInChain(tool: Tool, current: Binary): Promise<Binary | null> {
+  const order: BinarySource[] = ['setting', 'ffmpeg-static', 'installer-package', 'path']
+  for (const [source, find] of chainCandidates(tool)) {
+    if (order.indexOf(source) <= order.indexOf(current.source)) continue
+    const path = find()
+    if (!path || path === current.path) continue
+    const version = await versionOf(path)
+    if (version !== null) return { path, source, version }
+  }
+  return null
+}
+
+function chainCandidates(tool: Tool): [BinarySource, () => string | null][] {
+  return [
+    ['ffmpeg-static', () => (tool === 'ffmpeg' ? packagePath('ffmpeg-static') : null)],
+    ['installer-package', () => packagePath(installerPackage[tool])],
+    ['path', () => onPath(tool)],
+  ]
+}
+
 async function resolveTool(tool: Tool, setting: string | undefined): Promise<Binary> {
   if (setting) {
     const version = await versionOf(setting)
@@ -69,12 +94,7 @@ async function resolveTool(tool: Tool, setting: string | undefined): Promise<Bin
     }
     return { path: setting, source: 'setting', version }
   }
-  const candidates: [BinarySource, () => string | null][] = [
-    ['ffmpeg-static', () => (tool === 'ffmpeg' ? packagePath('ffmpeg-static') : null)],
-    ['installer-package', () => packagePath(installerPackage[tool])],
-    ['path', () => onPath(tool)],
-  ]
-  for (const [source, find] of candidates) {
+  for (const [source, find] of chainCandidates(tool)) {
     const path = find()
     if (!path) continue
     const version = await versionOf(path)

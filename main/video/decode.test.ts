@@ -5,6 +5,7 @@ import {
   makeRotatedClip,
   makeSolidColorClip,
   makeTextFile,
+  makeTransportStream,
   makeTruncated,
   makeUnsupportedCodec,
   makeVfrClip,
@@ -94,6 +95,21 @@ describe.each(builds)('decodeFrames with %s', (_name, getBinaries) => {
       expect(Math.abs(frame.pts - pts[i])).toBeLessThan(1e-3)
       expect([frame.width, frame.height]).toEqual([160, 120])
       expect(frame.data.length).toBe(160 * 120 * 3)
+    }
+  })
+})
+
+describe('MPEG-TS (start offset, no keyframe index)', () => {
+  it('decodes with the stored timestamps and finds each frame again by its pts', async () => {
+    const path = await makeTransportStream()
+    const { frames } = await collect(path, { sampling: { mode: 'every-frame' }, width: 8, height: 8, resize: 'squash' })
+    expect(frames).toHaveLength(100)
+    const listed = Array.from(await listFramePts(path))
+    expect(listed[0]).toBeGreaterThan(0.5) // the muxer's start offset
+    expect(frames.map((f) => f.pts)).toEqual(listed.map((p) => expect.closeTo(p, 3)))
+    for (const i of [0, 37, 99]) {
+      const frame = await decodeFrameAt(path, frames[i].pts)
+      expect(frame.pts).toBeCloseTo(frames[i].pts, 3)
     }
   })
 })

@@ -18,7 +18,7 @@ import type { Readable } from 'node:stream'
 import type { Sampling } from '../../common/video'
 import { resolveBinaries, type Binaries } from './binaries'
 import { VideoError, stderrTail } from './errors'
-import { probeDetails, type ProbeDetails } from './probe'
+import { probeDetails, runFfprobe, type ProbeDetails } from './probe'
 import { runRaw } from './run'
 
 export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
@@ -52,6 +52,11 @@ export interface FrameSizeOptions {
 
 export interface DecodeOptions extends FrameSizeOptions {
   sampling: Sampling
+  /**
+   * Resume a sampling part way: only the frames the same sampling gives after this pts (the
+   * last frame a previous run delivered). ffmpeg seeks near it instead of decoding from the start.
+   */
+  resumeAfterPts?: number
   signal?: AbortSignal
   binaries?: Binaries
   onWarning?: (message: string) => void
@@ -69,6 +74,8 @@ export interface DecodeArgsOptions extends FrameSizeOptions {
   duration?: number
   /** Decode only keyframes (`-skip_frame nokey`). */
   keyframesOnly?: boolean
+  /** See DecodeOptions.resumeAfterPts; `origin` is the pts of the stream's first frame, `seek` s from the file's start. */
+  resume?: { afterPts: number; origin: number; seek: number }
 }
 
 /** Bytes of decoded output buffered ahead of the consumer before ffmpeg's stdout is paused. */
@@ -94,10 +101,11 @@ const ERROR_LINE = /\[(error|fatal|panic)\]\s*(.*)$/
  */
 export function buildDecodeArgs(path: string, opts: DecodeArgsOptions): string[] {
   checkFrameSize(opts)
-  const filters = [selectFilter(opts.sampling, opts.duration), ...resizeFilters(opts), 'settb=AVTB', 'showinfo']
+  const filters = [selectFilter(opts.sampling, opts.duration, opts.resume), ...resizeFilters(opts), 'settb=AVTB', 'showinfo']
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
     ...(opts.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
+    ...(opts.resume && opts.resume.seek > 0 ? ['-ss', opts.resume.seek.toFixed(6)] : []),
     '-copyts',
     '-i', path,
     '-map', '0:v:0',
@@ -122,7 +130,16 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
   const { info } = details
   let sampling = opts.sampling
   if (sampling.mode === 'count' && info.frameCountExact && sampling.frames >= info.frameCount) sampling = { mode: 'every-frame' }
-  const args = buildDecodeArgs(path, { ...opts, sampling, duration: info.duration })
+  let resume: DecodeArgsOptions['resume']
+  if (opts.resumeAfterPts !== undefined) {
+    // Targets are counted from the stream's first frame (select's start_t); after a seek start_t
+    // moves, so the resumed run names the origin explicitly. One second of margin before the
+    // last frame keeps an inexact seek from skipping the next one.
+    const first = await frameAtOrAfter(binaries.ffmpeg.path, path, -1e9, null, { maxWidth: 16, signal: opts.signal })
+    if (!first) throw new VideoError('corrupt', `Could not decode the first frame of ${quoted(path)} to resume.`)
+    resume = { afterPts: opts.resumeAfterPts, origin: first.pts, seek: Math.max(0, opts.resumeAfterPts - details.startTime - 1) }
+  }
+  const args = buildDecodeArgs(path, { ...opts, sampling, duration: info.duration, resume })
   return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details, sampling })
 }
 
@@ -141,7 +158,10 @@ export async function* decodeKeyframes(path: string, opts: KeyframeDecodeOptions
  * One frame at display resolution (upright), or scaled down to `maxWidth` keeping its aspect:
  * the first frame whose pts is at or after `pts` (minus 0.1 ms), so passing a pts that decoding
  * reported gives exactly that frame. ffmpeg seeks (accurately) to 0.4 frame before `pts` and
- * decodes forward from the keyframe before that. Throws RangeError when no frame is that late.
+ * decodes forward from the keyframe before that. Containers without a keyframe index (MPEG-TS)
+ * can land past that keyframe, so when the frame found is more than 1.5 frames late the seek is
+ * retried from 5 s, then 30 s earlier, then without seeking. Throws RangeError when no frame is
+ * that late.
  */
 export async function decodeFrameAt(
   path: string,
@@ -151,12 +171,30 @@ export async function decodeFrameAt(
   const binaries = opts.binaries ?? (await resolveBinaries())
   const { info, startTime } = await probeDetails(path, { binaries })
   const frameDuration = 1 / Math.max(info.fps, info.nominalFps, 1)
-  const seek = pts - startTime - 0.4 * frameDuration
+  let found: Awaited<ReturnType<typeof frameAtOrAfter>> = null
+  for (const margin of [0.4 * frameDuration, 5, 30, Infinity]) {
+    const seek = pts - startTime - margin
+    found = await frameAtOrAfter(binaries.ffmpeg.path, path, pts, seek > 0 ? seek : null, opts)
+    if (found && found.pts <= pts + 1.5 * frameDuration) return found
+    if (seek <= 0) break
+  }
+  if (found) return found
+  throw new RangeError(`No frame at or after ${pts} s in ${quoted(path)} (duration ${info.duration} s)`)
+}
+
+/** One ffmpeg run: seek to `seek` (s from the file's start) if given, first frame at or after `pts`. */
+async function frameAtOrAfter(
+  ffmpeg: string,
+  path: string,
+  pts: number,
+  seek: number | null,
+  opts: { maxWidth?: number; signal?: AbortSignal },
+): Promise<{ width: number; height: number; pts: number; data: Uint8Array } | null> {
   const scale = opts.maxWidth && opts.maxWidth > 0 ? [`scale='min(iw,${Math.round(opts.maxWidth)})':-1`] : []
   const filters = [`select='gte(t,${pts - TIME_TOLERANCE})'`, ...scale, 'format=rgb24', 'settb=AVTB', 'showinfo']
   const args = [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    ...(seek > 0 ? ['-ss', seek.toFixed(6)] : []),
+    ...(seek !== null ? ['-ss', seek.toFixed(6)] : []),
     '-copyts',
     '-i', path,
     '-map', '0:v:0',
@@ -165,13 +203,13 @@ export async function decodeFrameAt(
     '-vsync', 'passthrough',
     '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
   ]
-  const res = await runRaw(binaries.ffmpeg.path, args, { signal: opts.signal })
+  const res = await runRaw(ffmpeg, args, { signal: opts.signal })
   const shown = res.stderr.split(/\r?\n|\r/).map((l) => SHOWINFO.exec(l)).find((m) => m !== null)
   if (!shown || res.stdout.length === 0) {
     if (res.code !== 0) {
       throw new VideoError('corrupt', `Could not decode the frame at ${pts.toFixed(3)} s of ${quoted(path)}.`, stderrTail(res.stderr))
     }
-    throw new RangeError(`No frame at or after ${pts} s in ${quoted(path)} (duration ${info.duration} s)`)
+    return null
   }
   const width = Number(shown[3])
   const height = Number(shown[4])
@@ -181,19 +219,24 @@ export async function decodeFrameAt(
 
 // --- filters ---
 
-function selectFilter(s: Sampling, duration: number | undefined): string | null {
-  const rel = `(t-start_t+${TIME_TOLERANCE})`
+function selectFilter(s: Sampling, duration: number | undefined, resume?: DecodeArgsOptions['resume']): string | null {
+  const rel = resume ? `(t-${resume.origin}+${TIME_TOLERANCE})` : `(t-start_t+${TIME_TOLERANCE})`
+  // A resumed run starts its register at the first target after the last delivered frame.
+  const after = resume ? resume.afterPts - resume.origin + TIME_TOLERANCE : 0
   switch (s.mode) {
     case 'every-frame':
-      return null
-    case 'fps':
+      return resume ? `select='gt(t,${resume.afterPts + TIME_TOLERANCE})'` : null
+    case 'fps': {
       // ld(0): the next target; take a frame at or past it, then aim at the first target after it.
-      return `select='if(gte(${rel},ld(0)),st(0,(floor(${rel}*${s.fps})+1)/${s.fps}),0)'`
+      const init = resume ? `st(0,max(ld(0),${(Math.floor(after * s.fps) + 1) / s.fps}));` : ''
+      return `select='${init}if(gte(${rel},ld(0)),st(0,(floor(${rel}*${s.fps})+1)/${s.fps}),0)'`
+    }
     case 'count': {
       if (!(duration && duration > 0)) throw new RangeError('count sampling needs the video duration')
       const step = duration / s.frames
+      const init = resume ? `st(1,max(ld(1),${Math.floor(after / step - 0.5) + 1}));` : ''
       // ld(1): index i of the next target (i+0.5)*step; after a pick, the first target past the frame.
-      return `select='if(lt(ld(1),${s.frames})*gte(${rel},(ld(1)+0.5)*${step}),st(1,floor(${rel}/${step}-0.5)+1),0)'`
+      return `select='${init}if(lt(ld(1),${s.frames})*gte(${rel},(ld(1)+0.5)*${step}),st(1,floor(${rel}/${step}-0.5)+1),0)'`
     }
   }
 }
@@ -456,7 +499,7 @@ export function listFramePts(path: string, opts: { binaries?: Binaries } = {}): 
 async function listPacketTimes(path: string, keyOnly: boolean, given?: Binaries): Promise<Float64Array> {
   const binaries = given ?? (await resolveBinaries())
   const { streamIndex } = await probeDetails(path, { binaries })
-  const res = await runRaw(binaries.ffprobe.path, [
+  const res = await runFfprobe(binaries.ffprobe, [
     '-v', 'error', '-hide_banner',
     '-select_streams', String(streamIndex),
     '-show_entries', 'packet=pts_time,flags',
@@ -465,7 +508,7 @@ async function listPacketTimes(path: string, keyOnly: boolean, given?: Binaries)
   ])
   if (res.code !== 0) throw new VideoError('corrupt', `Could not read the frame list of ${quoted(path)}.`, stderrTail(res.stderr))
   const times: number[] = []
-  for (const line of res.stdout.toString('utf8').split('\n')) {
+  for (const line of res.stdout.split('\n')) {
     const [time, flags] = line.trim().split(',')
     if (keyOnly && !flags?.includes('K')) continue
     const t = Number(time)

@@ -1,9 +1,9 @@
 import { constants } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import type { VideoInfo } from '../../common/video'
-import { resolveBinaries, type Binaries } from './binaries'
+import { nextInChain, resolveBinaries, type Binaries, type Binary } from './binaries'
 import { VideoError, stderrTail } from './errors'
-import { run } from './run'
+import { crashed, runRaw, type RunResult } from './run'
 
 export interface ProbeOptions {
   binaries?: Binaries
@@ -49,7 +49,7 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
 export async function probeDetails(path: string, opts: ProbeOptions = {}): Promise<ProbeDetails> {
   const sizeBytes = await checkFile(path)
   const { ffprobe } = opts.binaries ?? (await resolveBinaries())
-  const res = await run(ffprobe.path, [
+  const res = await runFfprobe(ffprobe, [
     '-v', 'warning', '-hide_banner', '-of', 'json',
     '-show_format', '-show_streams',
     '-show_entries', 'packet=stream_index,pts_time',
@@ -94,7 +94,7 @@ export async function probeDetails(path: string, opts: ProbeOptions = {}): Promi
   let frameCount = Math.round(num(video.nb_frames))
   let frameCountExact = frameCount > 0
   if (!frameCountExact && sizeBytes <= COUNT_PACKETS_MAX_BYTES) {
-    frameCount = await countPackets(ffprobe.path, path, video.index)
+    frameCount = await countPackets(ffprobe, path, video.index)
     frameCountExact = frameCount > 0
   }
   if (!frameCountExact) frameCount = Math.round(duration * (fps || 25))
@@ -143,6 +143,19 @@ export function isVariableFrameRate(fps: number, nominalFps: number, samplePts: 
   return max > 0 && max > 1.5 * min + 2e-6
 }
 
+/**
+ * Runs ffprobe; when it crashes (rather than reporting an error), runs the next ffprobe of the
+ * fallback chain instead: the @ffprobe-installer build segfaults on every MPEG-TS file.
+ */
+export async function runFfprobe(ffprobe: Binary, args: string[]): Promise<RunResult> {
+  let res = await runRaw(ffprobe.path, args)
+  if (crashed(res)) {
+    const next = await nextInChain('ffprobe', ffprobe)
+    if (next) res = await runRaw(next.path, args)
+  }
+  return { ...res, stdout: res.stdout.toString('utf8') }
+}
+
 /** Size in bytes of a readable, non-empty file; VideoError otherwise. */
 async function checkFile(path: string): Promise<number> {
   let size: number
@@ -163,8 +176,8 @@ async function checkFile(path: string): Promise<number> {
   return size
 }
 
-async function countPackets(ffprobe: string, path: string, streamIndex: number): Promise<number> {
-  const res = await run(ffprobe, [
+async function countPackets(ffprobe: Binary, path: string, streamIndex: number): Promise<number> {
+  const res = await runFfprobe(ffprobe, [
     '-v', 'error', '-hide_banner', '-of', 'json',
     '-select_streams', String(streamIndex), '-count_packets',
     '-show_entries', 'stream=nb_read_packets',

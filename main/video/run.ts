@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process'
 
 export interface RunResult<Out = string> {
   code: number | null
+  /** The signal that ended the process (e.g. SIGSEGV when it crashed), else null. */
+  signal: NodeJS.Signals | null
   stdout: Out
   stderr: string
 }
@@ -18,7 +20,9 @@ export function runRaw(cmd: string, args: string[], opts: { signal?: AbortSignal
     proc.stdout.on('data', (b: Buffer) => out.push(b))
     proc.stderr.on('data', (b: Buffer) => err.push(b))
     proc.on('error', reject)
-    proc.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }))
+    proc.on('close', (code, signal) =>
+      resolve({ code, signal, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }),
+    )
   })
 }
 
@@ -26,4 +30,9 @@ export function runRaw(cmd: string, args: string[], opts: { signal?: AbortSignal
 export async function run(cmd: string, args: string[], opts: { signal?: AbortSignal } = {}): Promise<RunResult> {
   const res = await runRaw(cmd, args, opts)
   return { ...res, stdout: res.stdout.toString('utf8') }
+}
+
+/** True when the process died of a crash rather than exiting with an error. */
+export function crashed(res: RunResult<unknown>): boolean {
+  return res.signal !== null || (res.code !== null && res.code > 128)
 }

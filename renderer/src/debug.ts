@@ -35,7 +35,7 @@ export function installDebug() {
     phase: () => video.phase,
     videoKey: () => video.session?.videoKey ?? null,
     zoomLevel: () => timeline.level,
-    fitLevel: () => timeline.fitLevel,
+    zoomSteps: () => timeline.steps,
     scroll: () => timeline.scroll,
     playing: () => frame.playing,
     methods: () => ({

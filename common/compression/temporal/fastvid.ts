@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
-import { l2NormalizeRows } from '../../tensor/vectors'
+import { dot, l2NormalizeRows } from '../../tensor/vectors'
 import { checkNeeds } from '../framework'
 import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
 import { assemble, bottomK, consecutiveSimilarity, dpcKnnCenters, gatherRows, globalFeatureParam, globalFeatures, scaledDistances, topK } from './shared'
@@ -149,13 +149,7 @@ function runFastVid(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
     const A = allAnchors.length
     const sims = new Float32Array(memberPos.length * A)
     for (let m = 0; m < memberPos.length; m++) {
-      for (let q = 0; q < A; q++) {
-        let s = 0
-        const om = m * D
-        const oa = allAnchors[q] * D
-        for (let k = 0; k < D; k++) s += memberNorm[om + k] * memberNorm[oa + k]
-        sims[m * A + q] = s
-      }
+      for (let q = 0; q < A; q++) sims[m * A + q] = dot(memberNorm, m * D, memberNorm, allAnchors[q] * D, D)
     }
     // Features per the code: every anchor frame aggregates all members into its own anchors.
     const anchorToken = new Int32Array(A)

@@ -8,7 +8,7 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { PRUNED, type TokenMap } from '../../token-map'
-import { l2NormalizeRows, meanRows } from '../../tensor/vectors'
+import { dot, l2NormalizeRows, meanRows } from '../../tensor/vectors'
 import { type Budget, budgetTokens, type FrameSelectionMethod, type MethodContext, type MethodResult, type ParamSpec, type ParamValues } from '../types'
 
 export type GlobalFeatureMode = 'auto' | 'cls' | 'mean'
@@ -121,10 +121,7 @@ export function scaledDistances(x: Float32Array, d: number): Float32Array {
   for (let i = 0; i < n; i++) {
     const oi = i * d
     for (let j = i + 1; j < n; j++) {
-      const oj = j * d
-      let s = 0
-      for (let k = 0; k < d; k++) s += x[oi + k] * x[oj + k]
-      const v = Math.sqrt(Math.max(0, sq[i] + sq[j] - 2 * s)) * scale
+      const v = Math.sqrt(Math.max(0, sq[i] + sq[j] - 2 * dot(x, oi, x, j * d, d))) * scale
       out[i * n + j] = v
       out[j * n + i] = v
     }

@@ -1,5 +1,6 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
+import { dot, l2NormalizeRows } from '../../tensor/vectors'
 import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
 import { allocateByWeights, assemble } from './shared'
 
@@ -60,42 +61,37 @@ export const tempMe: VideoMethod<Params> = {
   run: (video, budget, params) => runTempMe(video, budget, params),
 }
 
-/** Cosine of two feature rows with precomputed norms. */
-function cos(a: Float32Array, b: Float32Array, na: number, nb: number): number {
-  let s = 0
-  for (let k = 0; k < a.length; k++) s += a[k] * b[k]
-  return na > 0 && nb > 0 ? s / (na * nb) : 0
-}
-
-const norm = (x: Float32Array) => {
-  let s = 0
-  for (let k = 0; k < x.length; k++) s += x[k] * x[k]
-  return Math.sqrt(s)
+/** The tokens' features as unit rows [m, D] (zero rows stay zero). */
+function unitRows(tokens: Tok[], D: number): Float32Array {
+  const out = new Float32Array(tokens.length * D)
+  tokens.forEach((t, i) => out.set(t.feat, i * D))
+  return l2NormalizeRows(out, D)
 }
 
 /**
- * One bipartite soft matching round: each A token finds its most similar B token; the r best
- * matches merge into B by size-weighted mean (parent[a.id] = b.id). Returns the surviving tokens.
+ * One bipartite soft matching round: each A token finds its most similar B token (cosine); the r
+ * best matches merge into B by size-weighted mean (parent[a.id] = b.id). Returns the surviving tokens.
  */
 function mergeRound(a: Tok[], b: Tok[], r: number, parent: Int32Array): Tok[] {
-  if (r <= 0 || !b.length) return [...a, ...b]
-  const nb = b.map((t) => norm(t.feat))
+  if (r <= 0 || !b.length || !a.length) return [...a, ...b]
+  const D = a[0].feat.length
+  const an = unitRows(a, D)
+  const bn = unitRows(b, D)
   const best = new Int32Array(a.length)
   const score = new Float64Array(a.length)
-  a.forEach((ta, i) => {
-    const na = norm(ta.feat)
+  for (let i = 0; i < a.length; i++) {
     let bi = 0
     let bs = -Infinity
-    b.forEach((tb, j) => {
-      const s = cos(ta.feat, tb.feat, na, nb[j])
+    for (let j = 0; j < b.length; j++) {
+      const s = dot(an, i * D, bn, j * D, D)
       if (s > bs) {
         bs = s
         bi = j
       }
-    })
+    }
     best[i] = bi
     score[i] = bs
-  })
+  }
   const order = Array.from(a.keys()).sort((p, q) => score[q] - score[p] || p - q)
   const merged = new Uint8Array(a.length)
   const sums = new Map<number, Float64Array>()
@@ -107,7 +103,7 @@ function mergeRound(a: Tok[], b: Tok[], r: number, parent: Int32Array): Tok[] {
       sum = Float64Array.from(dst.feat, (v) => v * dst.size)
       sums.set(best[i], sum)
     }
-    for (let k = 0; k < sum.length; k++) sum[k] += a[i].feat[k] * a[i].size
+    for (let k = 0; k < D; k++) sum[k] += a[i].feat[k] * a[i].size
     dst.size += a[i].size
     dst.frame = Math.min(dst.frame, a[i].frame)
     parent[a[i].id] = dst.id

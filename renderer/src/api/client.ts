@@ -74,6 +74,7 @@ export function createSocketApi(socketUrl: string, WebSocketImpl: typeof WebSock
         resolve(ws)
       }
       ws.onmessage = (ev) => onFrame(ev.data)
+      ws.onerror = () => {} // always followed by close, which handles it
       ws.onclose = (ev) => {
         opened = undefined
         if (wasOpen) rejectPending(`Lost the connection to the TokenScope host (${ev.code}${ev.reason ? ': ' + ev.reason : ''}); reconnecting`)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { tokenMapFromLabels } from '../../../common/token-map'
-import { SEGMENT_STRIDE, Side, buildGroupIndex, frameGroups, groupFrames, groupMembers, groupOutlineSegments, keptShare, patchAt, patchRect } from './overlay'
+import { SEGMENT_STRIDE, Side, buildGroupIndex, frameGroups, groupFrames, groupMembers, groupOutlineSegments, patchAt, patchRect } from './overlay'
+import { frameShare } from '../../../common/token-map'
 
 const grid = { h: 2, w: 3 }
 
@@ -63,8 +64,9 @@ describe('group index', () => {
     for (let t = 0; t < map.tokenSizes.length; t++) total += groupMembers(index, t).length
     expect(total).toBe(labels.filter((l) => l >= 0).length)
   })
-  it('computes kept share per frame and frame views', () => {
-    expect(Array.from(keptShare(map))).toEqual([5 / 6, 3 / 6].map(Math.fround))
+  it('computes the share of output tokens per frame and frame views', () => {
+    // frame 0: tokens 7, 1 (merged pair), 2, 3 → 4 of 6; frame 1: 4, 5 (7 sits in frame 0) → 2 of 6
+    expect(Array.from(frameShare(map))).toEqual([4 / 6, 2 / 6].map(Math.fround))
     expect(frameGroups(map, 1).length).toBe(6)
     expect(frameGroups(map, 1)[0]).toBe(map.groups[0])
   })

@@ -110,15 +110,3 @@ export function groupFrames(index: GroupIndex, g: number, patchesPerFrame: numbe
   return out
 }
 
-/** Share of each frame's patches that were kept (not pruned) [T]: the heat-row value of a token map. */
-export function keptShare(map: TokenMap, out?: Float32Array): Float32Array {
-  const n = map.grid.h * map.grid.w
-  const share = out && out.length >= map.frameCount ? out : new Float32Array(map.frameCount)
-  const groups = map.groups
-  for (let t = 0; t < map.frameCount; t++) {
-    let kept = 0
-    for (let k = t * n, end = k + n; k < end; k++) if (groups[k] >= 0) kept++
-    share[t] = kept / n
-  }
-  return share
-}

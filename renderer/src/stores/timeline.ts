@@ -1,7 +1,7 @@
 /** Timeline zoom and scroll (css px), kept within the video; follows the playhead. */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { clampScroll, contentWidth, levelToFit, maxLevel, ppsOfLevel, scrollToShow, zoomAround } from '../timeline/layout'
+import { clampScroll, contentWidth, exactFitLevel, maxLevel, ppsOfLevel, scrollToShow, zoomAround } from '../timeline/layout'
 import { useVideoStore } from './video'
 import { useFrameStore } from './frame'
 
@@ -14,7 +14,8 @@ export const useTimelineStore = defineStore('timeline', () => {
 
   /** Width of the canvases (css px), set by the Timeline component. */
   const width = ref(800)
-  const level = ref(0)
+  /** Zoom in whole √2 steps above the level that fits the whole video. */
+  const steps = ref(0)
   const scroll = ref(0)
 
   const extent = computed(() => {
@@ -22,27 +23,28 @@ export const useTimelineStore = defineStore('timeline', () => {
     const lastEnd = n > 0 ? video.pts[n - 1] + video.lastInterval : 0
     return Math.max(video.duration, lastEnd)
   })
-  const fitLevel = computed(() => levelToFit(extent.value, width.value))
-  const deepestLevel = computed(() => Math.max(fitLevel.value, maxLevel(video.lastInterval, MAX_PX_PER_FRAME)))
+  const fitLevel = computed(() => exactFitLevel(extent.value, width.value))
+  const maxSteps = computed(() => Math.max(0, Math.ceil(maxLevel(video.lastInterval, MAX_PX_PER_FRAME) - fitLevel.value)))
+  const level = computed(() => fitLevel.value + steps.value)
+  const deepestLevel = computed(() => fitLevel.value + maxSteps.value)
   const pps = computed(() => ppsOfLevel(level.value))
-  const zoomed = computed(() => level.value > fitLevel.value)
+  const zoomed = computed(() => steps.value > 0)
   const visibleSeconds = computed(() => width.value / pps.value)
 
   const clamp = (s: number) => clampScroll(s, contentWidth(extent.value, pps.value), width.value)
 
-  function setLevel(k: number, anchorX = playheadX()) {
-    const next = Math.min(deepestLevel.value, Math.max(fitLevel.value, Math.round(k)))
-    if (next === level.value) return
+  /** Zooms by `delta` √2 steps, keeping the time under viewport x `anchorX` (default: the playhead) in place. */
+  function zoomBy(delta: number, anchorX = playheadX()) {
+    const next = Math.min(maxSteps.value, Math.max(0, steps.value + Math.round(delta)))
+    if (next === steps.value) return
     const old = pps.value
-    level.value = next
-    scroll.value = clamp(zoomAround(scroll.value, anchorX, old, ppsOfLevel(next)))
+    steps.value = next
+    scroll.value = clamp(zoomAround(scroll.value, anchorX, old, pps.value))
   }
-
-  const zoomBy = (steps: number, anchorX?: number) => setLevel(level.value + steps, anchorX)
   const scrollBy = (dx: number) => (scroll.value = clamp(scroll.value + dx))
 
   function fitAll() {
-    level.value = fitLevel.value
+    steps.value = 0
     scroll.value = 0
   }
 
@@ -53,13 +55,13 @@ export const useTimelineStore = defineStore('timeline', () => {
     return Number.isFinite(x) && x >= 0 && x <= width.value ? x : width.value / 2
   }
 
-  // Whole video on a new video or when the view gets wider than the content.
+  // Whole video on a new video.
   watch(
     () => video.session?.videoKey ?? video.path,
     () => fitAll(),
   )
-  watch(fitLevel, (fit, before) => {
-    if (level.value <= before || level.value < fit) level.value = fit
+  watch(fitLevel, () => {
+    steps.value = Math.min(steps.value, maxSteps.value)
     scroll.value = clamp(scroll.value)
   })
   // Keep the playhead in view while stepping and playing.
@@ -72,5 +74,5 @@ export const useTimelineStore = defineStore('timeline', () => {
     },
   )
 
-  return { width, level, scroll, extent, fitLevel, deepestLevel, pps, zoomed, visibleSeconds, setLevel, zoomBy, scrollBy, fitAll }
+  return { width, steps, level, scroll, extent, fitLevel, deepestLevel, maxSteps, pps, zoomed, visibleSeconds, zoomBy, scrollBy, fitAll }
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  clampScroll, contentWidth, frameAtTime, frameEnd, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
+  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
   scrollToShow, stepFrame, thumbnailSlots, timeToX, typicalInterval, visibleTiles, visibleTimeRange, xToTime, zoomAround,
 } from './layout'
 
@@ -17,6 +17,10 @@ describe('zoom levels', () => {
     const k = levelToFit(10_800, 1000)
     expect(contentWidth(10_800, ppsOfLevel(k))).toBeLessThanOrEqual(1000)
     expect(contentWidth(10_800, ppsOfLevel(k + 1))).toBeGreaterThan(1000)
+  })
+  it('exactFitLevel fills the width exactly', () => {
+    expect(contentWidth(10_800, ppsOfLevel(exactFitLevel(10_800, 1234)))).toBeCloseTo(1234, 6)
+    expect(exactFitLevel(0, 100)).toBe(0)
   })
   it('levelForSpan shows roughly the requested span', () => {
     const k = levelForSpan(60, 1200)

@@ -3,8 +3,9 @@
  * "content pixels", x = time × pps (pixels per second), seen through a viewport that starts at
  * content x = `scroll` and is `width` pixels wide.
  *
- * Zoom is a discrete level k with pps = 2^(k/2) (steps of √2), so that rendered tiles can be
- * cached by (level, tile index) and stay valid while scrolling. Frames are the sampled frames of
+ * Zoom is a level k with pps = 2^(k/2); the UI uses the level that fits the whole video exactly
+ * plus whole √2 steps, so rendered tiles can be cached by (level, tile index) and stay valid while
+ * scrolling. Frames are the sampled frames of
  * the video, known by their presentation timestamps `pts` [T] (seconds, ascending); frame i covers
  * [pts[i], pts[i+1]) and the last one covers one typical interval.
  */
@@ -25,6 +26,12 @@ export const ppsOfLevel = (k: number): number => Math.pow(2, k / 2)
 export function levelToFit(seconds: number, width: number): number {
   if (!(seconds > 0) || !(width > 0)) return 0
   return Math.floor(2 * Math.log2(width / seconds))
+}
+
+/** The (fractional) level at which `seconds` of video exactly fill `width` pixels. */
+export function exactFitLevel(seconds: number, width: number): number {
+  if (!(seconds > 0) || !(width > 0)) return 0
+  return 2 * Math.log2(width / seconds)
 }
 
 /** The level whose viewport shows closest to `seconds` of video in `width` pixels. */

@@ -1,0 +1,154 @@
+/**
+ * The services end to end on a real generated clip with the built-in model, through dispatch
+ * (as both shells call them): probe, analysis with progress events, signals, a method run whose
+ * map decodes, errors a user can act on, cancelling.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AnalysisProgress, FrameImage, FrameSignals, RunMethodResponse, VideoSession } from '../../common/ipc/contract'
+import type { Reply } from '../../common/ipc/reply'
+import type { VideoInfo } from '../../common/video'
+import { decodeTokenMap } from '../../common/codec/token-map-codec'
+import { methods } from '../../common/compression/registry'
+import { makeClip } from '../../tests/fixtures/videos'
+import { dispatch } from './dispatch'
+import { type AppServices, createAppServices } from './services'
+
+const MODEL = 'tokenscope-dct16'
+let dir: string
+let clip: string
+let services: AppServices
+const events: AnalysisProgress[] = []
+
+const call = async <T>(channel: string, payload?: unknown): Promise<T> => {
+  const reply = await dispatch(services, channel, payload)
+  if (!reply.ok) throw new Error(`${channel} failed: ${reply.error.code}: ${reply.error.message}`)
+  return reply.result as T
+}
+const fail = async (channel: string, payload?: unknown) => {
+  const reply: Reply = await dispatch(services, channel, payload)
+  if (reply.ok) throw new Error(`${channel} unexpectedly succeeded`)
+  return reply.error
+}
+const finished = (jobId: string) =>
+  new Promise<AnalysisProgress>((ok) => {
+    const check = () => events.find((e) => e.jobId === jobId && ['done', 'cancelled', 'error'].includes(e.phase))
+    const hit = check()
+    if (hit) return ok(hit)
+    const off = services.on('analysis:progress', () => {
+      const e = check()
+      if (e) {
+        off()
+        ok(e)
+      }
+    })
+  })
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'tokenscope-services-'))
+  // 3 s at 8 fps, a hard scene cut at 1 s and 2 s.
+  clip = await makeClip({ seconds: 3, fps: 8, width: 160, height: 120, kind: 'cuts' })
+  services = createAppServices({ shell: 'browser', cacheDir: join(dir, 'cache'), recentFile: join(dir, 'recent.json') })
+  services.on('analysis:progress', (e) => events.push(e))
+})
+
+afterAll(async () => {
+  await services?.close()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+describe('app services', () => {
+  it('lists models and methods, and probes a video into the recent list', async () => {
+    const models = await call<{ id: string; builtIn: boolean; grid: { h: number } }[]>('models:list')
+    expect(models.find((m) => m.id === MODEL)).toMatchObject({ builtIn: true, grid: { h: 14 } })
+    const list = await call<{ id: string }[]>('methods:list')
+    expect(list.map((m) => m.id)).toEqual(methods.map((m) => m.id))
+    const info = await call<VideoInfo>('video:probe', { path: clip })
+    expect(info.duration).toBeCloseTo(3, 1)
+    expect(info.fps).toBeCloseTo(8, 3)
+    expect(JSON.parse(readFileSync(join(dir, 'recent.json'), 'utf8'))).toEqual([clip])
+    expect(await call<string[]>('video:recent')).toEqual([clip])
+    expect(await call<null>('video:choose')).toBeNull()
+  })
+
+  it('explains bad input in words a user can act on', async () => {
+    const missing = await fail('video:probe', { path: join(dir, 'nope.mp4') })
+    expect(missing.code).toBe('missing')
+    expect(missing.message).toContain('nope.mp4')
+    expect(await fail('video:probe', { path: '' })).toMatchObject({ code: 'bad-request' })
+    expect(await fail('video:delete', {})).toMatchObject({ code: 'bad-request' })
+    const model = await fail('analysis:start', { path: clip, modelId: 'no-such-model', sampling: { mode: 'fps', fps: 4 } })
+    expect(model).toMatchObject({ code: 'unknown-model' })
+    expect(model.message).toContain('no-such-model')
+    expect(await fail('tokens:signals', { videoKey: 'never-opened' })).toMatchObject({ code: 'no-session' })
+  })
+
+  it('analyzes, serves signals and frames, and runs a method whose map decodes', async () => {
+    const session = await call<VideoSession>('analysis:start', { path: clip, modelId: MODEL, sampling: { mode: 'fps', fps: 4 } })
+    expect(session).toMatchObject({ modelId: MODEL, grid: { h: 14, w: 14 }, dim: 192, importanceKind: 'saliency-proxy' })
+    const end = await finished(session.jobId)
+    expect(end.phase).toBe('done')
+    expect(events.some((e) => e.jobId === session.jobId && e.phase === 'encoding')).toBe(true)
+
+    const signals = await call<FrameSignals>('tokens:signals', { videoKey: session.videoKey })
+    const T = signals.pts.length
+    expect(T).toBe(end.framesDone)
+    expect(T).toBeGreaterThanOrEqual(11)
+    expect(signals.novelty[0]).toBe(0)
+    // The two most novel frames are the first ones after the cuts at 1 s and 2 s.
+    const ranked = Array.from(signals.novelty.keys()).sort((a, b) => signals.novelty[b] - signals.novelty[a])
+    const cutFrames = ranked.slice(0, 2).map((t) => signals.pts[t]).sort((a, b) => a - b)
+    expect(cutFrames[0]).toBeGreaterThanOrEqual(1)
+    expect(cutFrames[0]).toBeLessThan(1.3)
+    expect(cutFrames[1]).toBeGreaterThanOrEqual(2)
+    expect(cutFrames[1]).toBeLessThan(2.3)
+    expect(signals.concentration.length).toBe(T)
+    expect(signals.concentration.some((c) => c > 0)).toBe(true)
+
+    const imp = await call<Float32Array>('tokens:importance', { videoKey: session.videoKey, frame: 1 })
+    expect(imp.length).toBe(196)
+    expect(imp.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3)
+    expect(await fail('tokens:importance', { videoKey: session.videoKey, frame: T })).toMatchObject({ code: 'bad-request' })
+
+    const frame = await call<FrameImage>('video:frame', { path: clip, pts: signals.pts[5], maxWidth: 80 })
+    expect(frame.pts).toBeCloseTo(signals.pts[5], 6)
+    expect(frame.width).toBe(80)
+    expect(frame.rgba.length).toBe(frame.width * frame.height * 4)
+    expect(frame.rgba[3]).toBe(255)
+
+    const run = await call<RunMethodResponse>('method:run', { videoKey: session.videoKey, methodId: 'tome', budget: { ratio: 0.25 }, params: {}, seed: 1 })
+    const map = decodeTokenMap(run.map)
+    expect(map.frameCount).toBe(T)
+    expect(map.tokenSizes.length).toBe(run.report.tokensOut)
+    expect(run.report.tokensOut).toBe(Math.round(0.25 * T * 196))
+    expect(run.frameShare.length).toBe(T)
+    expect(run.metrics.tokensOut).toBe(run.report.tokensOut)
+
+    // A method that needs real class attention refuses the built-in model's saliency proxy.
+    const needy = methods.find((m) => m.needs.importance === 'required')
+    if (needy) {
+      const err = await fail('method:run', { videoKey: session.videoKey, methodId: needy.id, budget: { ratio: 0.25 }, params: {}, seed: 1 })
+      expect(err.code).toBe('method-input')
+      expect(err.message).toMatch(/class.*attention/i)
+    }
+    expect(await fail('method:run', { videoKey: session.videoKey, methodId: 'tome', budget: { ratio: 0.25 }, params: { nope: 1 }, seed: 1 })).toMatchObject({ code: 'method-input' })
+
+    // Opening it again answers from the cache.
+    const again = await call<VideoSession>('analysis:start', { path: clip, modelId: MODEL, sampling: { mode: 'fps', fps: 4 } })
+    expect(again).toMatchObject({ videoKey: session.videoKey, complete: true, framesReady: T })
+    expect((await finished(again.jobId)).phase).toBe('done')
+  })
+
+  it('cancels a running analysis', async () => {
+    const longer = await makeClip({ seconds: 6, fps: 25, width: 160, height: 120, kind: 'testsrc' })
+    const session = await call<VideoSession>('analysis:start', { path: longer, modelId: MODEL, sampling: { mode: 'every-frame' } })
+    expect(session.complete).toBe(false)
+    await call('analysis:cancel', { jobId: session.jobId })
+    const end = await finished(session.jobId)
+    expect(end.phase).toBe('cancelled')
+    expect(end.framesDone).toBeLessThan(150)
+    await call('analysis:cancel', { jobId: session.jobId }) // cancelling again is harmless
+  })
+})

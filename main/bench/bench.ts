@@ -1,0 +1,219 @@
+/**
+ * `npm run bench`: speed as ratios, each measured side by side in one run (see measure.ts).
+ *
+ *   decode   the pipeline's decoder (ffmpeg → rgb frames in JS, batched as analysis does) vs the
+ *            very same ffmpeg command writing to /dev/null                         target ≥ 0.90
+ *   encode   the pipeline's encoder (worker thread, rgb frames in, tokens out) vs a bare
+ *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90
+ *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
+ *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
+ */
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CommandContext } from '../cli/index'
+import { formatNumber, table } from '../cli/format'
+import { UsageError } from '../cli/errors'
+import { sideBySide, timed, type Comparison } from './measure'
+import { syntheticVideo } from './synthetic'
+import { benchUi, type UiBench } from './ui'
+import { makeDemoVideo } from '../video/demo'
+import { buildDecodeArgs, decodeFrames } from '../video/decode'
+import { probeVideo } from '../video/probe'
+import { resolveBinaries } from '../video/binaries'
+import { getModel } from '../encoder/registry'
+import { createEncoder, modelInputFromRgb } from '../encoder/session'
+import { startEncodeWorker } from '../encoder/encoder-pool'
+import { runMethodInWorker, shutdownMethodWorkers } from '../compute/run-method'
+import { methods } from '../../common/compression/registry'
+import type { Sampling } from '../../common/video'
+import type { ModelEntry } from '../encoder/manifest'
+
+const SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
+type Section = (typeof SECTIONS)[number]
+
+const benchDir = () => {
+  const dir = join(tmpdir(), 'tokenscope-bench')
+  mkdirSync(dir, { recursive: true })
+  return dir
+}
+
+/** A 720p clip with cuts and motion (the demo generator), made once per machine. */
+async function benchClip(): Promise<string> {
+  return makeDemoVideo(join(benchDir(), 'bench-720p-30s.mp4'), { seconds: 30, width: 1280, height: 720 })
+}
+
+async function benchDecode(entry: ModelEntry, log: (s: string) => void): Promise<Comparison[]> {
+  const clip = await benchClip()
+  const info = await probeVideo(clip)
+  const ffmpeg = (await resolveBinaries()).ffmpeg.path
+  const [height, width] = entry.input.size
+  const frameBytes = width * height * 3
+  const out: Comparison[] = []
+  for (const sampling of [{ mode: 'every-frame' }, { mode: 'fps', fps: 1 }] as Sampling[]) {
+    const opts = { sampling, width, height, resize: entry.input.resize }
+    const args = buildDecodeArgs(clip, { ...opts, duration: info.duration })
+    const label = sampling.mode === 'every-frame' ? 'every frame' : '1 fps'
+    log(`decode (${label}) …`)
+    out.push(
+      await sideBySide(
+        `decode ${info.width}×${info.height} → ${width}×${height}, ${label}`,
+        'frames/s',
+        {
+          label: 'pipeline',
+          run: () =>
+            timed(async () => {
+              // What analysis does with each frame: copy it into the batch buffer.
+              const batch = new Uint8Array(16 * frameBytes)
+              let n = 0
+              for await (const f of decodeFrames(clip, opts)) batch.set(f.data, (n++ % 16) * frameBytes)
+              return n
+            }),
+        },
+        {
+          label: 'ffmpeg → /dev/null',
+          run: () => timed(() => runToNull(ffmpeg, args)),
+        },
+        3,
+        '≥ 0.90',
+      ),
+    )
+  }
+  return out
+}
+
+/** Runs ffmpeg with the pipeline's arguments but output to /dev/null; returns the frames it wrote. */
+function runToNull(ffmpeg: string, args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(ffmpeg, args.map((a) => (a === 'pipe:1' ? '/dev/null' : a)).concat('-y'), { stdio: ['ignore', 'ignore', 'pipe'] })
+    let frames = 0
+    let tail = ''
+    p.stderr.setEncoding('utf8')
+    p.stderr.on('data', (chunk: string) => {
+      const lines = (tail + chunk).split('\n')
+      tail = lines.pop() ?? ''
+      for (const l of lines) if (l.includes('showinfo') && l.includes(' n:')) frames++
+    })
+    p.on('error', reject)
+    p.on('close', (code) => (code === 0 ? resolve(frames) : reject(new Error(`ffmpeg exited with ${code}`))))
+  })
+}
+
+async function benchEncode(entry: ModelEntry, log: (s: string) => void): Promise<Comparison[]> {
+  const clip = await benchClip()
+  const [height, width] = entry.input.size
+  const frameBytes = width * height * 3
+  const batchSize = entry.batchSize ?? 16
+  const batches = 12
+  // Real frames, decoded once: both sides encode exactly these.
+  const rgb = new Uint8Array(batches * batchSize * frameBytes)
+  let n = 0
+  for await (const f of decodeFrames(clip, { sampling: { mode: 'count', frames: batches * batchSize }, width, height, resize: entry.input.resize })) {
+    rgb.set(f.data, n++ * frameBytes)
+  }
+  const batchRgb = (b: number) => rgb.slice(b * batchSize * frameBytes, (b + 1) * batchSize * frameBytes)
+  const worker = await startEncodeWorker(entry, { provider: 'cpu' })
+  const bare = await createEncoder(entry, { provider: 'cpu' })
+  const inputs = Array.from({ length: batches }, (_, b) => modelInputFromRgb(entry, batchRgb(b), batchSize))
+  log(`encode (${entry.id}, batch ${batchSize}, ${worker.provider}) …`)
+  try {
+    return [
+      await sideBySide(
+        `encode ${entry.id}, batch ${batchSize} (${worker.provider})`,
+        'frames/s',
+        {
+          label: 'pipeline (worker, rgb in)',
+          run: () =>
+            timed(async () => {
+              // As analysis does: up to two batches in flight.
+              const pending: Promise<unknown>[] = []
+              for (let b = 0; b < batches; b++) {
+                pending.push(worker.encodeRgb(batchRgb(b), batchSize))
+                if (pending.length >= 2) await pending.shift()
+              }
+              await Promise.all(pending)
+              return batches * batchSize
+            }),
+        },
+        {
+          label: 'bare onnxruntime loop',
+          run: () =>
+            timed(async () => {
+              for (let b = 0; b < batches; b++) await bare.encodeInput(inputs[b], batchSize)
+              return batches * batchSize
+            }),
+        },
+        5,
+        '≥ 0.90',
+      ),
+    ]
+  } finally {
+    await worker.close()
+    await bare.release()
+  }
+}
+
+async function benchMethods(frames: number, log: (s: string) => void): Promise<Comparison[]> {
+  log(`methods: generating ${frames} synthetic frames × 196 tokens × 768 dims …`)
+  const video = syntheticVideo(frames)
+  const runOnce = (id: string) => () =>
+    timed(async () => {
+      await runMethodInWorker(video, id, { ratio: 0.1 }, {}, { seed: 0 })
+      return frames
+    })
+  const out: Comparison[] = []
+  try {
+    for (const m of methods) {
+      if (m.needs.textQuery) continue
+      log(`  ${m.id} …`)
+      out.push(await sideBySide(`${m.id}`, 'frames/s', { label: m.id, run: runOnce(m.id) }, { label: 'avg-pool', run: runOnce('avg-pool') }, 1))
+    }
+  } finally {
+    await shutdownMethodWorkers()
+  }
+  return out
+}
+
+export async function benchCommand(ctx: CommandContext): Promise<void> {
+  const only = ((ctx.values.only as string | undefined) ?? SECTIONS.join(',')).split(',') as Section[]
+  for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only takes ${SECTIONS.join(', ')}; got '${s}'`)
+  const frames = ctx.values.frames ? Number(ctx.values.frames) : 3600
+  const log = (s: string) => process.stderr.write(`${s}\n`)
+  const entry = await getModel('tokenscope-dct16')
+  const results: { pipeline: Comparison[]; methods: Comparison[]; ui?: UiBench } = { pipeline: [], methods: [] }
+  if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
+  if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
+  if (only.includes('methods')) results.methods = await benchMethods(frames, log)
+  if (only.includes('ui')) {
+    log('ui: timeline redraw and token-map delivery in Chromium …')
+    results.ui = await benchUi()
+  }
+  const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+  writeFileSync(file, JSON.stringify(results, null, 1))
+
+  ctx.out(results, () => {
+    const lines: string[] = []
+    if (results.pipeline.length) {
+      lines.push('Pipeline (median of alternating runs; ratio = pipeline / baseline)', '')
+      lines.push(
+        table(
+          ['measure', 'pipeline', 'baseline', 'ratio', 'target'],
+          results.pipeline.map((c) => [c.name, `${formatNumber(c.candidate.perSecond)} ${c.unit}`, `${formatNumber(c.baseline.perSecond)} (${c.baseline.label})`, c.ratio.toFixed(3), c.target ?? '']),
+        ),
+        '',
+      )
+    }
+    if (results.methods.length) {
+      lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
+      lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
+    }
+    if (results.ui) {
+      const u = results.ui
+      lines.push('UI in Chromium (ms; ratio = measured / target)', '')
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs, (r.p95Ms / r.targetMs).toFixed(3)])), '')
+    }
+    lines.push(`results: ${file}`)
+    return lines.join('\n')
+  })
+}

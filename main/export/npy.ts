@@ -1,3 +1,4 @@
+import { encodeMethodResult } from '../../common/codec/token-map-codec'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { VideoTokens } from '../../common/tokens'
@@ -84,6 +85,7 @@ export function representativePatches(result: MethodResult): Int32Array {
  * - features.npy        float32 [M, D]  output token features (when the result has them)
  * - pts.npy             float64 [T]     presentation time (s) of each sampled frame
  * - result.json         { modelId, grid, dim, frameCount, report, metrics }
+ * - token_map.bin       the TokenMap, report and features in TokenScope's binary codec
  * `metrics` defaults to computeMetrics with its default options.
  */
 export async function exportMethodResult(dir: string, video: VideoTokens, result: MethodResult, metrics?: Metrics): Promise<string[]> {
@@ -110,6 +112,7 @@ export async function exportMethodResult(dir: string, video: VideoTokens, result
     metrics: metrics ?? computeMetrics(video, result),
   }
   files.push(['result.json', JSON.stringify(summary, null, 2) + '\n'])
+  files.push(['token_map.bin', new Uint8Array(encodeMethodResult(result))])
   await mkdir(dir, { recursive: true })
   await Promise.all(files.map(([name, data]) => writeFile(join(dir, name), data)))
   return files.map(([name]) => join(dir, name))

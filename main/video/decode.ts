@@ -140,7 +140,7 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
     resume = { afterPts: opts.resumeAfterPts, origin: first.pts, seek: Math.max(0, opts.resumeAfterPts - details.startTime - 1) }
   }
   const args = buildDecodeArgs(path, { ...opts, sampling, duration: info.duration, resume })
-  return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details, sampling })
+  return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details, sampling, resume })
 }
 
 /**
@@ -274,6 +274,8 @@ interface StreamContext {
   details: ProbeDetails
   /** Set for full decodes: lets us tell when the frames stop well before the video's end. */
   sampling?: Sampling
+  /** For a resumed decode: the stream's first frame pts, and the last pts delivered before. */
+  resume?: { origin: number; afterPts: number }
 }
 
 async function* streamFrames(
@@ -366,9 +368,10 @@ function endsEarly(ctx: StreamContext, frames: number, firstPts: number, lastPts
   const interval =
     sampling.mode === 'fps' ? 1 / sampling.fps : sampling.mode === 'count' ? duration / sampling.frames : 1 / fps
   const slack = Math.max(1, 2 * interval, 4 / fps)
-  const span = frames > 0 ? lastPts - firstPts : 0
+  const last = frames > 0 ? lastPts : ctx.resume?.afterPts
+  const span = last === undefined ? 0 : last - (ctx.resume?.origin ?? firstPts)
   if (duration - span <= slack) return null
-  const end = frames > 0 ? `${lastPts.toFixed(2)} s` : 'the start'
+  const end = last === undefined ? 'the start' : `${last.toFixed(2)} s`
   return `Decoding stopped at ${end} of ${duration.toFixed(2)} s: the file may be truncated or damaged.`
 }
 

@@ -35,3 +35,16 @@ describe('resuming a sampling part way', () => {
     expect(await ptsOf(path, sampling, full[k - 1])).toEqual(full.slice(k))
   })
 })
+
+describe('a resumed decode that reaches the end', () => {
+  it('does not call a complete file damaged', async () => {
+    const clip = await makeClip({ seconds: 12, fps: 25, width: 160, height: 90, kind: 'cuts' })
+    const sampling: Sampling = { mode: 'fps', fps: 1 }
+    const full = await ptsOf(clip, sampling)
+    for (const after of [full[5], full[full.length - 1]]) {
+      const warnings: string[] = []
+      for await (const _ of decodeFrames(clip, { ...size, sampling, resumeAfterPts: after, onWarning: (w) => warnings.push(w) })) void _
+      expect(warnings).toEqual([])
+    }
+  })
+})

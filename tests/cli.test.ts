@@ -1,0 +1,204 @@
+/**
+ * The `tokenscope` command as a user runs it: the built CLI (`npm run build` first; `npm test`
+ * builds before it runs these) in a child process, on real generated video.
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { makeAudioOnly, makeClip, makeEmpty, makeTextFile, makeTruncated, makeUnsupportedCodec } from './fixtures/videos'
+
+const root = resolve(__dirname, '..')
+const bin = join(root, 'bin', 'tokenscope.js')
+const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'))
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Run {
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
+}
+
+const json = (r: Run) => {
+  expect(r.stderr).not.toMatch(/internal error/)
+  return JSON.parse(r.stdout)
+}
+
+/** A user-facing failure: exit 1, exactly one line on stderr, no stack trace. */
+function expectOneLineError(r: Run, pattern: RegExp) {
+  expect(r.code).toBe(1)
+  const lines = r.stderr.trim().split('\n')
+  expect(lines).toHaveLength(1)
+  expect(lines[0]).toMatch(/^tokenscope \w+: /)
+  expect(lines[0]).toMatch(pattern)
+  expect(r.stderr).not.toMatch(/\n\s+at /)
+}
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'out', 'main', 'cli.js'))) throw new Error("the CLI is not built: run 'npm run build' first")
+})
+
+describe('tokenscope probe', () => {
+  it('reports the video fields', async () => {
+    const clip = await makeClip({ seconds: 4, fps: 25, width: 320, height: 180, kind: 'testsrc' })
+    const info = json(cli(['probe', clip, '--json']))
+    expect(info).toMatchObject({ width: 320, height: 180, frameCount: 100, codec: 'h264', rotation: 0, hasAudio: false, variableFrameRate: false })
+    expect(info.duration).toBeCloseTo(4, 1)
+    expect(info.fps).toBeCloseTo(25, 3)
+    expect(info.ffprobe.version).toMatch(/ffprobe version/)
+  })
+})
+
+describe('tokenscope analyze', () => {
+  it('prints a summary, then answers from the cache', async () => {
+    const clip = await makeClip({ seconds: 10, fps: 25, width: 640, height: 360, kind: 'cuts' })
+    const cache = tmp()
+    const first = json(cli(['analyze', clip, '--fps', '1', '--cache', cache, '--json']))
+    expect(first).toMatchObject({ frames: 10, fromCache: false, complete: true, provider: 'cpu', modelId: 'tokenscope-dct16', grid: { h: 14, w: 14 }, dim: 192 })
+    expect(first.decodeFps).toBeGreaterThan(0)
+    expect(first.encodeFps).toBeGreaterThan(0)
+    const second = json(cli(['analyze', clip, '--fps', '1', '--cache', cache, '--json']))
+    expect(second).toMatchObject({ frames: 10, fromCache: true, cachePath: first.cachePath })
+  })
+
+  it('resumes after being killed half-way', async () => {
+    const clip = await makeClip({ seconds: 40, fps: 25, width: 320, height: 180, kind: 'motion' })
+    const cache = tmp()
+    const child = spawn(process.execPath, [bin, 'analyze', clip, '--every-frame', '--cache', cache, '--json'], { stdio: 'ignore' })
+    const exited = new Promise((r) => child.on('exit', r))
+    // Kill it (no chance to clean up) once some chunks have reached the disk.
+    const started = Date.now()
+    let data: string | undefined
+    while (Date.now() - started < 120_000) {
+      data ??= findFile(cache, 'tokens.bin')
+      if (data && statSync(data).size > 2_000_000) break
+      await new Promise((r) => setTimeout(r, 10))
+    }
+    child.kill('SIGKILL')
+    await exited
+    const header = JSON.parse(readFileSync(join(data!, '..', 'header.json'), 'utf8'))
+    expect(header.complete).toBe(false)
+
+    const resumed = json(cli(['analyze', clip, '--every-frame', '--cache', cache, '--json']))
+    expect(resumed.resumed).toBe(true)
+    expect(resumed.resumedFrom).toBeGreaterThan(0)
+    expect(resumed.frames).toBe(1000)
+    expect(resumed.complete).toBe(true)
+  })
+})
+
+function findFile(dir: string, name: string): string | undefined {
+  const walk = (d: string): string | undefined => {
+    if (!existsSync(d)) return undefined
+    for (const entry of readdirSync(d)) {
+      const p = join(d, entry)
+      if (entry === name) return p
+      if (statSync(p).isDirectory()) {
+        const found = walk(p)
+        if (found) return found
+      }
+    }
+    return undefined
+  }
+  return walk(dir)
+}
+
+describe('bad input: one clear line, a non-zero exit, never a stack trace or a hang', () => {
+  const analyze = (path: string, env?: Record<string, string>, extra: string[] = []) => cli(['analyze', path, '--fps', '1', '--cache', tmp(), ...extra], env)
+
+  it('missing file', () => expectOneLineError(analyze('/no/such/video.mp4'), /not found|does not exist|no such/i))
+  it('not a video', async () => expectOneLineError(analyze(await makeTextFile()), /not a video|no video/i))
+  it('zero bytes', async () => expectOneLineError(analyze(await makeEmpty()), /empty/i))
+  it('audio only', async () => expectOneLineError(analyze(await makeAudioOnly()), /audio/i))
+  it('unsupported codec', async () => expectOneLineError(analyze(await makeUnsupportedCodec()), /codec/i))
+
+  it('a truncated file keeps what decoded', async () => {
+    const r = cli(['analyze', await makeTruncated(), '--fps', '5', '--cache', tmp(), '--json'])
+    expect(r.code).toBe(0)
+    const summary = JSON.parse(r.stdout)
+    expect(summary.frames).toBeGreaterThan(0)
+    expect(summary.complete).toBe(false)
+    expect(summary.warning).toBeTruthy()
+  })
+
+  it('a broken model file, and a manifest whose outputs do not match the model', async () => {
+    const clip = await makeClip({ seconds: 2, fps: 25, width: 160, height: 90, kind: 'testsrc' })
+    const models = tmp()
+    const builtin = join(root, 'native-models', 'tokenscope-dct16')
+    const manifest = JSON.parse(readFileSync(join(builtin, 'manifest.json'), 'utf8'))
+
+    mkdirSync(join(models, 'broken'))
+    writeFileSync(join(models, 'broken', 'manifest.json'), JSON.stringify({ ...manifest, id: 'broken' }))
+    const bytes = readFileSync(join(builtin, manifest.files.vision))
+    writeFileSync(join(models, 'broken', manifest.files.vision), bytes.subarray(0, bytes.length >> 1))
+
+    mkdirSync(join(models, 'mismatch'))
+    const outputs = { ...manifest.outputs, patchTokens: { name: 'last_hidden_state' } }
+    writeFileSync(join(models, 'mismatch', 'manifest.json'), JSON.stringify({ ...manifest, id: 'mismatch', outputs }))
+    copyFileSync(join(builtin, manifest.files.vision), join(models, 'mismatch', manifest.files.vision))
+
+    const env = { TOKENSCOPE_MODELS_DIR: models }
+    expectOneLineError(analyze(clip, env, ['--model', 'broken']), /broken/)
+    expectOneLineError(analyze(clip, env, ['--model', 'mismatch']), /last_hidden_state/)
+    expectOneLineError(analyze(clip, env, ['--model', 'nonexistent']), /nonexistent/)
+  })
+
+  it('a usage mistake', () => {
+    const r = cli(['analyze'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/which video/)
+  })
+})
+
+describe('models, methods, compress, compare', () => {
+  it('lists the built-in model and the provider that would run', () => {
+    const out = json(cli(['models', '--json']))
+    const builtin = out.models.find((m: { id: string }) => m.id === 'tokenscope-dct16')
+    expect(builtin).toMatchObject({ grid: { h: 14, w: 14 }, dim: 192, classToken: true, importance: 'saliency-proxy' })
+    expect(builtin.description).toMatch(/not a learned model/i)
+    expect(out.providerWouldRun).toBe('cpu')
+  })
+
+  it('lists at least 20 methods with their papers and parameters', () => {
+    const { methods } = json(cli(['methods', '--json']))
+    expect(methods.length).toBeGreaterThanOrEqual(20)
+    for (const m of methods) {
+      expect(m.paper.title).toBeTruthy()
+      expect(['exact', 'grid', 'adaptive']).toContain(m.budgetMode)
+    }
+  })
+
+  it('compares methods at one budget, one row each, and writes a token map with .npy arrays', async () => {
+    const clip = await makeClip({ seconds: 12, fps: 25, width: 320, height: 180, kind: 'cuts' })
+    const cache = tmp()
+    const list = ['tome', 'visionzip', 'divprune', 'dycoke-ttm', 'avg-pool']
+    const out = json(cli(['compare', clip, '--methods', list.join(','), '--budget', '0.1', '--fps', '2', '--cache', cache, '--json']))
+    expect(out.rows.map((r: { method: string }) => r.method)).toEqual(list)
+    for (const row of out.rows) {
+      expect(row.error).toBeUndefined()
+      expect(row.metrics.tokensIn).toBe(24 * 196)
+      expect(row.metrics.tokensOut).toBeGreaterThan(0)
+      expect(row.metrics.tokensOut).toBeLessThanOrEqual(Math.round(0.1 * 24 * 196) + 24)
+    }
+    const tome = out.rows.find((r: { method: string }) => r.method === 'tome')
+    expect(tome.metrics.tokensOut).toBe(Math.round(0.1 * 24 * 196))
+
+    const dir = join(tmp(), 'result')
+    const c = json(cli(['compress', clip, '--method', 'scene-segments+tome', '--tokens', '500', '--fps', '2', '--cache', cache, '--out', dir, '--json']))
+    expect(c.report.tokensOut).toBe(500)
+    for (const f of ['groups.npy', 'features.npy', 'pts.npy', 'result.json']) expect(existsSync(join(dir, f))).toBe(true)
+    const groups = readFileSync(join(dir, 'groups.npy'))
+    expect(groups.subarray(1, 6).toString('latin1')).toBe('NUMPY')
+    expect(groups.toString('latin1', 10, 80)).toMatch(/'shape': \(24, 196\)/)
+  })
+
+  it('refuses a parameter the method does not have, naming it', async () => {
+    const clip = await makeClip({ seconds: 2, fps: 25, width: 160, height: 90, kind: 'testsrc' })
+    expectOneLineError(cli(['compress', clip, '--method', 'tome', '--param', 'nonsense=1', '--cache', tmp()]), /nonsense/)
+  })
+})

@@ -15,6 +15,8 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
+        // The benchmark drives Chromium through playwright-core (a dev dependency), loaded at run time.
+        external: [/^playwright/, /^@playwright\//],
         input: {
           index: resolve(__dirname, 'main/electron/index.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),

@@ -40,7 +40,9 @@ async function selectOptionOrFirst(page: Page, testId: string, wanted: string, f
 async function openAndAnalyze(page: Page, clip: string) {
   await page.getByTestId('open-path-input').fill(clip)
   await page.getByTestId('open-button').click()
-  await expect(page.getByTestId('model-select').locator(`option[value="${MODEL}"]`)).toBeAttached()
+  const option = page.getByTestId('model-select').locator(`option[value="${MODEL}"]`)
+  await expect(option).toBeAttached()
+  await expect(option, `the built-in model ${MODEL} must be usable (the page shows why not)`).toBeEnabled()
   await page.getByTestId('model-select').selectOption(MODEL)
   // Every frame of the 8 fps clip: 32 frames, several per scene.
   await page.getByTestId('sampling-select').selectOption('every-frame')
@@ -64,6 +66,8 @@ test('analyze a clip, compare two methods, move the budget, step frames', async 
   const signals = await invoke<{ pts: number[] }>(app, 'tokens:signals', { videoKey })
   expect(signals.pts.length).toBeGreaterThan(4)
   await app.screenshot({ path: testInfo.outputPath('01-analyzed.png') })
+  // A normal analysis shows no error on the way.
+  await expect(app.getByTestId('error-banner')).toBeHidden()
 
   // --- two methods, A/B ---
   const methodA = await selectOptionOrFirst(app, 'method-select-a', 'tome', 0)

@@ -65,7 +65,6 @@ async function startHostProcess(cacheDir: string, dataDir: string): Promise<{ ch
 
 export const test = base.extend<{ app: Page }, { host: HostProcess; clip: string }>({
   host: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       const cacheDir = mkdtempSync(join(tmpdir(), 'tokenscope-e2e-cache-'))
       const dataDir = mkdtempSync(join(tmpdir(), 'tokenscope-e2e-data-'))
@@ -82,7 +81,6 @@ export const test = base.extend<{ app: Page }, { host: HostProcess; clip: string
     { scope: 'worker', timeout: 120_000 },
   ],
   clip: [
-    // eslint-disable-next-line no-empty-pattern
     async ({}, use) => {
       // 4 s at 8 fps with a hard cut every second: 32 frames, distinct scenes.
       await use(await makeClip({ seconds: 4, fps: 8, width: 320, height: 240, kind: 'cuts' }))

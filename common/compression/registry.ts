@@ -123,3 +123,10 @@ export function runMethod(id: string, video: VideoTokens, budget: Budget, params
 }
 
 const prefixKeys = (p: string, o: Record<string, number | string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]))
+
+/** Throws MethodInputError when the method id or its parameters are not valid: check before any work. */
+export function validateMethodRequest(id: string, params: ParamValues): void {
+  if (resolveComposition(id, params)) return
+  const m = getMethod(id)
+  resolveParams(m.params, params, m.id)
+}

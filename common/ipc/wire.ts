@@ -11,6 +11,7 @@
  * `offset` is relative to the start of the binary area; `length` counts elements (bytes for an
  * ArrayBuffer). Decoding returns typed arrays as zero-copy views into the frame (ArrayBuffers are
  * sliced out, since an ArrayBuffer cannot be a view). Plain objects may not use the key `$bin`.
+ * Node Buffers serialise through their own toJSON (as number arrays): send Uint8Arrays instead.
  */
 
 const MAGIC = 0x31575354 // "TSW1" read as u32 LE

@@ -88,6 +88,9 @@ describe('app services', () => {
   it('analyzes, serves signals and frames, and runs a method whose map decodes', async () => {
     const session = await call<VideoSession>('analysis:start', { path: clip, modelId: MODEL, sampling: { mode: 'fps', fps: 4 } })
     expect(session).toMatchObject({ modelId: MODEL, grid: { h: 14, w: 14 }, dim: 192, importanceKind: 'saliency-proxy' })
+    // Asking while nothing (or little) is encoded yet is fine: the frames so far.
+    const early = await call<FrameSignals>('tokens:signals', { videoKey: session.videoKey })
+    expect(early.novelty.length).toBe(early.pts.length)
     const end = await finished(session.jobId)
     expect(end.phase).toBe('done')
     expect(events.some((e) => e.jobId === session.jobId && e.phase === 'encoding')).toBe(true)
@@ -141,14 +144,39 @@ describe('app services', () => {
     expect((await finished(again.jobId)).phase).toBe('done')
   })
 
-  it('cancels a running analysis', async () => {
-    const longer = await makeClip({ seconds: 6, fps: 25, width: 160, height: 120, kind: 'testsrc' })
-    const session = await call<VideoSession>('analysis:start', { path: longer, modelId: MODEL, sampling: { mode: 'every-frame' } })
+  it('cancels a running analysis, serves the frames so far, and resumes', async () => {
+    const longer = await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' })
+    const request = { path: longer, modelId: MODEL, sampling: { mode: 'every-frame' } }
+    const session = await call<VideoSession>('analysis:start', request)
     expect(session.complete).toBe(false)
+    // Cancel once some frames are in the cache.
+    await new Promise<void>((ok) => {
+      const off = services.on('analysis:progress', (e) => {
+        if (e.jobId === session.jobId && (e.framesDone > 0 || e.phase !== 'encoding')) {
+          off()
+          ok()
+        }
+      })
+    })
     await call('analysis:cancel', { jobId: session.jobId })
     const end = await finished(session.jobId)
     expect(end.phase).toBe('cancelled')
-    expect(end.framesDone).toBeLessThan(150)
+    expect(end.framesDone).toBeGreaterThan(0)
+    expect(end.framesDone).toBeLessThan(300)
     await call('analysis:cancel', { jobId: session.jobId }) // cancelling again is harmless
+
+    const partial = await call<FrameSignals>('tokens:signals', { videoKey: session.videoKey })
+    expect(partial.pts.length).toBe(end.framesDone)
+
+    // Resuming completes it; the frames loaded before are extended, not replaced.
+    const resumed = await call<VideoSession>('analysis:start', request)
+    expect(resumed.framesReady).toBe(end.framesDone)
+    const done = await finished(resumed.jobId)
+    expect(done.phase).toBe('done')
+    const full = await call<FrameSignals>('tokens:signals', { videoKey: session.videoKey })
+    expect(full.pts.length).toBe(300)
+    expect(full.pts.every((p, i) => i === 0 || p > full.pts[i - 1])).toBe(true)
+    expect(Array.from(full.pts.subarray(0, partial.pts.length))).toEqual(Array.from(partial.pts))
+    expect(Array.from(full.novelty.subarray(0, partial.novelty.length))).toEqual(Array.from(partial.novelty))
   })
 })

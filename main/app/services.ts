@@ -17,9 +17,11 @@ import type { VideoTokens } from '../../common/tokens'
 import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
-import { computeMetrics, frameHeat, frameNovelty, importanceConcentration } from '../../common/metrics/index'
-import { analyzeVideo, expectedFrames, loadVideoTokens, openVideoCache, videoKeyFor } from '../analysis/analyze'
-import { runMethodInWorker, shutdownMethodWorkers } from '../compute/run-method'
+import { frameNovelty, importanceConcentration } from '../../common/metrics/index'
+import { frameShare } from '../../common/token-map'
+import { analyzeVideo, expectedFrames, openVideoCache, videoKeyFor } from '../analysis/analyze'
+import { shutdownMethodWorkers } from '../compute/run-method'
+import { evaluateMethod } from '../compute/evaluate'
 import { defaultModelDirs, getModel, scanModels } from '../encoder/registry'
 import type { ModelEntry } from '../encoder/manifest'
 import { probeVideo } from '../video/probe'
@@ -114,7 +116,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     if (s.tokens && !s.stale) return s.tokens
     if (!s.loading) {
       s.stale = false
-      s.loading = loadVideoTokens({ path: s.path, modelId: s.modelId, sampling: s.sampling, cacheDir })
+      s.loading = readCachedFrames(s)
         .then((v) => {
           if (!v) throw new AppError('not-ready', 'No frames are encoded yet; wait for the analysis to make progress')
           s.tokens = v
@@ -124,6 +126,24 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
         .finally(() => (s.loading = undefined))
     }
     return s.loading
+  }
+
+  /**
+   * The frames in the cache now. While an analysis appends, only the new frames are read and
+   * added to the ones already loaded (the cache is append-only), not the whole video again.
+   */
+  const readCachedFrames = async (s: Session): Promise<VideoTokens | null> => {
+    const cache = await openVideoCache({ path: s.path, modelId: s.modelId, sampling: s.sampling, cacheDir })
+    if (!cache) return null
+    try {
+      const ready = cache.framesReady
+      const have = s.tokens?.tokens.length ?? 0
+      if (!ready) return null
+      if (!s.tokens || have === 0 || have > ready) return cache.read(0, ready)
+      return have === ready ? s.tokens : appendFrames(s.tokens, cache.read(have, ready - have))
+    } finally {
+      cache.close()
+    }
   }
 
   const evictTokens = () => {
@@ -326,7 +346,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'analysis:cancel': analysisCancel,
 
     'tokens:signals': async ({ videoKey }) => {
-      const video = await tokensOf(session(videoKey))
+      const s = session(videoKey)
+      // Before the first batch lands there is nothing to show yet, which is not an error.
+      if (s.framesReady === 0 && !s.tokens) return { pts: new Float64Array(0), novelty: new Float32Array(0), concentration: new Float32Array(0) }
+      const video = await tokensOf(s)
       return {
         pts: video.pts,
         novelty: frameNovelty(video),
@@ -342,15 +365,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
 
     'method:run': async ({ videoKey, methodId, budget, params, seed, llm }) => {
       const video = await tokensOf(session(videoKey))
-      const started = performance.now()
-      const result = await runMethodInWorker(video, methodId, budget, params, { seed })
-      return {
-        map: encodeTokenMap(result.map),
-        report: result.report,
-        metrics: computeMetrics(video, result, { llm }),
-        frameShare: frameHeat(video, result),
-        elapsedMs: performance.now() - started,
-      }
+      const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed }, { llm })
+      return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
     },
   }
 
@@ -385,6 +401,15 @@ function modelInfo(m: ModelEntry): ModelInfo {
     importanceKind: m.outputs.importance?.kind,
     hasTextEncoder: Boolean(m.text && m.files.text),
   }
+}
+
+/** `a` followed by the frames of `b` (same model and grid), sharing their per-frame arrays. */
+export function appendFrames(a: VideoTokens, b: VideoTokens): VideoTokens {
+  const pts = new Float64Array(a.pts.length + b.pts.length)
+  pts.set(a.pts)
+  pts.set(b.pts, a.pts.length)
+  const join = <T>(x: T[] | undefined, y: T[] | undefined) => (x && y ? [...x, ...y] : undefined)
+  return { ...a, pts, tokens: [...a.tokens, ...b.tokens], cls: join(a.cls, b.cls), importance: join(a.importance, b.importance) }
 }
 
 /** rgb24 [W*H*3] → RGBA [W*H*4], opaque, ready for ImageData. */

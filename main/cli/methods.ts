@@ -3,11 +3,10 @@ import { table, type Cell } from './format'
 import { UsageError } from './errors'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
 import { analyzeVideo, loadVideoTokens } from '../analysis/analyze'
-import { runMethodInWorker } from '../compute/run-method'
+import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
-import { methods } from '../../common/compression/registry'
+import { methods, validateMethodRequest } from '../../common/compression/registry'
 import { describeMethod, type Budget, type ParamValues } from '../../common/compression/types'
-import { computeMetrics } from '../../common/metrics/index'
 import type { VideoTokens } from '../../common/tokens'
 
 export async function methodsCommand(ctx: CommandContext): Promise<void> {
@@ -41,13 +40,8 @@ async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
   return video
 }
 
-async function evaluate(video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, seed: number, llm?: string) {
-  const t0 = performance.now()
-  const result = await runMethodInWorker(video, methodId, budget, params, { seed })
-  const elapsedMs = performance.now() - t0
-  const metrics = computeMetrics(video, result, { llm })
-  return { result, metrics, elapsedMs }
-}
+const evaluate = (video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, seed: number, llm?: string) =>
+  evaluateMethod(video, methodId, budget, params, { seed }, { llm })
 
 const metricRow = (m: Record<string, unknown>, keys: string[]): Cell[] => keys.map((k) => (m[k] === undefined ? null : (m[k] as Cell)))
 
@@ -57,9 +51,11 @@ const shownMetrics = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFide
 export async function compressCommand(ctx: CommandContext): Promise<void> {
   const methodId = ctx.values.method as string | undefined
   if (!methodId) throw new UsageError("which method? --method M (see 'tokenscope methods')")
-  const video = await tokensFor(ctx)
   const budget = budgetArg(ctx)
-  const { result, metrics, elapsedMs } = await evaluate(video, methodId, budget, paramsArg(ctx), seedArg(ctx), ctx.values.llm as string | undefined)
+  const params = paramsArg(ctx)
+  validateMethodRequest(methodId, params)
+  const video = await tokensFor(ctx)
+  const { result, metrics, elapsedMs } = await evaluate(video, methodId, budget, params, seedArg(ctx), ctx.values.llm as string | undefined)
   const outDir = ctx.values.out as string | undefined
   if (outDir) await exportMethodResult(outDir, video, result, metrics)
   ctx.out({ method: methodId, budget, report: result.report, metrics, elapsedMs, out: outDir ?? null }, () =>
@@ -86,8 +82,9 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
         return { ratio: r }
       })
     : [budgetArg(ctx)]
-  const video = await tokensFor(ctx)
   const params = paramsArg(ctx)
+  for (const method of list) if (!method.includes('+')) validateMethodRequest(method, {})
+  const video = await tokensFor(ctx)
   const seed = seedArg(ctx)
   const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: unknown; elapsedMs: number; error?: string }[] = []
   for (const budget of budgets) {

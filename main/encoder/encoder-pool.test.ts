@@ -2,13 +2,14 @@ import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createRng } from '../../common/tensor/rng'
 import { ModelError } from './manifest'
-import { getModel } from './registry'
+import { bundledModelsDir, getModel } from './registry'
 import { createEncoder } from './session'
 import { framesToPixelValues } from './preprocess'
 import { startEncodeWorker } from './encoder-pool'
-import { tinyClipManifest, TINY, writeFixtureModels } from './test-models'
+import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from './test-models'
+import { BUILTIN_ID } from '../onnx/builtin-model'
 
-const root = writeFixtureModels([tinyClipManifest(), { ...tinyClipManifest('fixture-bad-output'), outputs: { patchTokens: { name: 'tokens' } } }])
+const root = writeFixtureModels([tinyClipManifest(), { ...tinyClipManifest('fixture-bad-output'), outputs: { patchTokens: { name: 'tokens' } } }, tinyUint8Manifest()])
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 const S = TINY.imageSize
@@ -54,6 +55,50 @@ describe('encode worker', () => {
       const [a, b] = await Promise.all([remote.encodeRgb(randomFrames(1, 8), 1), remote.encodeRgb(copy.slice(0, S * S * 3), 1)])
       expect(b.tokens).toEqual(want.tokens.subarray(0, a.tokens.length))
       expect(a.tokens).not.toEqual(b.tokens)
+    } finally {
+      await local.release()
+      await remote.close()
+    }
+  })
+
+  it("for an 'NHWC-uint8' model, feeds the rgb bytes as they are: same results as the in-process encoder on them (also across batches)", async () => {
+    const entry = await getModel('fixture-tiny-uint8', [root])
+    const local = await createEncoder(entry, { provider: 'cpu' })
+    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
+    try {
+      expect(remote.inputLayout).toBe('NHWC-uint8')
+      const frames = randomFrames(6, 15) // 6 > batchSize 4: run as 4 + 2
+      const copy = frames.slice()
+      const want = await local.encodeInput(copy, 6)
+      const got = await remote.encodeRgb(frames, 6)
+      expect(frames.byteLength).toBe(0)
+      expect(got.frames).toEqual(copy)
+      expect(got.tokens).toEqual(want.tokens)
+      expect(got.cls).toEqual(want.cls)
+      expect(got.importance).toEqual(want.importance)
+      const viaEncode = await remote.encode(copy.slice(0, 2 * S * S * 3), 2)
+      expect(viaEncode.tokens).toEqual(want.tokens.subarray(0, viaEncode.tokens.length))
+      expect(viaEncode.pixels).toBeInstanceOf(Uint8Array)
+      await expect(remote.encode(new Float32Array(3 * S * S), 1)).rejects.toThrow(/uint8 rgb bytes/)
+    } finally {
+      await local.release()
+      await remote.close()
+    }
+  })
+
+  it('the built-in model in the worker gives exactly the in-process tokens for rgb frames', async () => {
+    const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
+    const local = await createEncoder(entry, { provider: 'cpu' })
+    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
+    try {
+      const [h, w] = entry.input.size
+      const rand = createRng(4)
+      const frames = Uint8Array.from({ length: 2 * h * w * 3 }, () => Math.floor(256 * rand()))
+      const want = await local.encodeInput(frames, 2)
+      const got = await remote.encodeRgb(frames.slice(), 2)
+      expect(got.tokens).toEqual(want.tokens)
+      expect(got.cls).toEqual(want.cls)
+      expect(got.importance).toEqual(want.importance)
     } finally {
       await local.release()
       await remote.close()

@@ -14,6 +14,9 @@ import { createBuilder, graph, model, value } from '../onnx/graph'
 import { type InputLayout, type ModelEntry, ModelError } from './manifest'
 import { type ModelInput, modelInputShape } from './preprocess'
 
+// Building a model's input from rgb frames is part of this module's API (see modelInputTensor).
+export { type ModelInput, modelInputFromRgb } from './preprocess'
+
 export type Provider = 'cuda' | 'webgpu' | 'cpu'
 
 export interface EncoderOptions {
@@ -224,7 +227,7 @@ ort.InferenceSession.create(Buffer.from('${Buffer.from(bytes).toString('base64')
 
 function checkNames(entry: ModelEntry, session: ort.InferenceSession): { fixedBatch?: number } {
   const mismatch = (msg: string) => new ModelError('manifest-mismatch', `${entry.id}: ${msg}`)
-  const { inputName, size } = entry.input
+  const { inputName } = entry.input
   const input = session.inputMetadata.find((m) => m.name === inputName)
   if (!input) throw mismatch(`input '${inputName}' not in the model (inputs: ${session.inputNames.join(', ')})`)
   if (session.inputNames.length > 1) throw mismatch(`the model needs more inputs than '${inputName}': ${session.inputNames.join(', ')}`)

@@ -51,6 +51,15 @@ describe('ONNX graph builder', () => {
     expect(inputs[0]).toMatchObject({ name: 'x', shape: ['batch', 3] })
   })
 
+  it('declares uint8 inputs (rgb bytes): Transpose then Cast to float', async () => {
+    const b = createBuilder()
+    b.op('Cast', [b.op('Transpose', ['rgb'], { perm: [0, 2, 1] })], { to: 1 }, 'y')
+    const bytes = model(graph({ name: 'g', inputs: [value('rgb', 'uint8', ['batch', 2, 3])], outputs: [value('y', 'float', ['batch', 3, 2])], ...b }))
+    const { out, inputs } = await run(bytes, { rgb: new ort.Tensor('uint8', Uint8Array.of(0, 1, 2, 253, 254, 255), [1, 2, 3]) })
+    expect(inputs[0]).toMatchObject({ name: 'rgb', type: 'uint8' })
+    expect([...(out.y.data as Float32Array)]).toEqual([0, 253, 1, 254, 2, 255])
+  })
+
   it('rejects a non-integer plain-number attribute and a tensor whose data does not fit its dims', () => {
     expect(() => model(graph({ name: 'g', inputs: [], outputs: [], initializers: [], nodes: [node('LeakyRelu', ['x'], ['y'], { alpha: 0.1 })] }))).toThrow(/float\(\)/)
     expect(() => tensor('t', [2, 2], new Float32Array(3))).toThrow(/hold 4/)

@@ -1,3 +1,4 @@
+import { decodeMethodResult } from '../../common/codec/token-map-codec'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'
@@ -88,8 +89,11 @@ describe('exportMethodResult', () => {
     const out = join(dir, 'run')
     await exportMethodResult(out, video, result)
     expect((await readdir(out)).sort()).toEqual(
-      ['features.npy', 'groups.npy', 'kept_indices.npy', 'kept_patch_mask.npy', 'pts.npy', 'result.json', 'token_frame.npy', 'token_sizes.npy'],
+      ['features.npy', 'groups.npy', 'kept_indices.npy', 'kept_patch_mask.npy', 'pts.npy', 'result.json', 'token_frame.npy', 'token_map.bin', 'token_sizes.npy'],
     )
+    const bin = decodeMethodResult(new Uint8Array(await readFile(join(out, 'token_map.bin'))))
+    expect(Array.from(bin.map.groups)).toEqual(Array.from(result.map.groups))
+    expect(Array.from(bin.features!)).toEqual(Array.from(result.features))
     const load = async (name: string) => parseNpy(new Uint8Array(await readFile(join(out, name))))
     const groups = await load('groups.npy')
     expect([groups.descr, groups.shape]).toEqual(['<i4', [2, 3]])

@@ -6,6 +6,7 @@
  */
 import type { Page } from '@playwright/test'
 import { canvasPixels, expect, expectCanvasChanged, test } from './fixtures'
+import { makeClip } from '../tests/fixtures/videos'
 
 const MODEL = 'tokenscope-dct16'
 
@@ -144,4 +145,68 @@ test('a bad path shows the error the service gave', async ({ app }, testInfo) =>
   expect(message).not.toBe('unexpectedly opened')
   await expect(banner).toContainText(message)
   await app.screenshot({ path: testInfo.outputPath('error-banner.png') })
+})
+
+test('quick look: keyframe thumbnails and their novelty fill the timeline before the analysis, and scrubbing previews frames', async ({ app }, testInfo) => {
+  // 30 s at 8 fps, one keyframe per second, a hard cut every second.
+  const long = await makeClip({ seconds: 30, fps: 8, width: 320, height: 240, kind: 'cuts' })
+  await app.getByTestId('open-path-input').fill(long)
+  await app.getByTestId('open-button').click()
+  const debug = (key: string) => app.evaluate((k) => (window.__tokenscope_debug as unknown as Record<string, unknown>)[k], key)
+  await expect.poll(() => debug('quickLookDone'), { timeout: 60_000 }).toBe(true)
+  const look = await lastResponse<{ keyframePts: number[] }>(app, 'video:quick-look')
+  expect(look?.keyframePts.length).toBe(30)
+  expect(await debug('quickLookFrames')).toBe(30)
+  await expect.poll(() => debug('quickLookBitmaps')).toBe(30)
+  expect(await debug('framesReady')).toBe(0)
+
+  // The thumbnail band of the ruler canvas shows the keyframes' pictures (not just background).
+  const strip = async () =>
+    app.getByTestId('timeline-canvas').evaluate((el) => {
+      const c = el as HTMLCanvasElement
+      const dpr = c.height / (c.getBoundingClientRect().height || 1)
+      const y0 = Math.round(28 * dpr) // below the ruler (20 px) and the keyframe ticks (8 px)
+      const h = c.height - y0
+      if (h <= 0) return { colourful: 0, columns: 0 }
+      const px = c.getContext('2d')!.getImageData(0, y0, c.width, h).data
+      let colourful = 0
+      const cols = new Set<number>()
+      for (let i = 0; i < px.length; i += 4) {
+        const spread = Math.max(px[i], px[i + 1], px[i + 2]) - Math.min(px[i], px[i + 1], px[i + 2])
+        if (spread > 60) {
+          colourful++
+          cols.add((i / 4) % c.width)
+        }
+      }
+      return { colourful, columns: cols.size / c.width }
+    })
+  await expect.poll(async () => (await strip()).columns, { message: 'keyframe thumbnails across the timeline' }).toBeGreaterThan(0.5)
+  const keyRow = app.getByTestId('heat-row-canvas-keyframes')
+  await expect.poll(async () => (await canvasPixels(keyRow)).painted).toBeGreaterThan(0)
+  await app.screenshot({ path: testInfo.outputPath('quick-look-before-analysis.png') })
+
+  // Clicking before any frame is encoded shows the video's frame at that time.
+  const box = (await app.getByTestId('timeline-canvas').boundingBox())!
+  await app.mouse.click(box.x + box.width * 0.5, box.y + 10)
+  await expect.poll(() => debug('previewTime')).not.toBeNull()
+  const t = (await debug('previewTime')) as number
+  expect(t).toBeGreaterThan(13)
+  expect(t).toBeLessThan(17)
+  const stamp = app.getByTestId('frame-timestamp')
+  await expect(stamp).toHaveAttribute('data-frame-index', '-1')
+  await expect.poll(async () => Number(await stamp.getAttribute('data-pts'))).toBeGreaterThanOrEqual(t - 1e-3)
+  expect(Number(await stamp.getAttribute('data-pts'))).toBeLessThan(t + 0.2)
+  await expect.poll(async () => (await canvasPixels(app.getByTestId('frame-canvas'))).painted).toBeGreaterThan(0)
+  await app.screenshot({ path: testInfo.outputPath('quick-look-preview.png') })
+
+  // Analysis: the strip stays while frames arrive; once done, the keyframe row gives way to the analysis's rows.
+  await app.getByTestId('model-select').selectOption(MODEL)
+  await app.getByTestId('sampling-select').selectOption('fps')
+  await app.getByTestId('analyze-button').click()
+  await expect(app.getByTestId('progress')).toHaveAttribute('data-phase', 'done', { timeout: 180_000 })
+  await expect.poll(() => debug('framesReady')).toBeGreaterThan(0)
+  await expect(keyRow).toHaveCount(0)
+  await expect.poll(async () => (await canvasPixels(app.getByTestId('heat-row-canvas-novelty'))).painted).toBeGreaterThan(0)
+  expect((await strip()).columns).toBeGreaterThan(0.5)
+  await app.screenshot({ path: testInfo.outputPath('quick-look-after-analysis.png') })
 })

@@ -5,32 +5,54 @@ import type { MethodReport } from '../compression/types'
  * Binary codec for TokenMap and for a method's result (map + report + optional features): the
  * unit sent over IPC to the renderer and written by the CLI's --out.
  *
- * TokenMap layout (little-endian always; every array starts 4-byte aligned so `decode` can make
- * zero-copy typed-array views on the received buffer):
+ * TokenMap layout, version 2 (little-endian always; every array starts 4-byte aligned):
  *
  *   off  size  field
  *   0    4     magic 'TSTM'
- *   4    2     version (u16) = 1
+ *   4    2     version (u16) = 2
  *   6    2     reserved (u16) = 0
- *   8    4     header length in bytes (u32) = 64; arrays start at or after it
+ *   8    4     header length in bytes (u32) = 72; arrays start at or after it
  *   12   4     grid h (u32)
  *   16   4     grid w (u32)
  *   20   4     T, frame count (u32)
  *   24   4     N, patches per frame (u32) = h*w
  *   28   4     M, output tokens (u32)
  *   32   8     keptFrames  offset, byte length (u32 ×2)  Uint8[T]
- *   40   8     groups      offset, byte length            Int32[T*N]
- *   48   8     tokenSizes  offset, byte length            Float32[M]
- *   56   8     tokenFrame  offset, byte length            Int32[M]
+ *   40   8     groups      offset, byte length            see groups width
+ *   48   8     tokenSizes  offset, byte length            see sizes width
+ *   56   8     tokenFrame  offset, byte length            see frames layout
+ *   64   1     groups width (u8): 1 | 2 | 4
+ *   65   1     sizes width (u8): 0 | 2 | 4
+ *   66   1     frames layout (u8): 0 | 1 | 2
+ *   67   1     reserved (u8) = 0
+ *   68   4     groups bias (i32)
  *
- * MethodResult layout ('TSMR'): a 40-byte header, then the encoded TokenMap, the report as UTF-8
- * JSON, and the features Float32[M*D] (absent when D = 0), each 4-byte aligned:
+ * Why: a 1-hour map is 3,600 × 196 patch ids; as Int32 it is ~4 MB, which a browser-mode
+ * WebSocket needs ~250 ms to read. Each array is stored in the narrowest form that is lossless:
+ * - tokenFrame: tokens are in output order, so tokenFrame is non-decreasing and is stored as
+ *   per-frame token counts, Uint16[T] (layout 0) or Uint32[T] when a count exceeds 65535 (1);
+ *   a map that is not non-decreasing keeps Int32[M] (2).
+ * - groups: per frame t, `id - base[t] - bias` where base[t] = number of tokens placed in frames
+ *   before t (the id of frame t's first token; a prefix sum of the counts, not stored) and bias =
+ *   the smallest such delta in the map (negative with temporal merges). Uint8 when the deltas span
+ *   at most 255 values (255 = pruned), else Uint16 (65535 = pruned), else (width 4) Int32 absolute
+ *   ids with -1 = pruned and bias 0.
+ * - tokenSizes: width 0 = not stored, because every size equals the number of patches carrying that
+ *   id (what tokenMapFromLabels produces); 2 = Uint16 when all are integers in [0, 65535];
+ *   4 = Float32.
+ * Version 1 (64-byte header, no bytes 64–71) is version 2 with widths 4/4/2 and bias 0; both decode.
+ *
+ * MethodResult layout ('TSMR', version 1; its map is either version): a 40-byte header, then the
+ * encoded TokenMap, the report as UTF-8 JSON, and the features Float32[M*D] (absent when D = 0),
+ * each 4-byte aligned:
  *
  *   0 magic 'TSMR' · 4 version u16 = 1 · 6 reserved u16 · 8 header length u32 = 40 · 12 D u32 ·
  *   16/20 map offset, length · 24/28 report offset, length · 32/36 features offset, length
  *
- * Decoding checks everything it reads (magic, version, lengths against T/N/M and the buffer, ids
- * in range) and throws `CodecError` rather than returning a mis-read map.
+ * Decoding checks everything it reads (magic, version, widths and layouts, lengths against T/N/M
+ * and the buffer, counts summing to M, ids in range after the bias) and throws `CodecError` rather
+ * than returning a mis-read map. Int32/Float32 arrays decode as zero-copy views of the input;
+ * narrow ones are widened into fresh arrays in one tight loop.
  */
 
 export class CodecError extends Error {
@@ -39,14 +61,30 @@ export class CodecError extends Error {
 
 const MAP_MAGIC = 'TSTM'
 const RESULT_MAGIC = 'TSMR'
-export const TOKEN_MAP_CODEC_VERSION = 1
-const MAP_HEADER = 64
+export const TOKEN_MAP_CODEC_VERSION = 2
+const RESULT_CODEC_VERSION = 1
+const MAP_HEADER = 72
+const MAP_HEADER_V1 = 64
 const RESULT_HEADER = 40
 
 const align4 = (n: number) => (n + 3) & ~3
 
 /** Host byte order: views are only zero-copy on little-endian hosts (all current ones). */
 const hostLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+/** How the arrays of one encoded map are stored (header bytes 64–71). */
+interface MapLayout {
+  /** Bytes per stored group: 1 / 2 = biased per-frame deltas, 4 = absolute Int32 ids. */
+  groupsWidth: 1 | 2 | 4
+  /** Added back to every stored delta (0 when groupsWidth is 4). */
+  groupsBias: number
+  /** 0 = sizes are the patch counts per id (not stored), 2 = Uint16, 4 = Float32. */
+  sizesWidth: 0 | 2 | 4
+  /** 0 = counts Uint16[T], 1 = counts Uint32[T], 2 = per-token Int32[M]. */
+  framesLayout: 0 | 1 | 2
+}
+
+const V1_LAYOUT: MapLayout = { groupsWidth: 4, groupsBias: 0, sizesWidth: 4, framesLayout: 2 }
 
 function writeMagic(view: DataView, magic: string): void {
   for (let i = 0; i < 4; i++) view.setUint8(i, magic.charCodeAt(i))
@@ -62,24 +100,29 @@ function asAlignedBytes(buf: ArrayBuffer | Uint8Array): Uint8Array {
   return buf.byteOffset % 4 === 0 ? buf : buf.slice()
 }
 
+type Wide = Int32Array | Float32Array | Uint16Array | Uint32Array
 type Ctor<A> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number }
+type Getter = 'getInt32' | 'getFloat32' | 'getUint16' | 'getUint32'
+type Setter = 'setInt32' | 'setFloat32' | 'setUint16' | 'setUint32'
 
 /** A typed array of `count` elements at `offset` of `bytes`: a view on little-endian hosts, else a byte-swapped copy. */
-function readArray<A extends Int32Array | Float32Array>(bytes: Uint8Array, offset: number, count: number, ctor: Ctor<A>, getter: 'getInt32' | 'getFloat32'): A {
+function readArray<A extends Wide>(bytes: Uint8Array, offset: number, count: number, ctor: Ctor<A>, getter: Getter): A {
   if (hostLittleEndian) return new ctor(bytes.buffer, bytes.byteOffset + offset, count)
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * 4)
-  const out = new ctor(new ArrayBuffer(count * 4), 0, count)
-  for (let i = 0; i < count; i++) out[i] = view[getter](i * 4, true)
+  const size = ctor.BYTES_PER_ELEMENT
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * size)
+  const out = new ctor(new ArrayBuffer(count * size), 0, count)
+  for (let i = 0; i < count; i++) out[i] = view[getter](i * size, true)
   return out
 }
 
-function writeArray(target: DataView, offset: number, src: Int32Array | Float32Array): void {
+function writeArray(target: DataView, offset: number, src: Wide): void {
   if (hostLittleEndian) {
     new Uint8Array(target.buffer, target.byteOffset + offset, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength))
     return
   }
-  const setter = src instanceof Int32Array ? 'setInt32' : 'setFloat32'
-  for (let i = 0; i < src.length; i++) target[setter](offset + i * 4, src[i], true)
+  const setter: Setter = src instanceof Int32Array ? 'setInt32' : src instanceof Float32Array ? 'setFloat32' : src instanceof Uint16Array ? 'setUint16' : 'setUint32'
+  const size = src.BYTES_PER_ELEMENT
+  for (let i = 0; i < src.length; i++) target[setter](offset + i * size, src[i], true)
 }
 
 /** Checks an (offset, length) section lies 4-aligned inside [headerLength, total) and has the expected size. */
@@ -99,21 +142,130 @@ function checkDisjoint(what: string, sections: [string, number, number][]): void
   }
 }
 
-/** The byte size `encodeTokenMap(map)` produces. */
-export function encodedTokenMapSize(map: TokenMap): number {
-  const t = map.frameCount
-  const m = map.tokenSizes.length
-  return MAP_HEADER + align4(t) + 4 * map.groups.length + 8 * m
+/** [T+1] first token id of each frame, base[t] = counts[0] + … + counts[t-1]; base[T] = their sum. */
+function frameBases(counts: ArrayLike<number>): Float64Array {
+  const base = new Float64Array(counts.length + 1)
+  for (let t = 0; t < counts.length; t++) base[t + 1] = base[t] + counts[t]
+  return base
 }
 
-function encodeTokenMapInto(map: TokenMap, view: DataView): void {
+/** [T] how many output tokens sit in each frame; tokenFrame [M] must lie in [0, T). */
+function tokensPerFrame(tokenFrame: Int32Array, t: number, what: string): Uint32Array {
+  const counts = new Uint32Array(t)
+  for (let j = 0; j < tokenFrame.length; j++) {
+    const f = tokenFrame[j]
+    if (!(f >= 0 && f < t)) throw new CodecError(`${what}: tokenFrame[${j}] = ${f} is out of range [0, ${t})`)
+    counts[f]++
+  }
+  return counts
+}
+
+/**
+ * [M] number of patches carrying each id; groups [T*N] must lie in [-1, M). Encoder and decoder
+ * both count with this function, so comparing with it is exact. Counted at index id + 1 (a view
+ * skips slot 0, where pruned patches land): no branch on randomly pruned patches, no extra copy.
+ */
+function patchesPerToken(groups: Int32Array, m: number): Float32Array {
+  const counts = new Float32Array(m + 1)
+  for (let k = 0; k < groups.length; k++) counts[groups[k] + 1]++
+  return counts.subarray(1)
+}
+
+/** Byte lengths of the groups, tokenSizes and tokenFrame sections under `layout`. */
+function sectionLengths(layout: MapLayout, t: number, n: number, m: number): [number, number, number] {
+  const frames = layout.framesLayout === 0 ? 2 * t : layout.framesLayout === 1 ? 4 * t : 4 * m
+  return [layout.groupsWidth * t * n, layout.sizesWidth * m, frames]
+}
+
+/** What encoding one map needs: its layout, per-frame counts and bases, and the section offsets. */
+interface MapPlan {
+  layout: MapLayout
+  counts: Uint32Array
+  base: Float64Array
+  /** [offset, byte length] of keptFrames, groups, tokenSizes, tokenFrame. */
+  sections: [number, number][]
+  size: number
+}
+
+/** Validates `map` and picks the narrowest lossless layout for it. */
+function planTokenMap(map: TokenMap): MapPlan {
   const { h, w } = map.grid
   const t = map.frameCount
   const n = h * w
   const m = map.tokenSizes.length
-  if (map.keptFrames.length !== t || map.groups.length !== t * n || map.tokenFrame.length !== m) {
+  const { groups, tokenSizes, tokenFrame } = map
+  if (map.keptFrames.length !== t || groups.length !== t * n || tokenFrame.length !== m) {
     throw new CodecError(`TokenMap arrays do not match T=${t}, N=${n}, M=${m}`)
   }
+  const counts = tokensPerFrame(tokenFrame, t, 'TokenMap')
+  const base = frameBases(counts)
+  let monotone = true
+  for (let j = 1; j < m && monotone; j++) monotone = tokenFrame[j] >= tokenFrame[j - 1]
+  let maxCount = 0
+  for (let f = 0; f < t; f++) maxCount = Math.max(maxCount, counts[f])
+
+  let lo = Infinity
+  let hi = -Infinity
+  for (let f = 0, k = 0; f < t; f++) {
+    const b = base[f]
+    for (let end = k + n; k < end; k++) {
+      const g = groups[k]
+      if (g === -1) continue
+      if (!(g >= 0 && g < m)) throw new CodecError(`TokenMap: group id ${g} at patch ${k} is out of range [-1, ${m})`)
+      const d = g - b
+      if (d < lo) lo = d
+      if (d > hi) hi = d
+    }
+  }
+  const span = hi - lo // < 0 when every patch is pruned
+  const groupsWidth = span <= 254 ? 1 : span <= 65534 ? 2 : 4
+
+  const perToken = patchesPerToken(groups, m)
+  let counted = true
+  let small = true
+  for (let j = 0; j < m; j++) {
+    const s = tokenSizes[j]
+    if (counted && !Object.is(s, perToken[j])) counted = false
+    if (small && !(s === (s & 0xffff) && !Object.is(s, -0))) small = false
+  }
+  const layout: MapLayout = {
+    groupsWidth,
+    groupsBias: groupsWidth === 4 || span < 0 ? 0 : lo,
+    sizesWidth: counted && m <= t * n ? 0 : small ? 2 : 4,
+    framesLayout: !monotone ? 2 : maxCount <= 0xffff ? 0 : 1,
+  }
+  let offset = MAP_HEADER
+  const sections = [t, ...sectionLengths(layout, t, n, m)].map((length): [number, number] => {
+    const section: [number, number] = [align4(offset), length]
+    offset = section[0] + length
+    return section
+  })
+  // No trailing padding: cutting even one byte off the end must be detectable.
+  return { layout, counts, base, sections, size: offset }
+}
+
+/** The byte size `encodeTokenMap(map)` produces. */
+export function encodedTokenMapSize(map: TokenMap): number {
+  return planTokenMap(map).size
+}
+
+/** [T*N] stored groups: biased per-frame deltas (pruned = the width's max) or, for width 4, the ids. */
+function storedGroups(groups: Int32Array, n: number, plan: MapPlan): Uint8Array | Uint16Array | Int32Array {
+  const { groupsWidth, groupsBias } = plan.layout
+  if (groupsWidth === 4) return groups
+  const out = groupsWidth === 1 ? new Uint8Array(groups.length) : new Uint16Array(groups.length)
+  const pruned = groupsWidth === 1 ? 0xff : 0xffff
+  for (let f = 0, k = 0; k < groups.length; f++) {
+    const b = plan.base[f] + groupsBias
+    for (let end = k + n; k < end; k++) out[k] = groups[k] === -1 ? pruned : groups[k] - b
+  }
+  return out
+}
+
+function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {
+  const { h, w } = map.grid
+  const t = map.frameCount
+  const { layout, sections } = plan
   writeMagic(view, MAP_MAGIC)
   view.setUint16(4, TOKEN_MAP_CODEC_VERSION, true)
   view.setUint16(6, 0, true)
@@ -121,46 +273,106 @@ function encodeTokenMapInto(map: TokenMap, view: DataView): void {
   view.setUint32(12, h, true)
   view.setUint32(16, w, true)
   view.setUint32(20, t, true)
-  view.setUint32(24, n, true)
-  view.setUint32(28, m, true)
-  const kept = MAP_HEADER
-  const groups = kept + align4(t)
-  const sizes = groups + 4 * t * n
-  const frames = sizes + 4 * m
-  const sections: [number, number][] = [[kept, t], [groups, 4 * t * n], [sizes, 4 * m], [frames, 4 * m]]
+  view.setUint32(24, h * w, true)
+  view.setUint32(28, map.tokenSizes.length, true)
   sections.forEach(([off, len], i) => {
     view.setUint32(32 + 8 * i, off, true)
     view.setUint32(36 + 8 * i, len, true)
   })
+  view.setUint8(64, layout.groupsWidth)
+  view.setUint8(65, layout.sizesWidth)
+  view.setUint8(66, layout.framesLayout)
+  view.setUint8(67, 0)
+  view.setInt32(68, layout.groupsBias, true)
+  const [[kept], [groupsOff], [sizesOff], [framesOff]] = sections
   new Uint8Array(view.buffer, view.byteOffset + kept, t).set(map.keptFrames)
-  writeArray(view, groups, map.groups)
-  writeArray(view, sizes, map.tokenSizes)
-  writeArray(view, frames, map.tokenFrame)
+  const groups = storedGroups(map.groups, h * w, plan)
+  if (groups instanceof Uint8Array) new Uint8Array(view.buffer, view.byteOffset + groupsOff, groups.length).set(groups)
+  else writeArray(view, groupsOff, groups)
+  if (layout.sizesWidth === 2) writeArray(view, sizesOff, Uint16Array.from(map.tokenSizes))
+  if (layout.sizesWidth === 4) writeArray(view, sizesOff, map.tokenSizes)
+  if (layout.framesLayout === 0) writeArray(view, framesOff, Uint16Array.from(plan.counts))
+  if (layout.framesLayout === 1) writeArray(view, framesOff, plan.counts)
+  if (layout.framesLayout === 2) writeArray(view, framesOff, map.tokenFrame)
 }
 
-/** TokenMap → one ArrayBuffer (layout above). */
+/** TokenMap → one ArrayBuffer (layout above, the narrowest lossless widths). */
 export function encodeTokenMap(map: TokenMap): ArrayBuffer {
-  const out = new ArrayBuffer(encodedTokenMapSize(map))
-  encodeTokenMapInto(map, new DataView(out))
+  const plan = planTokenMap(map)
+  const out = new ArrayBuffer(plan.size)
+  encodeTokenMapInto(map, plan, new DataView(out))
   return out
 }
 
+/** Reads header bytes 64–71 (version 2), rejecting unknown widths and layouts. */
+function readLayout(view: DataView): MapLayout {
+  const groupsWidth = view.getUint8(64)
+  const sizesWidth = view.getUint8(65)
+  const framesLayout = view.getUint8(66)
+  const groupsBias = view.getInt32(68, true)
+  if (groupsWidth !== 1 && groupsWidth !== 2 && groupsWidth !== 4) throw new CodecError(`token map: bad groups width ${groupsWidth} (expected 1, 2 or 4)`)
+  if (sizesWidth !== 0 && sizesWidth !== 2 && sizesWidth !== 4) throw new CodecError(`token map: bad sizes width ${sizesWidth} (expected 0, 2 or 4)`)
+  if (framesLayout !== 0 && framesLayout !== 1 && framesLayout !== 2) throw new CodecError(`token map: bad frames layout ${framesLayout} (expected 0, 1 or 2)`)
+  if (view.getUint8(67) !== 0) throw new CodecError(`token map: reserved byte 67 is ${view.getUint8(67)}, not 0`)
+  if (groupsWidth === 4 && groupsBias !== 0) throw new CodecError(`token map: groups bias ${groupsBias} must be 0 for absolute (width 4) ids`)
+  return { groupsWidth, groupsBias, sizesWidth, framesLayout }
+}
+
+/** [M] frame of each token from per-frame counts [T], which must sum to M (checked before allocating). */
+function framesFromCounts(counts: Uint16Array | Uint32Array, m: number): Int32Array {
+  let sum = 0
+  for (let f = 0; f < counts.length; f++) sum += counts[f]
+  if (sum !== m) throw new CodecError(`token map: per-frame token counts sum to ${sum}, not M=${m}`)
+  const tokenFrame = new Int32Array(m)
+  for (let f = 0, start = 0; f < counts.length; start += counts[f++]) tokenFrame.fill(f, start, start + counts[f])
+  return tokenFrame
+}
+
+/** [T*N] absolute ids from stored groups, each checked against [-1, M). */
+function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout: MapLayout, base: Float64Array, n: number, m: number): Int32Array {
+  if (stored instanceof Int32Array) {
+    for (let k = 0; k < stored.length; k++) {
+      if (stored[k] < -1 || stored[k] >= m) throw new CodecError(`token map: group id ${stored[k]} at patch ${k} is out of range [-1, ${m})`)
+    }
+    return stored
+  }
+  // Branchless on the (randomly placed) pruned patches: (s + 1) >> bits is 1 only for the
+  // all-ones sentinel, so `g | mask` is -1 there and g elsewhere.
+  const bits = 8 * layout.groupsWidth
+  const groups = new Int32Array(stored.length)
+  for (let f = 0, k = 0; k < stored.length; f++) {
+    const b = base[f] + layout.groupsBias
+    for (let end = k + n; k < end; k++) {
+      const s = stored[k]
+      const g = s + b
+      const mask = -((s + 1) >> bits)
+      if ((g < 0 || g >= m) && mask === 0) throw new CodecError(`token map: group id ${g} at patch ${k} (stored ${s}, bias ${layout.groupsBias}) is out of range [0, ${m})`)
+      groups[k] = g | mask
+    }
+  }
+  return groups
+}
+
 /**
- * ArrayBuffer (or a Uint8Array slice of one) → TokenMap whose arrays view the input's memory
- * (copied only when the input is not 4-byte aligned or the host is big-endian).
- * Throws CodecError on anything malformed.
+ * ArrayBuffer (or a Uint8Array slice of one) → TokenMap. Arrays stored at full width (Int32 groups
+ * and tokenFrame, Float32 sizes) view the input's memory (copied only when the input is not
+ * 4-byte aligned or the host is big-endian); narrow ones are widened into fresh arrays.
+ * Reads versions 1 and 2. Throws CodecError on anything malformed.
  */
 export function decodeTokenMap(buf: ArrayBuffer | Uint8Array): TokenMap {
   const bytes = asAlignedBytes(buf)
   const total = bytes.byteLength
-  if (total < MAP_HEADER) throw new CodecError(`token map: ${total} bytes is shorter than the ${MAP_HEADER}-byte header`)
+  if (total < MAP_HEADER_V1) throw new CodecError(`token map: ${total} bytes is shorter than the ${MAP_HEADER_V1}-byte header`)
   const view = new DataView(bytes.buffer, bytes.byteOffset, total)
   const magic = readMagic(view)
   if (magic !== MAP_MAGIC) throw new CodecError(`token map: bad magic '${magic}' (expected '${MAP_MAGIC}')`)
   const version = view.getUint16(4, true)
-  if (version !== TOKEN_MAP_CODEC_VERSION) throw new CodecError(`token map: unsupported version ${version} (this build reads ${TOKEN_MAP_CODEC_VERSION})`)
+  if (version !== 1 && version !== 2) throw new CodecError(`token map: unsupported version ${version} (this build reads 1 and ${TOKEN_MAP_CODEC_VERSION})`)
+  const minHeader = version === 1 ? MAP_HEADER_V1 : MAP_HEADER
+  if (total < minHeader) throw new CodecError(`token map: ${total} bytes is shorter than the ${minHeader}-byte header`)
   const headerLength = view.getUint32(8, true)
-  if (headerLength < MAP_HEADER || headerLength > total) throw new CodecError(`token map: header length ${headerLength} is out of range [${MAP_HEADER}, ${total}]`)
+  if (headerLength < minHeader || headerLength > total) throw new CodecError(`token map: header length ${headerLength} is out of range [${minHeader}, ${total}]`)
+  const layout = version === 1 ? V1_LAYOUT : readLayout(view)
   const h = view.getUint32(12, true)
   const w = view.getUint32(16, true)
   const t = view.getUint32(20, true)
@@ -173,26 +385,48 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array): TokenMap {
   const [sizesOff, sizesLen] = section(2)
   const [framesOff, framesLen] = section(3)
   // Plain numbers (doubles) here: T*N*4 cannot overflow before it is compared with the buffer size.
+  const [groupsBytes, sizesBytes, framesBytes] = sectionLengths(layout, t, n, m)
+  // Only counted sizes with per-frame counts store nothing per token: bound M so a corrupt header cannot ask for a huge allocation.
+  if (layout.sizesWidth === 0 && m > t * n) throw new CodecError(`token map: M=${m} tokens counted from ${t * n} patches`)
   checkSection('keptFrames', keptOff, keptLen, t, headerLength, total)
-  checkSection('groups', groupsOff, groupsLen, 4 * t * n, headerLength, total)
-  checkSection('tokenSizes', sizesOff, sizesLen, 4 * m, headerLength, total)
-  checkSection('tokenFrame', framesOff, framesLen, 4 * m, headerLength, total)
+  checkSection('groups', groupsOff, groupsLen, groupsBytes, headerLength, total)
+  checkSection('tokenSizes', sizesOff, sizesLen, sizesBytes, headerLength, total)
+  checkSection('tokenFrame', framesOff, framesLen, framesBytes, headerLength, total)
   checkDisjoint('token map', [['keptFrames', keptOff, keptLen], ['groups', groupsOff, groupsLen], ['tokenSizes', sizesOff, sizesLen], ['tokenFrame', framesOff, framesLen]])
 
   const keptFrames = new Uint8Array(bytes.buffer, bytes.byteOffset + keptOff, t)
-  const groups = readArray(bytes, groupsOff, t * n, Int32Array, 'getInt32')
-  const tokenSizes = readArray(bytes, sizesOff, m, Float32Array, 'getFloat32')
-  const tokenFrame = readArray(bytes, framesOff, m, Int32Array, 'getInt32')
   for (let i = 0; i < t; i++) {
     if (keptFrames[i] > 1) throw new CodecError(`token map: keptFrames[${i}] = ${keptFrames[i]} is not 0 or 1`)
   }
-  for (let i = 0; i < groups.length; i++) {
-    const g = groups[i]
-    if (g < -1 || g >= m) throw new CodecError(`token map: group id ${g} at patch ${i} is out of range [-1, ${m})`)
+
+  // tokenFrame [M] and base [T+1], the id of each frame's first token (per-token layouts are range-checked by the count).
+  let tokenFrame: Int32Array
+  let base: Float64Array
+  if (layout.framesLayout === 2) {
+    tokenFrame = readArray(bytes, framesOff, m, Int32Array, 'getInt32')
+    base = frameBases(tokensPerFrame(tokenFrame, t, 'token map'))
+  } else {
+    const counts = layout.framesLayout === 0 ? readArray(bytes, framesOff, t, Uint16Array, 'getUint16') : readArray(bytes, framesOff, t, Uint32Array, 'getUint32')
+    tokenFrame = framesFromCounts(counts, m)
+    base = frameBases(counts)
   }
-  for (let j = 0; j < m; j++) {
-    if (tokenFrame[j] < 0 || tokenFrame[j] >= t) throw new CodecError(`token map: tokenFrame[${j}] = ${tokenFrame[j]} is out of range [0, ${t})`)
-    if (!(tokenSizes[j] >= 0) || !Number.isFinite(tokenSizes[j])) throw new CodecError(`token map: tokenSizes[${j}] = ${tokenSizes[j]} is not a finite size`)
+
+  const stored =
+    layout.groupsWidth === 1 ? new Uint8Array(bytes.buffer, bytes.byteOffset + groupsOff, t * n)
+    : layout.groupsWidth === 2 ? readArray(bytes, groupsOff, t * n, Uint16Array, 'getUint16')
+    : readArray(bytes, groupsOff, t * n, Int32Array, 'getInt32')
+  const groups = groupsFromStored(stored, layout, base, n, m)
+
+  let tokenSizes: Float32Array
+  if (layout.sizesWidth === 0) {
+    tokenSizes = patchesPerToken(groups, m)
+  } else if (layout.sizesWidth === 2) {
+    tokenSizes = Float32Array.from(readArray(bytes, sizesOff, m, Uint16Array, 'getUint16'))
+  } else {
+    tokenSizes = readArray(bytes, sizesOff, m, Float32Array, 'getFloat32')
+    for (let j = 0; j < m; j++) {
+      if (!(tokenSizes[j] >= 0) || !Number.isFinite(tokenSizes[j])) throw new CodecError(`token map: tokenSizes[${j}] = ${tokenSizes[j]} is not a finite size`)
+    }
   }
   return { grid: { h, w }, frameCount: t, keptFrames, groups, tokenSizes, tokenFrame }
 }
@@ -213,7 +447,8 @@ export function encodeMethodResult(result: EncodedMethodResult): ArrayBuffer {
     if (m === 0 || features.length % m !== 0) throw new CodecError(`features length ${features.length} is not M=${m} rows`)
     dim = features.length / m
   }
-  const mapSize = encodedTokenMapSize(result.map)
+  const plan = planTokenMap(result.map)
+  const mapSize = plan.size
   const json = new TextEncoder().encode(JSON.stringify(result.report))
   const mapOff = RESULT_HEADER
   const reportOff = mapOff + align4(mapSize)
@@ -222,7 +457,7 @@ export function encodeMethodResult(result: EncodedMethodResult): ArrayBuffer {
   const out = new ArrayBuffer(featuresOff + featuresLen)
   const view = new DataView(out)
   writeMagic(view, RESULT_MAGIC)
-  view.setUint16(4, TOKEN_MAP_CODEC_VERSION, true)
+  view.setUint16(4, RESULT_CODEC_VERSION, true)
   view.setUint32(8, RESULT_HEADER, true)
   view.setUint32(12, dim, true)
   const sections = [[mapOff, mapSize], [reportOff, json.length], [featuresOff, featuresLen]]
@@ -230,7 +465,7 @@ export function encodeMethodResult(result: EncodedMethodResult): ArrayBuffer {
     view.setUint32(16 + 8 * i, off, true)
     view.setUint32(20 + 8 * i, len, true)
   })
-  encodeTokenMapInto(result.map, new DataView(out, mapOff, mapSize))
+  encodeTokenMapInto(result.map, plan, new DataView(out, mapOff, mapSize))
   new Uint8Array(out, reportOff, json.length).set(json)
   if (features && dim > 0) writeArray(view, featuresOff, features)
   return out
@@ -260,7 +495,7 @@ export function decodeMethodResult(buf: ArrayBuffer | Uint8Array): EncodedMethod
   const magic = readMagic(view)
   if (magic !== RESULT_MAGIC) throw new CodecError(`method result: bad magic '${magic}' (expected '${RESULT_MAGIC}')`)
   const version = view.getUint16(4, true)
-  if (version !== TOKEN_MAP_CODEC_VERSION) throw new CodecError(`method result: unsupported version ${version} (this build reads ${TOKEN_MAP_CODEC_VERSION})`)
+  if (version !== RESULT_CODEC_VERSION) throw new CodecError(`method result: unsupported version ${version} (this build reads ${RESULT_CODEC_VERSION})`)
   const headerLength = view.getUint32(8, true)
   if (headerLength < RESULT_HEADER || headerLength > total) throw new CodecError(`method result: header length ${headerLength} is out of range [${RESULT_HEADER}, ${total}]`)
   const dim = view.getUint32(12, true)

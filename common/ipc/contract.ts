@@ -92,9 +92,40 @@ export interface FrameSignals {
   concentration: Float32Array
 }
 
-/** Fast overview from the video's keyframes (I-frames), before/while the full analysis runs. */
+/**
+ * Fast overview from the video's keyframes (I-frames), before/while the full analysis runs: their
+ * times at once (from the packets, no decoding), then their thumbnails streamed as
+ * `quicklook:frames` events tagged with `id`. A new quick look (or closing) cancels the last one.
+ */
 export interface QuickLook {
   keyframePts: Float64Array
+  /** Tags the `quicklook:frames` batches of this quick look. */
+  id: string
+}
+
+/**
+ * One batch of keyframe thumbnails, pushed as `quicklook:frames` in decode order (the first within
+ * a second or two even for hour-long videos). Thumbnails keep the display aspect, width ≤ 96 px.
+ */
+export interface QuickLookFrames {
+  /** QuickLook.id of the quick look these belong to. */
+  id: string
+  path: string
+  /** Index of this batch's first keyframe among all decoded so far. */
+  start: number
+  /** Exact presentation times (s) of the keyframes [n]. */
+  pts: Float64Array
+  width: number
+  height: number
+  /** The n thumbnails' RGBA pixels, concatenated [n * height * width * 4]. */
+  rgba: Uint8Array
+  /**
+   * Keyframe novelty [n]: total-variation distance between this thumbnail's colour histogram and
+   * the previous keyframe's (common/metrics/colour-novelty.ts), in [0, 1]; 0 for the first keyframe.
+   */
+  novelty: Float32Array
+  /** True on the last batch (which may be empty): every keyframe has been sent. */
+  done: boolean
 }
 
 export interface FrameImage {
@@ -152,6 +183,7 @@ export type ResponseOf<C extends Channel> = Requests[C][1]
 /** channel → payload of events pushed from main to the UI. */
 export interface Events {
   'analysis:progress': AnalysisProgress
+  'quicklook:frames': QuickLookFrames
 }
 
 export type EventChannel = keyof Events

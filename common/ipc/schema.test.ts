@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { channels, isChannel, requestSchemas, SchemaError } from './schema'
+import { channels, isChannel, isEventChannel, quickLookFramesSchema, requestSchemas, SchemaError } from './schema'
 
 const check = <C extends keyof typeof requestSchemas>(c: C, payload: unknown) => requestSchemas[c](payload, '')
 
@@ -56,5 +56,15 @@ describe('request schemas', () => {
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: [1] } })).toThrow(/params.r/)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: { x: 1 } } })).toThrow(SchemaError)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, seed: -1 })).toThrow(/seed/)
+  })
+
+  it('checks quick-look batches: typed arrays whose sizes agree', () => {
+    expect(isEventChannel('quicklook:frames')).toBe(true)
+    const batch = { id: 'q', path: '/a.mp4', start: 0, pts: Float64Array.of(0, 1), width: 2, height: 1, rgba: new Uint8Array(16), novelty: Float32Array.of(0, 0.5), done: false }
+    expect(quickLookFramesSchema(batch, '')).toEqual(batch)
+    expect(() => quickLookFramesSchema({ ...batch, pts: [0, 1] }, '')).toThrow(/pts must be a Float64Array/)
+    expect(() => quickLookFramesSchema({ ...batch, rgba: new Uint8Array(12) }, '')).toThrow(/rgba has 12 bytes/)
+    expect(() => quickLookFramesSchema({ ...batch, novelty: Float32Array.of(0) }, '')).toThrow(/novelty has 1 values/)
+    expect(() => quickLookFramesSchema({ ...batch, extra: 1 }, '')).toThrow(/no field 'extra'/)
   })
 })

@@ -5,7 +5,7 @@
  * why (`budget.ratio must be a number in (0, 1]`). Objects reject keys they do not know, so a
  * typo in a payload is an error instead of a silently ignored option. No dependencies.
  */
-import type { Channel, RequestOf } from './contract'
+import type { Channel, QuickLookFrames, RequestOf } from './contract'
 
 export class SchemaError extends Error {
   override name = 'SchemaError'
@@ -83,6 +83,12 @@ export const flatRecord = (maxKeys = 64): Validator<Record<string, number | bool
   return v as Record<string, number | boolean | string>
 }
 
+/** An instance of the typed array `type` (e.g. Float64Array) with at most `maxLength` elements. */
+export const typedArray = <T extends ArrayBufferView & { length: number }>(type: abstract new (...args: never[]) => T, maxLength = 2 ** 31): Validator<T> => (v, at) =>
+  v instanceof type && v.length <= maxLength ? v : fail(at, `a ${type.name} (at most ${maxLength} elements)`, v)
+
+export const bool: Validator<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false', v))
+
 /** No payload: undefined (or null, which is how JSON carries nothing). */
 export const none: Validator<void> = (v, at) => (v === undefined || v === null ? undefined : fail(at, 'empty', v))
 
@@ -132,12 +138,33 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
   }),
 }
 
+const quickLookFramesShape = obj({
+  id,
+  path,
+  start: num(0, 1e9, { integer: true }),
+  pts: typedArray(Float64Array),
+  width: num(1, 4096, { integer: true }),
+  height: num(1, 4096, { integer: true }),
+  rgba: typedArray(Uint8Array),
+  novelty: typedArray(Float32Array),
+  done: bool,
+})
+
+/** The `quicklook:frames` event as the UI receives it: the fields, and array sizes that agree. */
+export const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
+  const b = quickLookFramesShape(v, at)
+  const n = b.pts.length
+  if (b.novelty.length !== n) throw new SchemaError(`${at || 'payload'}.novelty has ${b.novelty.length} values for ${n} keyframes`)
+  if (b.rgba.length !== n * b.width * b.height * 4) throw new SchemaError(`${at || 'payload'}.rgba has ${b.rgba.length} bytes, not ${n}×${b.width}×${b.height}×4`)
+  return b
+}
+
 /** Every request channel, for registering handlers and filtering calls. */
 export const channels = Object.keys(requestSchemas) as Channel[]
 
 export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, c)
 
 /** Every event channel pushed from main to the UI. */
-export const eventChannels = ['analysis:progress'] as const satisfies readonly import('./contract').EventChannel[]
+export const eventChannels = ['analysis:progress', 'quicklook:frames'] as const satisfies readonly import('./contract').EventChannel[]
 
 export const isEventChannel = (e: unknown): e is (typeof eventChannels)[number] => typeof e === 'string' && (eventChannels as readonly string[]).includes(e)

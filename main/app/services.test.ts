@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AnalysisProgress, FrameImage, FrameSignals, RunMethodResponse, VideoSession } from '../../common/ipc/contract'
+import type { AnalysisProgress, FrameImage, FrameSignals, QuickLook, QuickLookFrames, RunMethodResponse, VideoSession } from '../../common/ipc/contract'
 import type { Reply } from '../../common/ipc/reply'
 import type { VideoInfo } from '../../common/video'
 import { decodeTokenMap } from '../../common/codec/token-map-codec'
@@ -83,6 +83,68 @@ describe('app services', () => {
     expect(model).toMatchObject({ code: 'unknown-model' })
     expect(model.message).toContain('no-such-model')
     expect(await fail('tokens:signals', { videoKey: 'never-opened' })).toMatchObject({ code: 'no-session' })
+  })
+
+  it('quick look: keyframe times at once, then a thumbnail and a novelty per keyframe, at exactly those times', async () => {
+    const batches: QuickLookFrames[] = []
+    const finishedLook = new Promise<void>((ok) => {
+      const off = services.on('quicklook:frames', (b) => {
+        batches.push(b)
+        if (b.done) {
+          off()
+          ok()
+        }
+      })
+    })
+    // The clip keeps one keyframe per second (-g fps): 0, 1 and 2 s, each one a new scene.
+    const look = await call<QuickLook>('video:quick-look', { path: clip })
+    expect(Array.from(look.keyframePts)).toEqual([0, 1, 2])
+    await finishedLook
+    const mine = batches.filter((b) => b.id === look.id)
+    expect(mine.length).toBe(batches.length)
+    expect(mine.map((b) => b.start)).toEqual(mine.map((_, i) => mine.slice(0, i).reduce((n, b) => n + b.pts.length, 0)))
+    const pts = mine.flatMap((b) => Array.from(b.pts))
+    expect(pts).toEqual(Array.from(look.keyframePts))
+    for (const b of mine) {
+      expect(b.path).toBe(clip)
+      expect(b.pts).toBeInstanceOf(Float64Array)
+      expect(b.novelty).toBeInstanceOf(Float32Array)
+      expect(b.rgba).toBeInstanceOf(Uint8Array)
+      // 160×120 shown 96 wide, keeping the 4:3 aspect.
+      expect([b.width, b.height]).toEqual([96, 72])
+      expect(b.rgba.length).toBe(b.pts.length * 96 * 72 * 4)
+      expect(b.novelty.length).toBe(b.pts.length)
+      for (let i = 3; i < b.rgba.length; i += 4 * 97) expect(b.rgba[i]).toBe(255)
+    }
+    // Each thumbnail is the frame at its pts: the same picture video:frame decodes there.
+    const all = mine.flatMap((b) => Array.from({ length: b.pts.length }, (_, i) => b.rgba.subarray(i * 96 * 72 * 4, (i + 1) * 96 * 72 * 4)))
+    for (const [k, t] of pts.entries()) {
+      const frame = await call<FrameImage>('video:frame', { path: clip, pts: t, maxWidth: 96 })
+      expect(frame.pts).toBe(t)
+      expect([frame.width, frame.height]).toEqual([96, 72])
+      let diff = 0
+      for (let i = 0; i < frame.rgba.length; i++) diff += Math.abs(frame.rgba[i] - all[k][i])
+      expect(diff / frame.rgba.length).toBeLessThan(8)
+    }
+    // Every keyframe starts a new scene: high colour novelty after the first.
+    const novelty = mine.flatMap((b) => Array.from(b.novelty))
+    expect(novelty[0]).toBe(0)
+    for (const n of novelty.slice(1)) expect(n).toBeGreaterThan(0.2)
+  })
+
+  it('a new quick look cancels the last one, whose batches stop', async () => {
+    const longer = await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' })
+    const batches: QuickLookFrames[] = []
+    const off = services.on('quicklook:frames', (b) => batches.push(b))
+    const first = await call<QuickLook>('video:quick-look', { path: longer })
+    const second = await call<QuickLook>('video:quick-look', { path: clip })
+    const sentBefore = batches.length
+    expect(second.id).not.toBe(first.id)
+    await expect.poll(() => batches.some((b) => b.id === second.id && b.done), { timeout: 30_000 }).toBe(true)
+    off()
+    // (The first may have finished before the second started; it sends nothing after that.)
+    expect(batches.slice(sentBefore).filter((b) => b.id === first.id)).toEqual([])
+    expect(batches.filter((b) => b.id === second.id).flatMap((b) => Array.from(b.pts))).toEqual([0, 1, 2])
   })
 
   it('analyzes, serves signals and frames, and runs a method whose map decodes', async () => {

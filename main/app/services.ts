@@ -31,6 +31,7 @@ import { resolveBinaries } from '../video/binaries'
 import { defaultCacheDir, recentVideosFile } from '../settings'
 import { AppError, toApiError } from './errors'
 import { appVersion } from './paths'
+import { rgbToRgba, streamQuickLook } from './quick-look'
 
 export type Handlers = { [C in Channel]: (payload: RequestOf<C>) => Promise<ResponseOf<C>> }
 
@@ -259,6 +260,32 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     await job.done
   }
 
+  // --- quick look: one at a time (opening another video cancels the last) ---
+
+  let quickLookRun: { controller: AbortController; done: Promise<void> } | null = null
+
+  const stopQuickLook = async () => {
+    const run = quickLookRun
+    quickLookRun = null
+    run?.controller.abort()
+    await run?.done
+  }
+
+  /** Keyframe pts at once; their thumbnails follow as `quicklook:frames` batches. */
+  const quickLook = async ({ path }: { path: string }): Promise<ResponseOf<'video:quick-look'>> => {
+    const target = resolve(path)
+    const keyframePts = await listKeyframes(target)
+    quickLookRun?.controller.abort() // it ends on its own; no batch of it is sent after this
+    const id = randomUUID()
+    const controller = new AbortController()
+    const done = streamQuickLook(target, { id, signal: controller.signal, onBatch: (batch) => emit('quicklook:frames', batch) }).catch((e: unknown) => {
+      // The keyframe times are already out; losing their thumbnails is not worth an error banner.
+      if (!controller.signal.aborted) console.error('[tokenscope] quick look thumbnails failed:', toApiError(e).message)
+    })
+    quickLookRun = { controller, done }
+    return { keyframePts, id }
+  }
+
   // --- recent videos ---
 
   const readRecent = async (): Promise<string[]> => {
@@ -334,7 +361,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       return path
     },
 
-    'video:quick-look': async ({ path }) => ({ keyframePts: await listKeyframes(resolve(path)) }),
+    'video:quick-look': quickLook,
 
     'video:frame': async ({ path, pts, maxWidth }) => {
       const frame = await decodeFrameAt(resolve(path), pts, { maxWidth })
@@ -382,7 +409,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     async close() {
       const jobs = [...sessions.values()].flatMap((s) => (s.job ? [s.job] : []))
       for (const job of jobs) job.controller.abort()
-      await Promise.allSettled(jobs.map((j) => j.done))
+      await Promise.allSettled([...jobs.map((j) => j.done), stopQuickLook()])
       await Promise.allSettled([recentWrite, shutdownMethodWorkers()])
     },
   }
@@ -410,19 +437,6 @@ export function appendFrames(a: VideoTokens, b: VideoTokens): VideoTokens {
   pts.set(b.pts, a.pts.length)
   const join = <T>(x: T[] | undefined, y: T[] | undefined) => (x && y ? [...x, ...y] : undefined)
   return { ...a, pts, tokens: [...a.tokens, ...b.tokens], cls: join(a.cls, b.cls), importance: join(a.importance, b.importance) }
-}
-
-/** rgb24 [W*H*3] → RGBA [W*H*4], opaque, ready for ImageData. */
-export function rgbToRgba(rgb: Uint8Array): Uint8Array {
-  const n = rgb.length / 3
-  const out = new Uint8Array(n * 4)
-  for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-    out[j] = rgb[i]
-    out[j + 1] = rgb[i + 1]
-    out[j + 2] = rgb[i + 2]
-    out[j + 3] = 255
-  }
-  return out
 }
 
 /** Execution providers onnxruntime offers here, in the order 'auto' tries them (loaded lazily: it is a native module). */

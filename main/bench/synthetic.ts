@@ -13,8 +13,10 @@ import type { VideoTokens } from '../../common/tokens'
 export function syntheticVideo(T: number, grid = { h: 14, w: 14 }, D = 768, seed = 1, sceneLength = 60): VideoTokens {
   const N = grid.h * grid.w
   const rand = createRng(seed)
-  const shared = new Float32Array(new SharedArrayBuffer(T * N * D * 4))
-  const sharedImportance = new Float32Array(new SharedArrayBuffer(T * N * 4))
+  // One buffer for tokens and importance: method workers then share it without a copy.
+  const all = new Float32Array(new SharedArrayBuffer(T * (N * D + N) * 4))
+  const shared = all.subarray(0, T * N * D)
+  const sharedImportance = all.subarray(T * N * D)
   const scene = new Float32Array(N * D)
   const tokens: Float32Array[] = []
   const importance: Float32Array[] = []
@@ -35,6 +37,7 @@ export function syntheticVideo(T: number, grid = { h: 14, w: 14 }, D = 768, seed
     dim: D,
     pts: Float64Array.from({ length: T }, (_, t) => t),
     tokens,
+    // A stand-in class token: the first patch (synthetic data; shares the buffer).
     cls: tokens.map((f) => f.subarray(0, D)),
     importance,
     importanceKind: 'cls-attention',

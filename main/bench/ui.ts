@@ -4,8 +4,8 @@
  * zooms, and a 1-hour token map decoded and delivered through the real browser-mode host.
  */
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { startHost } from '../host/server'
+import { rendererDir } from '../app/paths'
 import type { AppServices } from '../app/services'
 import { chromiumPath, chromiumArgs } from '../app/chromium'
 import { syntheticTokenMap } from '../../common/bench/synthetic-token-map'
@@ -17,8 +17,6 @@ export interface UiBench {
   rows: { name: string; medianMs: number; p95Ms: number; targetMs: number }[]
   pass: boolean
 }
-
-const rendererDir = () => fileURLToPath(new URL('../renderer', import.meta.url))
 
 /** Host services for the bench page: only `method:run`, answering a prepared 1-hour result. */
 function deliveryServices(): Pick<AppServices, 'handlers' | 'on'> {

@@ -7,6 +7,7 @@ import { useVideoStore } from './stores/video'
 import { useFrameStore } from './stores/frame'
 import { useMethodsStore } from './stores/methods'
 import { useTimelineStore } from './stores/timeline'
+import { useQuickLookStore } from './stores/quicklook'
 
 /** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
 export function canvasChecksum(canvas: HTMLCanvasElement | null): number {
@@ -24,6 +25,7 @@ export function installDebug() {
   const frame = useFrameStore()
   const methods = useMethodsStore()
   const timeline = useTimelineStore()
+  const quickLook = useQuickLookStore()
   const w = window as unknown as { __tokenscope_debug?: Record<string, unknown> }
   const target = (w.__tokenscope_debug ??= {})
   const getters: Record<string, () => unknown> = {
@@ -38,6 +40,12 @@ export function installDebug() {
     zoomSteps: () => timeline.steps,
     scroll: () => timeline.scroll,
     playing: () => frame.playing,
+    /** Quick look: keyframe thumbnails received, made into bitmaps, and whether all have come. */
+    quickLookFrames: () => quickLook.count,
+    quickLookBitmaps: () => quickLook.bitmapsReady,
+    quickLookDone: () => quickLook.done,
+    /** The time previewed by scrubbing before any frame is encoded, or null. */
+    previewTime: () => frame.previewTime,
     methods: () => ({
       a: { id: methods.runId(methods.slots.a), running: methods.slots.a.running, tokensOut: methods.slots.a.result?.response.report.tokensOut ?? null, error: methods.slots.a.error },
       b: { id: methods.runId(methods.slots.b), running: methods.slots.b.running, tokensOut: methods.slots.b.result?.response.report.tokensOut ?? null, error: methods.slots.b.error },
@@ -45,7 +53,7 @@ export function installDebug() {
   }
   for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
   const fns: Record<string, (...a: never[]) => unknown> = {
-    /** Checksum of heat row `row` ('a', 'b', 'novelty', 'concentration'), or all rows combined. */
+    /** Checksum of heat row `row` ('a', 'b', 'novelty', 'concentration', 'keyframes'), or the first four combined. */
     heatRowChecksum: (row?: string) =>
       row ? canvasChecksum(byTestId(`heat-row-canvas-${row}`)) : ['a', 'b', 'novelty', 'concentration'].reduce((h, r) => Math.imul(h ^ canvasChecksum(byTestId(`heat-row-canvas-${r}`)), 0x01000193) >>> 0, 0x811c9dc5),
     overlayChecksum: () => canvasChecksum(document.querySelector<HTMLCanvasElement>('[data-testid^="overlay-canvas-"]')),

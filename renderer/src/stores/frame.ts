@@ -28,6 +28,8 @@ export const useFrameStore = defineStore('frame', () => {
   /** Width (device px) to decode at; FrameView sets it from its size, in coarse buckets. */
   const maxWidth = ref(960)
   const playing = ref(false)
+  /** Before any sampled frame exists: the time scrubbed to on the timeline (its frame is shown). */
+  const previewTime = ref<number | null>(null)
 
   const count = computed(() => video.framesReady)
   const requestedPts = computed(() => (index.value < count.value ? video.pts[index.value] : NaN))
@@ -46,6 +48,13 @@ export const useFrameStore = defineStore('frame', () => {
 
   const step = (delta: number) => show(index.value + delta)
 
+  /** Shows the video's frame at time `t` (s) while nothing is encoded yet (quick-look scrubbing). */
+  function preview(t: number) {
+    if (count.value > 0 || !video.path) return
+    previewTime.value = Math.max(0, t)
+    loadImage()
+  }
+
   // Latest-only loading: one request at a time; when it lands, draw it, then fetch the newest wish.
   let loading = false
   let reload = false
@@ -58,9 +67,10 @@ export const useFrameStore = defineStore('frame', () => {
     try {
       do {
         reload = false
-        const i = index.value
+        // A sampled frame once there are any, else the previewed time (video:frame needs no analysis).
+        const i = count.value > 0 ? index.value : -1
         const path = video.path
-        const pts = video.pts[i]
+        const pts = i >= 0 ? video.pts[i] : (previewTime.value ?? undefined)
         if (!path || pts === undefined) break
         const key = `${path}|${pts}|${maxWidth.value}`
         let img = cache.get(key)
@@ -142,6 +152,10 @@ export const useFrameStore = defineStore('frame', () => {
       cache.clear()
     },
   )
+  watch(
+    () => video.path,
+    () => (previewTime.value = null),
+  )
   watch(count, (n, before) => {
     if (n > 0 && (before === 0 || imageIndex.value < 0)) show(Math.min(index.value, n - 1), true)
   })
@@ -149,5 +163,5 @@ export const useFrameStore = defineStore('frame', () => {
     if (imageIndex.value >= 0) show(index.value, true)
   })
 
-  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, count, requestedPts, show, step, togglePlay }
+  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, requestedPts, show, step, preview, togglePlay }
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
+  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, keyframeSlots, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
   scrollToShow, stepFrame, thumbnailSlots, timeToX, typicalInterval, visibleTiles, visibleTimeRange, xToTime, zoomAround,
 } from './layout'
 
@@ -127,5 +127,41 @@ describe('thumbnailSlots', () => {
     const slots = thumbnailSlots({ scroll: 0, width: 1000, pps: 2 }, pts, 10, 1, 8)
     expect(slots.length).toBeLessThanOrEqual(10)
     expect(new Set(slots.map((s) => s.frame)).size).toBe(slots.length)
+  })
+})
+
+describe('keyframe strip', () => {
+  const overlapFree = (slots: { x: number; width: number }[]) => slots.every((s, i) => i === 0 || s.x >= slots[i - 1].x + slots[i - 1].width - 1e-9)
+
+  it('puts each keyframe at its exact time when they are far enough apart', () => {
+    const pts = Float64Array.of(0, 2, 4.5, 9)
+    const slots = keyframeSlots({ scroll: 0, width: 1000, pps: 50 }, pts, 4, 80)
+    expect(slots).toEqual([
+      { frame: 0, x: 0, width: 80 },
+      { frame: 1, x: 100, width: 80 },
+      { frame: 2, x: 225, width: 80 },
+      { frame: 3, x: 450, width: 80 },
+    ])
+  })
+
+  it('skips keyframes that would overlap, keeping the rest at their own times', () => {
+    const pts = ramp(100, 0.5) // every 0.5 s, 10 px apart at 20 px/s
+    const slots = keyframeSlots({ scroll: 0, width: 400, pps: 20 }, pts, 100, 48)
+    expect(overlapFree(slots)).toBe(true)
+    expect(slots.map((s) => s.frame)).toEqual([0, 5, 10, 15, 20, 25, 30, 35, 40])
+    for (const s of slots) expect(s.x).toBeCloseTo(pts[s.frame] * 20, 9)
+  })
+
+  it('returns only the visible ones, and the same placement whatever the scroll', () => {
+    const pts = Float64Array.from([0, 0.3, 1, 1.2, 2.7, 3, 3.1, 5, 7.4, 8, 9.9])
+    const v = { scroll: 0, width: 2000, pps: 100 }
+    const all = keyframeSlots(v, pts, pts.length, 60)
+    expect(overlapFree(all)).toBe(true)
+    const scrolled = keyframeSlots({ ...v, scroll: 290, width: 300 }, pts, pts.length, 60)
+    expect(scrolled.map((s) => s.frame)).toEqual(all.filter((s) => s.x + 60 > 290 && s.x <= 590).map((s) => s.frame))
+    for (const s of scrolled) expect(s.x).toBeCloseTo(pts[s.frame] * 100 - 290, 9)
+    // Only the first `count` keyframes (the thumbnails received so far) are placed.
+    expect(keyframeSlots(v, pts, 3, 60).every((s) => s.frame < 3)).toBe(true)
+    expect(keyframeSlots(v, pts, 0, 60)).toEqual([])
   })
 })

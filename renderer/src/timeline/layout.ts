@@ -166,3 +166,23 @@ export function thumbnailSlots(v: Viewport, pts: ArrayLike<number>, count: numbe
   }
   return out
 }
+
+/**
+ * Where keyframe thumbnails go in a strip: each at its keyframe's exact time (left edge at
+ * x = pts·pps), `slotW` wide, skipping any that would overlap the last one placed. Placement is
+ * greedy over all keyframes from the video's start (O(K)), so it does not change while scrolling;
+ * only the visible ones are returned (`frame` = keyframe index).
+ */
+export function keyframeSlots(v: Viewport, pts: ArrayLike<number>, count: number, slotW: number): ThumbnailSlot[] {
+  const out: ThumbnailSlot[] = []
+  const [, t1] = visibleTimeRange(v)
+  let nextFree = -Infinity
+  for (let k = 0; k < count && pts[k] <= t1; k++) {
+    const contentX = pts[k] * v.pps
+    if (contentX < nextFree) continue
+    nextFree = contentX + slotW
+    const x = contentX - v.scroll
+    if (x + slotW > 0) out.push({ frame: k, x, width: slotW })
+  }
+  return out
+}

@@ -27,6 +27,11 @@ export interface HeatRow {
   lut: Uint32Array
   /** How frames sharing one pixel column combine: spikes stay visible with 'max'. */
   aggregate: 'max' | 'mean'
+  /**
+   * The row's own times [count] when its values are not per sampled frame (the quick look's
+   * keyframes); each value then spans until the next time, the last one until `end` (s).
+   */
+  own?: { pts: Float64Array; end: number }
 }
 
 export interface TimelineData {
@@ -53,6 +58,8 @@ export interface TimelineView {
   thumbnails: ThumbnailSlot[]
   /** A decoded thumbnail, or null while it loads. */
   thumbnail: (frame: number) => CanvasImageSource | null
+  /** Time (s) shown in the frame view while no sampled frame exists yet (preview scrubbing). */
+  previewTime?: number
 }
 
 /** Heights (css px) of the ruler canvas's bands; the thumbnail band is 0 when hidden. */
@@ -113,12 +120,12 @@ export function createTimelineRenderer(
     let line = spare.pop()
     if (!line || line.length !== tileW) line = new Uint32Array(tileW)
     line.fill(BACKGROUND)
-    const { pts } = data
-    const count = Math.min(data.count, row.count)
+    const pts = row.own?.pts ?? data.pts
+    const count = row.own ? row.count : Math.min(data.count, row.count)
     tilesRendered++
     if (count === 0) return line
     const { levels, lut } = row
-    const videoEnd = frameEnd(pts, count - 1, data.lastInterval, count)
+    const videoEnd = row.own ? Math.max(row.own.end, pts[count - 1]) : frameEnd(pts, count - 1, data.lastInterval, count)
     const x0 = index * tileW
     let f = frameAtTime(pts, x0 / ppsD, count)
     for (let px = 0; px < tileW; px++) {
@@ -184,6 +191,10 @@ export function createTimelineRenderer(
   }
 
   const drawPlayhead = (ctx: CanvasRenderingContext2D, data: TimelineData, view: TimelineView, vp: Viewport, dpr: number, H: number) => {
+    if (data.count === 0 && view.previewTime !== undefined) {
+      ctx.fillStyle = '#ffffff'
+      ctx.fillRect(Math.round((view.previewTime * vp.pps - vp.scroll) * dpr) - Math.floor(dpr / 2), 0, Math.max(1, Math.round(dpr * 1.5)), H)
+    }
     if (view.frame < 0 || view.frame >= data.count) return
     const start = data.pts[view.frame] * vp.pps - vp.scroll
     const end = frameEnd(data.pts, view.frame, data.lastInterval, data.count) * vp.pps - vp.scroll
@@ -257,9 +268,10 @@ export function createTimelineRenderer(
       }
     }
 
-    // Playhead.
-    if (view.frame >= 0 && view.frame < data.count) {
-      const x = data.pts[view.frame] * vp.pps - vp.scroll
+    // Playhead (or the previewed time before any frame is encoded).
+    const playTime = view.frame >= 0 && view.frame < data.count ? data.pts[view.frame] : data.count === 0 ? view.previewTime : undefined
+    if (playTime !== undefined) {
+      const x = playTime * vp.pps - vp.scroll
       ctx.fillStyle = '#ffffff'
       ctx.beginPath()
       ctx.moveTo(x - 5, 0)

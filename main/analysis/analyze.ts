@@ -160,6 +160,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
     const landed = Promise.all([encoded, chain]).then(([out]) => {
       encodeMs += out.inferenceMs ?? performance.now() - t0
       cache.append({ pts: b.pts.slice(0, b.count), tokens: out.tokens, cls: out.cls, importance: out.importance })
+      encoder.recycle(out)
       opts.onFrames?.(cache.framesReady)
       report()
     })

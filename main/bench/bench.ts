@@ -121,9 +121,10 @@ async function benchEncode(entry: ModelEntry, log: (s: string) => void): Promise
     // is transferred to the worker, so fresh copies are made before the clock starts.
     const buffers = Array.from({ length: batches }, (_, b) => batchRgb(b))
     return timed(async () => {
-      const pending: Promise<unknown>[] = []
+      const pending: Promise<void>[] = []
+      // As analysis does once a result is in the cache: hand its arrays back for reuse.
       for (const buffer of buffers) {
-        pending.push(worker.encodeRgb(buffer, batchSize))
+        pending.push(worker.encodeRgb(buffer, batchSize).then((out) => worker.recycle(out)))
         if (pending.length >= 2) await pending.shift()
       }
       await Promise.all(pending)

@@ -105,6 +105,32 @@ describe('encode worker', () => {
     }
   })
 
+  it('recycled result buffers are reused and hold the new results, not stale ones', async () => {
+    const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
+    const local = await createEncoder(entry, { provider: 'cpu' })
+    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
+    try {
+      const [h, w] = entry.input.size
+      const rand = createRng(5)
+      const batches = [0, 1, 2].map(() => Uint8Array.from({ length: 2 * h * w * 3 }, () => Math.floor(256 * rand())))
+      const first = await remote.encodeRgb(batches[0].slice(), 2)
+      const firstTokens = first.tokens.slice()
+      remote.recycle(first)
+      expect(first.tokens.length).toBe(0) // transferred back to the worker
+      for (const frames of batches.slice(1)) {
+        const got = await remote.encodeRgb(frames.slice(), 2)
+        const want = await local.encodeInput(frames, 2)
+        expect(got.tokens).toEqual(want.tokens)
+        expect(got.importance).toEqual(want.importance)
+        expect(got.tokens).not.toEqual(firstTokens)
+        remote.recycle(got)
+      }
+    } finally {
+      await local.release()
+      await remote.close()
+    }
+  })
+
   it('a request error is reported for that request; a load error rejects the start with the ModelError code', async () => {
     const remote = await startEncodeWorker(await getModel('fixture-tiny-clip', [root]), { provider: 'cpu' })
     try {

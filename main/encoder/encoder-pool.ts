@@ -32,6 +32,8 @@ export interface WorkerEncoder {
    * [batch, 3, H, W], by inputLayout); `pixels` is transferred and returned as `result.pixels`.
    */
   encode<T extends ModelInput>(pixels: T, batch: number): Promise<EncodedBatch & EncodeTiming & { pixels: T }>
+  /** Hands a result's arrays back once used (they are transferred): later results reuse the memory. */
+  recycle(batch: EncodedBatch): void
   close(): Promise<void>
 }
 
@@ -106,6 +108,13 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
         const { value, transfer } = movable(pixels)
         const { input, ...result } = await request({ type: 'input', id: nextId++, input: value, batch }, transfer)
         return { ...result, pixels: input as typeof pixels }
+      },
+      recycle(batch) {
+        if (dead) return
+        const buffers = [batch.tokens, batch.cls, batch.importance].flatMap((a) =>
+          a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? [a.buffer] : [],
+        )
+        worker.postMessage({ type: 'recycle', buffers } satisfies EncodeRequest, buffers)
       },
       async close() {
         if (dead) return

@@ -2,18 +2,8 @@
  * E2E: the built app (run `npm run build` first) in browser mode, driven in Debian's Chromium.
  * Each test worker starts its own host (e2e/fixtures.ts) on a free port with a temporary cache.
  */
-import { execFileSync } from 'node:child_process'
+import { chromiumArgs, chromiumPath } from './main/app/chromium'
 import { defineConfig } from '@playwright/test'
-
-/** Chromium to drive: PLAYWRIGHT_CHROMIUM_PATH, else `chromium` on PATH (Debian: /usr/bin/chromium). */
-function chromiumPath(): string | undefined {
-  if (process.env.PLAYWRIGHT_CHROMIUM_PATH) return process.env.PLAYWRIGHT_CHROMIUM_PATH
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined
-  } catch {
-    return undefined // fall back to Playwright's own browser, if one is installed
-  }
-}
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,15 +20,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: chromiumPath(),
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
+      args: chromiumArgs,
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

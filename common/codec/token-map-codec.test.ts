@@ -374,3 +374,22 @@ describe('MethodResult codec', () => {
     expect(decodeMethodResult(encodeMethodResult({ map: sampleMap(), report: { ...report, keyframes: [0, 2] } })).report.keyframes).toEqual([0, 2])
   })
 })
+
+describe('decoding into a map no longer in use', () => {
+  it('reuses its arrays when the sizes fit, with the same result as a fresh decode', () => {
+    const grid = { h: 2, w: 3 }
+    const a = tokenMapFromLabels(grid, 2, Int32Array.from([0, 0, 1, 2, -1, 3, 4, 4, 5, -1, 6, 6])).map
+    const b = tokenMapFromLabels(grid, 2, Int32Array.from([0, 1, 1, -1, -1, 2, 3, 3, 3, 4, 5, 6])).map
+    const old = decodeTokenMap(encodeTokenMap(a))
+    const fresh = decodeTokenMap(encodeTokenMap(b))
+    const reused = decodeTokenMap(encodeTokenMap(b), old)
+    expect(reused.groups).toBe(old.groups)
+    expect(Array.from(reused.groups)).toEqual(Array.from(fresh.groups))
+    expect(Array.from(reused.tokenFrame)).toEqual(Array.from(fresh.tokenFrame))
+    expect(Array.from(reused.tokenSizes)).toEqual(Array.from(fresh.tokenSizes))
+    const other = tokenMapFromLabels({ h: 1, w: 3 }, 2, Int32Array.from([0, 1, 2, 3, 3, -1])).map
+    const sized = decodeTokenMap(encodeTokenMap(other), old)
+    expect(sized.groups).not.toBe(old.groups)
+    expect(Array.from(sized.groups)).toEqual(Array.from(other.groups))
+  })
+})

@@ -319,17 +319,17 @@ function readLayout(view: DataView): MapLayout {
 }
 
 /** [M] frame of each token from per-frame counts [T], which must sum to M (checked before allocating). */
-function framesFromCounts(counts: Uint16Array | Uint32Array, m: number): Int32Array {
+function framesFromCounts(counts: Uint16Array | Uint32Array, m: number, into?: Int32Array): Int32Array {
   let sum = 0
   for (let f = 0; f < counts.length; f++) sum += counts[f]
   if (sum !== m) throw new CodecError(`token map: per-frame token counts sum to ${sum}, not M=${m}`)
-  const tokenFrame = new Int32Array(m)
+  const tokenFrame = into?.length === m ? into : new Int32Array(m)
   for (let f = 0, start = 0; f < counts.length; start += counts[f++]) tokenFrame.fill(f, start, start + counts[f])
   return tokenFrame
 }
 
 /** [T*N] absolute ids from stored groups, each checked against [-1, M). */
-function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout: MapLayout, base: Float64Array, n: number, m: number): Int32Array {
+function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout: MapLayout, base: Float64Array, n: number, m: number, into?: Int32Array): Int32Array {
   if (stored instanceof Int32Array) {
     for (let k = 0; k < stored.length; k++) {
       if (stored[k] < -1 || stored[k] >= m) throw new CodecError(`token map: group id ${stored[k]} at patch ${k} is out of range [-1, ${m})`)
@@ -339,7 +339,7 @@ function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout:
   // Branchless on the (randomly placed) pruned patches: (s + 1) >> bits is 1 only for the
   // all-ones sentinel, so `g | mask` is -1 there and g elsewhere.
   const bits = 8 * layout.groupsWidth
-  const groups = new Int32Array(stored.length)
+  const groups = into?.length === stored.length ? into : new Int32Array(stored.length)
   for (let f = 0, k = 0; k < stored.length; f++) {
     const b = base[f] + layout.groupsBias
     for (let end = k + n; k < end; k++) {
@@ -359,7 +359,12 @@ function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout:
  * 4-byte aligned or the host is big-endian); narrow ones are widened into fresh arrays.
  * Reads versions 1 and 2. Throws CodecError on anything malformed.
  */
-export function decodeTokenMap(buf: ArrayBuffer | Uint8Array): TokenMap {
+/**
+ * `into`: a map the caller no longer uses, whose arrays may be overwritten when their sizes fit
+ * (writing fresh memory costs page faults; the renderer decodes each new result into the one
+ * before last). On a CodecError its arrays may be partly overwritten.
+ */
+export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): TokenMap {
   const bytes = asAlignedBytes(buf)
   const total = bytes.byteLength
   if (total < MAP_HEADER_V1) throw new CodecError(`token map: ${total} bytes is shorter than the ${MAP_HEADER_V1}-byte header`)
@@ -407,7 +412,7 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array): TokenMap {
     base = frameBases(tokensPerFrame(tokenFrame, t, 'token map'))
   } else {
     const counts = layout.framesLayout === 0 ? readArray(bytes, framesOff, t, Uint16Array, 'getUint16') : readArray(bytes, framesOff, t, Uint32Array, 'getUint32')
-    tokenFrame = framesFromCounts(counts, m)
+    tokenFrame = framesFromCounts(counts, m, into?.tokenFrame)
     base = frameBases(counts)
   }
 
@@ -415,7 +420,7 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array): TokenMap {
     layout.groupsWidth === 1 ? new Uint8Array(bytes.buffer, bytes.byteOffset + groupsOff, t * n)
     : layout.groupsWidth === 2 ? readArray(bytes, groupsOff, t * n, Uint16Array, 'getUint16')
     : readArray(bytes, groupsOff, t * n, Int32Array, 'getInt32')
-  const groups = groupsFromStored(stored, layout, base, n, m)
+  const groups = groupsFromStored(stored, layout, base, n, m, into?.groups)
 
   let tokenSizes: Float32Array
   if (layout.sizesWidth === 0) {

@@ -151,6 +151,8 @@ export const useMethodsStore = defineStore('methods', () => {
 
   const timers: Record<SlotId, ReturnType<typeof setTimeout> | null> = { a: null, b: null }
   const seqs: Record<SlotId, number> = { a: 0, b: 0 }
+  /** Per slot, the token map before the one shown: the next result is decoded into its arrays. */
+  const spares: Record<SlotId, TokenMap | undefined> = { a: undefined, b: undefined }
 
   function schedule(slot: SlotId) {
     if (timers[slot]) clearTimeout(timers[slot]!)
@@ -173,7 +175,9 @@ export const useMethodsStore = defineStore('methods', () => {
     try {
       const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED })
       if (seq !== seqs[slot]) return // a newer request superseded this one
-      const map = decodeTokenMap(response.map)
+      // Decode into the map before last (never the one on screen): no fresh memory per result.
+      const map = decodeTokenMap(response.map, spares[slot])
+      spares[slot] = s.result?.map
       s.result = markRaw({ methodId, response, map, levels: shareLevels(response.frameShare), version: ++resultVersion })
       s.error = null
     } catch (e) {

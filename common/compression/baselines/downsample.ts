@@ -1,6 +1,7 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
 import { coveringCellLabels, fitGrid, labelledResult } from '../spatial/frame-ops'
+import { areWeSolvingTheRightProblem } from './papers'
 
 /**
  * Bilinear source taps along one axis, as torch F.interpolate(mode='bilinear',
@@ -37,12 +38,7 @@ export const downsample: SpatialMethod<ParamValues> = {
   name: 'Bilinear downsampling',
   kind: 'spatial',
   family: 'baseline',
-  paper: {
-    title: 'Token Pruning in Multimodal Large Language Models: Are We Solving the Right Problem?',
-    authors: 'Zichen Wen, Yifeng Gao, Weijia Li, Conghui He, Linfeng Zhang',
-    venue: 'arXiv 2025 (random and pooling baselines)',
-    url: 'https://arxiv.org/abs/2502.11501',
-  },
+  paper: areWeSolvingTheRightProblem,
   summary:
     'Resizes each frame’s token grid bilinearly (torch F.interpolate, align_corners=False, no antialias) to the largest aspect-matched grid within the per-frame budget. A patch belongs to the output cell that covers its centre.',
   params: {},

@@ -2,6 +2,7 @@ import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
 import { createRng, sampleIndices } from '../../tensor/rng'
 import { frameSeed, keepPatches } from '../spatial/frame-ops'
+import { areWeSolvingTheRightProblem } from './papers'
 
 /**
  * random-prune: keep a seeded uniform random subset of each frame's patches, unchanged.
@@ -16,12 +17,7 @@ export const randomPrune: SpatialMethod<ParamValues> = {
   name: 'Random pruning',
   kind: 'spatial',
   family: 'baseline',
-  paper: {
-    title: 'Token Pruning in Multimodal Large Language Models: Are We Solving the Right Problem?',
-    authors: 'Zichen Wen, Yifeng Gao, Weijia Li, Conghui He, Linfeng Zhang',
-    venue: 'arXiv 2025 (random and pooling baselines)',
-    url: 'https://arxiv.org/abs/2502.11501',
-  },
+  paper: areWeSolvingTheRightProblem,
   summary:
     'Keeps a uniformly random subset of each frame’s patches (budget split evenly over frames). Each frame draws from its own stream seeded from the run seed and the frame index; kept patches stay unchanged and in raster order.',
   params: {},

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createRng } from '../../common/tensor/rng'
-import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel, dctBasis, foldNormalisation } from './builtin-model'
+import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel, foldNormalisation } from './builtin-model'
+import { dctMatrix } from '../../common/tensor/dct'
 import { bundledModelsDir, getModel } from '../encoder/registry'
 import { createEncoder } from '../encoder/session'
 import { modelInputFromRgb } from '../encoder/preprocess'
@@ -40,8 +41,8 @@ describe('built-in encoder tokenscope-dct16', () => {
     expect(readFileSync(join(dir, 'model.onnx')).length).toBeLessThan(5e6)
   })
 
-  it('dctBasis is orthonormal', () => {
-    const b = dctBasis(P)
+  it('the DCT-II matrix is orthonormal', () => {
+    const b = dctMatrix(P)
     for (let i = 0; i < P; i++)
       for (let j = 0; j < P; j++) {
         let s = 0

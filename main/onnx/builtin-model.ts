@@ -21,6 +21,7 @@
  */
 import { createBuilder, graph, model, value } from './graph'
 import type { ModelManifest } from '../encoder/manifest'
+import { dctMatrix } from '../../common/tensor/dct'
 
 export const BUILTIN_ID = 'tokenscope-dct16'
 
@@ -34,19 +35,9 @@ const TEMPERATURE = 0.5
 /** onnx TensorProto.DataType FLOAT, the `to` of a Cast. */
 const CAST_TO_FLOAT = 1
 
-/** Orthonormal DCT-II basis of length n: [k, i] = a(k) cos(π (2i+1) k / 2n), a(0) = √(1/n), a(k) = √(2/n). */
-export function dctBasis(n: number): Float64Array {
-  const out = new Float64Array(n * n)
-  for (let k = 0; k < n; k++) {
-    const a = Math.sqrt((k === 0 ? 1 : 2) / n)
-    for (let i = 0; i < n; i++) out[k * n + i] = a * Math.cos((Math.PI * (2 * i + 1) * k) / (2 * n))
-  }
-  return out
-}
-
 /** Conv weights [3*F*F, 1, P, P] (groups = 3): filter c*F*F + u*F + v is basis row u ⊗ basis row v. */
 function dctFilters(): Float64Array {
-  const b = dctBasis(PATCH)
+  const b = dctMatrix(PATCH)
   const w = new Float64Array(DIM * PATCH * PATCH)
   for (let c = 0; c < 3; c++)
     for (let u = 0; u < FREQS; u++)

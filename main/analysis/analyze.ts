@@ -74,32 +74,33 @@ export function expectedFrames(info: VideoInfo, s: Sampling): number {
   return Math.max(1, Math.ceil(info.duration * s.fps - 1e-9))
 }
 
-/** The cache folder of one (video content, model, sampling). */
-export const cacheFolder = (cacheRoot: string, fingerprint: string, modelId: string, sampling: Sampling): string =>
-  join(cacheRoot, fingerprint, modelId, samplingKey(sampling))
-
+/** The key of one (video content, model, sampling): the app's session id and the cache's sub-folder. */
 export const videoKeyOf = (fingerprint: string, modelId: string, sampling: Sampling): string =>
   `${fingerprint}/${modelId}/${samplingKey(sampling)}`
+
+export const cacheFolder = (cacheRoot: string, videoKey: string): string => join(cacheRoot, ...videoKey.split('/'))
 
 export async function videoKeyFor(path: string, modelId: string, sampling: Sampling): Promise<string> {
   return videoKeyOf(await fingerprintVideo(path), modelId, sampling)
 }
 
-/** Opens the cache of a video if there is one (possibly still partial). */
-export async function openVideoCache(opts: { path: string; modelId: string; sampling: Sampling; cacheDir?: string }): Promise<TokenCache | null> {
-  const fingerprint = await fingerprintVideo(opts.path)
-  return openTokenCacheIfExists(cacheFolder(opts.cacheDir ?? defaultCacheDir(), fingerprint, opts.modelId, opts.sampling))
-}
+/** Opens the cache of a video key if there is one (possibly still partial); no need to read the video. */
+export const openCacheOf = (videoKey: string, cacheDir?: string): TokenCache | null =>
+  openTokenCacheIfExists(cacheFolder(cacheDir ?? defaultCacheDir(), videoKey))
 
-/** The frames cached so far for a video, or null when it has never been analyzed. */
-export async function loadVideoTokens(opts: { path: string; modelId: string; sampling: Sampling; cacheDir?: string }): Promise<VideoTokens | null> {
-  const cache = await openVideoCache(opts)
+/** Reads every cached frame (null when there are none) and closes the cache. */
+export function readAllFrames(cache: TokenCache | null): VideoTokens | null {
   if (!cache) return null
   try {
     return cache.framesReady ? cache.read(0, cache.framesReady) : null
   } finally {
     cache.close()
   }
+}
+
+/** The frames cached so far for a video, or null when it has never been analyzed. */
+export async function loadVideoTokens(opts: { path: string; modelId: string; sampling: Sampling; cacheDir?: string }): Promise<VideoTokens | null> {
+  return readAllFrames(openCacheOf(await videoKeyFor(opts.path, opts.modelId, opts.sampling), opts.cacheDir))
 }
 
 const modelLayout = (entry: ModelEntry) => ({
@@ -114,8 +115,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
   const info = await probeVideo(opts.path)
   const entry = await getModel(opts.modelId)
   const fingerprint = await fingerprintVideo(opts.path)
-  const cachePath = cacheFolder(opts.cacheDir ?? defaultCacheDir(), fingerprint, entry.id, opts.sampling)
   const videoKey = videoKeyOf(fingerprint, entry.id, opts.sampling)
+  const cachePath = cacheFolder(opts.cacheDir ?? defaultCacheDir(), videoKey)
   const layout = modelLayout(entry)
   const framesExpected = expectedFrames(info, opts.sampling)
   const cache = openTokenCache(cachePath, { fingerprint, video: info, modelId: entry.id, sampling: opts.sampling, framesExpected, ...layout })
@@ -140,7 +141,10 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
   let framesDecoded = 0
   let warning: string | undefined
   const pending: Promise<void>[] = []
-  let batch = { rgb: new Uint8Array(batchSize * frameBytes), pts: new Float64Array(batchSize), count: 0 }
+  // The worker hands each batch's rgb memory back with its result; later batches reuse it.
+  const spareRgb: Uint8Array[] = []
+  const newBatch = () => ({ rgb: spareRgb.pop() ?? new Uint8Array(batchSize * frameBytes), pts: new Float64Array(batchSize), count: 0 })
+  let batch = newBatch()
 
   const report = () => {
     const done = cache.framesReady
@@ -154,13 +158,14 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
   let chain = Promise.resolve()
   const flush = () => {
     const b = batch
-    batch = { rgb: new Uint8Array(batchSize * frameBytes), pts: new Float64Array(batchSize), count: 0 }
+    batch = newBatch()
     const t0 = performance.now()
     const encoded = encoder.encodeRgb(b.rgb.subarray(0, b.count * frameBytes), b.count)
     const landed = Promise.all([encoded, chain]).then(([out]) => {
       encodeMs += out.inferenceMs ?? performance.now() - t0
       cache.append({ pts: b.pts.slice(0, b.count), tokens: out.tokens, cls: out.cls, importance: out.importance })
       encoder.recycle(out)
+      if (out.frames.length === batchSize * frameBytes) spareRgb.push(out.frames)
       opts.onFrames?.(cache.framesReady)
       report()
     })

@@ -19,7 +19,7 @@ import { describeMethod } from '../../common/compression/types'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { frameNovelty, importanceConcentration } from '../../common/metrics/index'
 import { frameShare } from '../../common/token-map'
-import { analyzeVideo, expectedFrames, openVideoCache, videoKeyFor } from '../analysis/analyze'
+import { analyzeVideo, expectedFrames, openCacheOf, videoKeyFor } from '../analysis/analyze'
 import { shutdownMethodWorkers } from '../compute/run-method'
 import { evaluateMethod } from '../compute/evaluate'
 import { defaultModelDirs, getModel, scanModels } from '../encoder/registry'
@@ -134,7 +134,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
    * added to the ones already loaded (the cache is append-only), not the whole video again.
    */
   const readCachedFrames = async (s: Session): Promise<VideoTokens | null> => {
-    const cache = await openVideoCache({ path: s.path, modelId: s.modelId, sampling: s.sampling, cacheDir })
+    const cache = openCacheOf(s.videoKey, cacheDir)
     if (!cache) return null
     try {
       const ready = cache.framesReady
@@ -225,7 +225,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     const open = sessions.get(videoKey)
     if (open?.job) return snapshot(open)
 
-    const cache = await openVideoCache({ path, modelId: entry.id, sampling: req.sampling, cacheDir })
+    const cache = openCacheOf(videoKey, cacheDir)
     const framesReady = cache?.framesReady ?? 0
     const complete = cache?.header.complete ?? false
     cache?.close()

@@ -2,7 +2,8 @@ import type { CommandContext } from './index'
 import { table, type Cell } from './format'
 import { UsageError } from './errors'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
-import { analyzeVideo, loadVideoTokens } from '../analysis/analyze'
+import { analyzeVideo, readAllFrames } from '../analysis/analyze'
+import { openTokenCacheIfExists } from '../cache/token-cache'
 import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
 import { methods, validateMethodRequest } from '../../common/compression/registry'
@@ -35,7 +36,8 @@ async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
   const opts = { path, modelId: (ctx.values.model as string | undefined) ?? BUILTIN_MODEL, sampling: samplingArg(ctx), cacheDir: ctx.values.cache as string | undefined }
   const summary = await analyzeVideo({ ...opts, provider: providerArg(ctx) })
   if (!summary.fromCache && !ctx.json) console.error(`analyzed ${summary.frames} frames of ${path} (${summary.provider})`)
-  const video = await loadVideoTokens(opts)
+  // The summary names the cache: no second pass over the video to find it.
+  const video = readAllFrames(openTokenCacheIfExists(summary.cachePath))
   if (!video) throw new UsageError(`no frames could be decoded from ${path}`)
   return video
 }

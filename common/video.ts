@@ -21,6 +21,12 @@ export interface VideoInfo {
   sizeBytes: number
 }
 
+/**
+ * How a frame is fitted to a model's input size: squash (ignore aspect), center-crop (cover, crop
+ * the middle) or letterbox (fit, pad with black). The manifest declares it; the decoder applies it.
+ */
+export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
+
 /** How frames are sampled from a video for encoding. */
 export type Sampling =
   | { mode: 'every-frame' }

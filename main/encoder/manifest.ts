@@ -4,8 +4,9 @@
  * See native-models/README.md for the format with full examples.
  */
 import type { ImportanceKind } from '../../common/tokens'
+import type { ResizeMode } from '../../common/video'
 
-export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
+export type { ResizeMode }
 
 /**
  * How frames are fed to the model:

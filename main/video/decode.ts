@@ -20,8 +20,9 @@ import { resolveBinaries, type Binaries } from './binaries'
 import { VideoError, stderrTail } from './errors'
 import { probeDetails, runFfprobe, type ProbeDetails } from './probe'
 import { runRaw } from './run'
+import type { ResizeMode } from '../../common/video'
 
-export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
+export type { ResizeMode }
 
 export interface DecodedFrame {
   /** Position of this frame in the decoded sequence (0, 1, 2, ...), not its number in the file. */

@@ -281,7 +281,8 @@ describe('TokenMap codec', () => {
     expectCodecError(() => decodeTokenMap(mutate(20, 4)), /keptFrames: byte length 3/) // T says 4
     expectCodecError(() => decodeTokenMap(mutate(28, 4)), /counts sum to 3, not M=4/) // M says 4
     expectCodecError(() => decodeTokenMap(mutate(28, 4, floatSizes)), /tokenSizes: byte length 12/)
-    expectCodecError(() => decodeTokenMap(mutate(28, 0xffffffff)), /M=4294967295 tokens counted from 12 patches/) // no huge allocation
+    expectCodecError(() => decodeTokenMap(mutate(28, 0xffffffff)), /M=4294967295 tokens is more than/) // no huge allocation
+    expectCodecError(() => decodeTokenMap(mutate(28, 13)), /M=13 tokens counted from 12 patches/) // sizes not stored: M is bounded by T*N
     expectCodecError(() => decodeTokenMap(mutate(44, 44)), /groups: byte length 44/)
     expectCodecError(() => decodeTokenMap(mutate(20, 0x40000000)), /byte length/) // huge T, no allocation
     expectCodecError(() => decodeTokenMap(mutate(40, 1000)), /truncated/) // groups offset past the end

@@ -142,9 +142,15 @@ function checkDisjoint(what: string, sections: [string, number, number][]): void
   }
 }
 
-/** [T+1] first token id of each frame, base[t] = counts[0] + … + counts[t-1]; base[T] = their sum. */
-function frameBases(counts: ArrayLike<number>): Float64Array {
-  const base = new Float64Array(counts.length + 1)
+/** Largest M: ids and bases are int32 in the hot loops (2^31 tokens would need 8 GB of sizes anyway). */
+const MAX_TOKENS = 0x7fffffff
+
+/**
+ * [T+1] first token id of each frame, base[t] = counts[0] + … + counts[t-1]; base[T] = their sum.
+ * Callers check that the counts sum to M ≤ MAX_TOKENS first, so every base fits an int32.
+ */
+function frameBases(counts: ArrayLike<number>): Int32Array {
+  const base = new Int32Array(counts.length + 1)
   for (let t = 0; t < counts.length; t++) base[t + 1] = base[t] + counts[t]
   return base
 }
@@ -181,7 +187,7 @@ function sectionLengths(layout: MapLayout, t: number, n: number, m: number): [nu
 interface MapPlan {
   layout: MapLayout
   counts: Uint32Array
-  base: Float64Array
+  base: Int32Array
   /** [offset, byte length] of keptFrames, groups, tokenSizes, tokenFrame. */
   sections: [number, number][]
   size: number
@@ -197,6 +203,7 @@ function planTokenMap(map: TokenMap): MapPlan {
   if (map.keptFrames.length !== t || groups.length !== t * n || tokenFrame.length !== m) {
     throw new CodecError(`TokenMap arrays do not match T=${t}, N=${n}, M=${m}`)
   }
+  if (m > MAX_TOKENS) throw new CodecError(`TokenMap: M=${m} tokens is more than ${MAX_TOKENS}`)
   const counts = tokensPerFrame(tokenFrame, t, 'TokenMap')
   const base = frameBases(counts)
   let monotone = true
@@ -204,19 +211,29 @@ function planTokenMap(map: TokenMap): MapPlan {
   let maxCount = 0
   for (let f = 0; f < t; f++) maxCount = Math.max(maxCount, counts[f])
 
-  let lo = Infinity
-  let hi = -Infinity
+  // The range of the per-frame deltas, over every patch of the video: per frame the largest id
+  // (pruned -1 never is one) and the smallest (-1 & 0x7fffffff is the largest int32, so pruned
+  // never is one either), in int32 arithmetic with branches that rarely change direction.
+  let lo = MAX_TOKENS
+  let hi = -MAX_TOKENS
+  let smallest = 0
   for (let f = 0, k = 0; f < t; f++) {
-    const b = base[f]
+    let frameMin = MAX_TOKENS
+    let frameMax = -1
     for (let end = k + n; k < end; k++) {
       const g = groups[k]
-      if (g === -1) continue
-      if (!(g >= 0 && g < m)) throw new CodecError(`TokenMap: group id ${g} at patch ${k} is out of range [-1, ${m})`)
-      const d = g - b
-      if (d < lo) lo = d
-      if (d > hi) hi = d
+      const id = g & MAX_TOKENS
+      if (g < smallest) smallest = g
+      if (id < frameMin) frameMin = id
+      if (g > frameMax) frameMax = g
+    }
+    if (frameMax >= m) throw new CodecError(`TokenMap: group id ${frameMax} in frame ${f} is out of range [-1, ${m})`)
+    if (frameMax >= 0) {
+      lo = Math.min(lo, frameMin - base[f])
+      hi = Math.max(hi, frameMax - base[f])
     }
   }
+  if (smallest < -1) throw new CodecError(`TokenMap: group id ${smallest} is out of range [-1, ${m})`)
   const span = hi - lo // < 0 when every patch is pruned
   const groupsWidth = span <= 254 ? 1 : span <= 65534 ? 2 : 4
 
@@ -225,8 +242,9 @@ function planTokenMap(map: TokenMap): MapPlan {
   let small = true
   for (let j = 0; j < m; j++) {
     const s = tokenSizes[j]
-    if (counted && !Object.is(s, perToken[j])) counted = false
-    if (small && !(s === (s & 0xffff) && !Object.is(s, -0))) small = false
+    const negativeZero = s === 0 && 1 / s < 0
+    if (s !== perToken[j] || negativeZero) counted = false
+    if (s !== (s & 0xffff) || negativeZero) small = false
   }
   const layout: MapLayout = {
     groupsWidth,
@@ -249,17 +267,27 @@ export function encodedTokenMapSize(map: TokenMap): number {
   return planTokenMap(map).size
 }
 
-/** [T*N] stored groups: biased per-frame deltas (pruned = the width's max) or, for width 4, the ids. */
-function storedGroups(groups: Int32Array, n: number, plan: MapPlan): Uint8Array | Uint16Array | Int32Array {
+/**
+ * Writes the [T*N] stored groups at `offset` of `view`: biased per-frame deltas, pruned = the
+ * width's all-ones value, or for width 4 the ids themselves.
+ */
+function writeGroups(view: DataView, offset: number, groups: Int32Array, n: number, plan: MapPlan): void {
   const { groupsWidth, groupsBias } = plan.layout
-  if (groupsWidth === 4) return groups
-  const out = groupsWidth === 1 ? new Uint8Array(groups.length) : new Uint16Array(groups.length)
-  const pruned = groupsWidth === 1 ? 0xff : 0xffff
+  if (groupsWidth === 4) return writeArray(view, offset, groups)
+  const narrow = groupsWidth === 1 ? Uint8Array : Uint16Array
+  // Uint16 straight into the output only on little-endian hosts; elsewhere through writeArray.
+  const direct = groupsWidth === 1 || hostLittleEndian
+  const out = direct ? new narrow(view.buffer, view.byteOffset + offset, groups.length) : new narrow(groups.length)
   for (let f = 0, k = 0; k < groups.length; f++) {
     const b = plan.base[f] + groupsBias
-    for (let end = k + n; k < end; k++) out[k] = groups[k] === -1 ? pruned : groups[k] - b
+    // Branchless on the (randomly placed) pruned patches: g >> 31 is -1 only for g = -1, and
+    // -1 stored in a Uint8/Uint16 is its all-ones sentinel.
+    for (let end = k + n; k < end; k++) {
+      const g = groups[k]
+      out[k] = (g - b) | (g >> 31)
+    }
   }
-  return out
+  if (!direct) writeArray(view, offset, out as Uint16Array)
 }
 
 function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {
@@ -286,9 +314,7 @@ function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void 
   view.setInt32(68, layout.groupsBias, true)
   const [[kept], [groupsOff], [sizesOff], [framesOff]] = sections
   new Uint8Array(view.buffer, view.byteOffset + kept, t).set(map.keptFrames)
-  const groups = storedGroups(map.groups, h * w, plan)
-  if (groups instanceof Uint8Array) new Uint8Array(view.buffer, view.byteOffset + groupsOff, groups.length).set(groups)
-  else writeArray(view, groupsOff, groups)
+  writeGroups(view, groupsOff, map.groups, h * w, plan)
   if (layout.sizesWidth === 2) writeArray(view, sizesOff, Uint16Array.from(map.tokenSizes))
   if (layout.sizesWidth === 4) writeArray(view, sizesOff, map.tokenSizes)
   if (layout.framesLayout === 0) writeArray(view, framesOff, Uint16Array.from(plan.counts))
@@ -329,7 +355,7 @@ function framesFromCounts(counts: Uint16Array | Uint32Array, m: number, into?: I
 }
 
 /** [T*N] absolute ids from stored groups, each checked against [-1, M). */
-function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout: MapLayout, base: Float64Array, n: number, m: number, into?: Int32Array): Int32Array {
+function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout: MapLayout, base: Int32Array, n: number, m: number, into?: Int32Array): Int32Array {
   if (stored instanceof Int32Array) {
     for (let k = 0; k < stored.length; k++) {
       if (stored[k] < -1 || stored[k] >= m) throw new CodecError(`token map: group id ${stored[k]} at patch ${k} is out of range [-1, ${m})`)
@@ -384,6 +410,7 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): 
   const n = view.getUint32(24, true)
   const m = view.getUint32(28, true)
   if (h * w !== n) throw new CodecError(`token map: N=${n} is not grid ${h}×${w}`)
+  if (m > MAX_TOKENS) throw new CodecError(`token map: M=${m} tokens is more than ${MAX_TOKENS}`)
   const section = (i: number) => [view.getUint32(32 + 8 * i, true), view.getUint32(36 + 8 * i, true)]
   const [keptOff, keptLen] = section(0)
   const [groupsOff, groupsLen] = section(1)
@@ -406,7 +433,7 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): 
 
   // tokenFrame [M] and base [T+1], the id of each frame's first token (per-token layouts are range-checked by the count).
   let tokenFrame: Int32Array
-  let base: Float64Array
+  let base: Int32Array
   if (layout.framesLayout === 2) {
     tokenFrame = readArray(bytes, framesOff, m, Int32Array, 'getInt32')
     base = frameBases(tokensPerFrame(tokenFrame, t, 'token map'))

@@ -216,8 +216,9 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
     }
     if (results.ui) {
       const u = results.ui
-      lines.push('UI in Chromium (ms; ratio = measured / target)', '')
-      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs, (r.p95Ms / r.targetMs).toFixed(3)])), '')
+      lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')
+      const ratio = (r: UiBench['rows'][number]) => (r.targetMs === undefined ? '' : (r.medianMs / r.targetMs).toFixed(3))
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', ratio(r)])), '')
     }
     lines.push(`results: ${file}`)
     return lines.join('\n')

@@ -20,7 +20,8 @@ import { errorMessage } from '../util/format'
 export type SlotId = 'a' | 'b'
 export const SLOT_IDS: readonly SlotId[] = ['a', 'b']
 
-const DEBOUNCE_MS = 150
+/** The pause after the last change before a result is recomputed (the bench uses it too). */
+export const RECOMPUTE_DEBOUNCE_MS = 150
 const SEED = 0
 
 /** A result ready for drawing: decoded once when it arrives. */
@@ -159,7 +160,7 @@ export const useMethodsStore = defineStore('methods', () => {
     timers[slot] = setTimeout(() => {
       timers[slot] = null
       void run(slot)
-    }, DEBOUNCE_MS)
+    }, RECOMPUTE_DEBOUNCE_MS)
   }
 
   async function run(slot: SlotId) {

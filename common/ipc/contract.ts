@@ -145,6 +145,12 @@ export interface RunMethodRequest {
   seed: number
   /** LLM preset for the prefill-cost metric. */
   llm?: string
+  /**
+   * The UI's result slot ('a', 'b', …). A run replaces the one still computing for the same video
+   * and slot: that one is aborted (its workers terminated) and answers code 'superseded', so a
+   * budget dragged across a long video never queues minutes of stale work. Absent: never superseded.
+   */
+  slot?: string
 }
 
 export interface RunMethodResponse {

@@ -135,6 +135,7 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     params: flatRecord(),
     seed: num(0, 2 ** 32 - 1, { integer: true }),
     llm: optional(id),
+    slot: optional(str(16)),
   }),
 }
 

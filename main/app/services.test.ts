@@ -206,6 +206,26 @@ describe('app services', () => {
     expect((await finished(again.jobId)).phase).toBe('done')
   })
 
+  it('a method run replaces the one still computing in its slot; other slots and slotless runs go on', async () => {
+    const session = await call<VideoSession>('analysis:start', { path: clip, modelId: MODEL, sampling: { mode: 'fps', fps: 4 } })
+    await finished(session.jobId)
+    const request = { videoKey: session.videoKey, methodId: 'tome', budget: { ratio: 0.25 }, params: {}, seed: 1 }
+    // All four start in this tick, so the second run of slot a begins while the first still computes.
+    const [replaced, slotB, slotless, latest] = await Promise.all([
+      dispatch(services, 'method:run', { ...request, slot: 'a' }),
+      dispatch(services, 'method:run', { ...request, slot: 'b' }),
+      dispatch(services, 'method:run', request),
+      dispatch(services, 'method:run', { ...request, budget: { ratio: 0.5 }, slot: 'a' }),
+    ])
+    expect(replaced).toMatchObject({ ok: false, error: { code: 'superseded' } })
+    for (const reply of [slotB, slotless, latest]) expect(reply.ok).toBe(true)
+    const tokensOut = (r: Reply) => (r.ok ? (r.result as RunMethodResponse).report.tokensOut : NaN)
+    expect(tokensOut(slotB)).toBe(tokensOut(slotless))
+    expect(tokensOut(latest)).toBeGreaterThan(1.9 * tokensOut(slotB))
+    // The slot is free again: the next run of slot a is not superseded by the ones before.
+    expect((await dispatch(services, 'method:run', { ...request, slot: 'a' })).ok).toBe(true)
+  })
+
   it('cancels a running analysis, serves the frames so far, and resumes', async () => {
     const longer = await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' })
     const request = { path: longer, modelId: MODEL, sampling: { mode: 'every-frame' } }

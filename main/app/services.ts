@@ -112,6 +112,18 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     return s
   }
 
+  /** The method run still computing per video and UI slot (RunMethodRequest.slot). */
+  const slotRuns = new Map<string, AbortController>()
+
+  /** Aborts the run this one replaces, if any; `done` forgets this run once it has ended. */
+  const supersede = (key: string | undefined) => {
+    const controller = new AbortController()
+    if (key === undefined) return { signal: controller.signal, done: () => {} }
+    slotRuns.get(key)?.abort(new AppError('superseded', 'A newer run of this slot replaced this one'))
+    slotRuns.set(key, controller)
+    return { signal: controller.signal, done: () => slotRuns.get(key) === controller && slotRuns.delete(key) }
+  }
+
   /** The session's cached frames, reloaded when the analysis has appended since. */
   const tokensOf = async (s: Session): Promise<VideoTokens> => {
     if (s.tokens && !s.stale) return s.tokens
@@ -390,10 +402,16 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
       return video.importance?.[frame] ?? null
     },
 
-    'method:run': async ({ videoKey, methodId, budget, params, seed, llm }) => {
-      const video = await tokensOf(session(videoKey))
-      const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed }, { llm })
-      return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
+    'method:run': async ({ videoKey, methodId, budget, params, seed, llm, slot }) => {
+      const { signal, done } = supersede(slot === undefined ? undefined : `${videoKey}\0${slot}`)
+      try {
+        const video = await tokensOf(session(videoKey))
+        signal.throwIfAborted()
+        const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed }, { llm }, signal)
+        return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
+      } finally {
+        done()
+      }
     },
   }
 
@@ -409,6 +427,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     async close() {
       const jobs = [...sessions.values()].flatMap((s) => (s.job ? [s.job] : []))
       for (const job of jobs) job.controller.abort()
+      for (const run of slotRuns.values()) run.abort(new AppError('cancelled', 'TokenScope is closing'))
       await Promise.allSettled([...jobs.map((j) => j.done), stopQuickLook()])
       await Promise.allSettled([recentWrite, shutdownMethodWorkers()])
     },

@@ -174,7 +174,7 @@ export const useMethodsStore = defineStore('methods', () => {
     const methodId = runId(s)
     s.running = true
     try {
-      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED })
+      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED, slot })
       if (seq !== seqs[slot]) return // a newer request superseded this one
       // Decode into the map before last (never the one on screen): no fresh memory per result.
       const map = decodeTokenMap(response.map, spares[slot])

@@ -274,10 +274,10 @@ export function encodedTokenMapSize(map: TokenMap): number {
 function writeGroups(view: DataView, offset: number, groups: Int32Array, n: number, plan: MapPlan): void {
   const { groupsWidth, groupsBias } = plan.layout
   if (groupsWidth === 4) return writeArray(view, offset, groups)
-  const narrow = groupsWidth === 1 ? Uint8Array : Uint16Array
   // Uint16 straight into the output only on little-endian hosts; elsewhere through writeArray.
   const direct = groupsWidth === 1 || hostLittleEndian
-  const out = direct ? new narrow(view.buffer, view.byteOffset + offset, groups.length) : new narrow(groups.length)
+  const at = view.byteOffset + offset
+  const out = !direct ? new Uint16Array(groups.length) : groupsWidth === 1 ? new Uint8Array(view.buffer, at, groups.length) : new Uint16Array(view.buffer, at, groups.length)
   for (let f = 0, k = 0; k < groups.length; f++) {
     const b = plan.base[f] + groupsBias
     // Branchless on the (randomly placed) pruned patches: g >> 31 is -1 only for g = -1, and
@@ -287,7 +287,7 @@ function writeGroups(view: DataView, offset: number, groups: Int32Array, n: numb
       out[k] = (g - b) | (g >> 31)
     }
   }
-  if (!direct) writeArray(view, offset, out as Uint16Array)
+  if (!direct) writeArray(view, offset, out)
 }
 
 function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {

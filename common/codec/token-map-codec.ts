@@ -287,7 +287,7 @@ function writeGroups(view: DataView, offset: number, groups: Int32Array, n: numb
       out[k] = (g - b) | (g >> 31)
     }
   }
-  if (!direct) writeArray(view, offset, out)
+  if (!direct) writeArray(view, offset, out as Uint16Array) // the !direct branch above made a Uint16Array
 }
 
 function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {

@@ -1,4 +1,5 @@
 /** Display formatting (pure). */
+import type { MetricLabel } from '../../../common/metrics/labels'
 
 /** Seconds as h:mm:ss.mmm (the frame's real presentation timestamp); '–' when not finite. */
 export function formatPts(seconds: number): string {
@@ -21,11 +22,17 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`
 }
 
-/** A metric value for tables: integers with thousands separators, others to 4 significant digits. */
-export function formatMetric(v: number | string | null | undefined): string {
+/**
+ * A metric value for tables: integers with thousands separators, others to 4 significant digits;
+ * a `share` as a percentage, `flops` in TFLOPs, a `speedup` as ×.
+ */
+export function formatMetric(v: number | string | null | undefined, unit?: MetricLabel['unit']): string {
   if (v === null || v === undefined) return '–'
   if (typeof v === 'string') return v
   if (!Number.isFinite(v)) return String(v)
+  if (unit === 'share') return `${Number((100 * v).toPrecision(3))} %`
+  if (unit === 'flops') return `${Number((v / 1e12).toPrecision(4))} TFLOPs`
+  if (unit === 'speedup') return `${Number(v.toPrecision(3))}×`
   if (Number.isInteger(v)) return v.toLocaleString('en-US')
   return Number(v.toPrecision(4)).toString()
 }

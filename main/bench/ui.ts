@@ -12,6 +12,7 @@ import { syntheticTokenMap } from '../../common/bench/synthetic-token-map'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { frameShare } from '../../common/token-map'
 import type { RunMethodResponse } from '../../common/ipc/contract'
+import { UsageError } from '../cli/errors'
 
 export interface UiBench {
   rows: { name: string; medianMs: number; p95Ms: number; targetMs?: number }[]
@@ -37,8 +38,14 @@ export async function benchUi(): Promise<UiBench> {
   const dir = rendererDir()
   if (!existsSync(`${dir}/bench.html`)) throw new Error(`no built renderer at ${dir}; run 'npm run build' first`)
   const { chromium } = await import('playwright-core')
-  const host = await startHost({ services: deliveryServices(), rendererDir: dir })
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs })
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs }).catch((e: Error) => {
+    const why = e.message.split('\n')[0]
+    throw new UsageError(`the UI bench needs Chromium: install it (Debian: apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_PATH (${why})`)
+  })
+  const host = await startHost({ services: deliveryServices(), rendererDir: dir }).catch(async (e: unknown) => {
+    await browser.close()
+    throw e
+  })
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } })
     const url = new URL(host.url)

@@ -2,7 +2,7 @@
 /**
  * The workbench in browser mode, end to end: open a generated clip with scene cuts, analyze it
  * with the built-in model, compare two methods while moving the budget, step frames with the
- * keyboard, and see an error for a bad path. Test ids: e2e/TESTIDS.md.
+ * keyboard, see an error for a bad path, and the first start on the demo video. Test ids: e2e/TESTIDS.md.
  */
 import type { Page } from '@playwright/test'
 import { canvasPixels, expect, expectCanvasChanged, test } from './fixtures'
@@ -209,4 +209,28 @@ test('quick look: keyframe thumbnails and their novelty fill the timeline before
   await expect.poll(async () => (await canvasPixels(app.getByTestId('heat-row-canvas-novelty'))).painted).toBeGreaterThan(0)
   expect((await strip()).columns).toBeGreaterThan(0.5)
   await app.screenshot({ path: testInfo.outputPath('quick-look-after-analysis.png') })
+})
+
+test('first start: one click on the demo video gives heat rows and a token-map overlay', async ({ app }, testInfo) => {
+  const started = Date.now()
+  await app.getByTestId('demo-button').click()
+  // The host generates the clip (ffmpeg sources, scene cuts, motion) and the app analyzes it with the built-in model.
+  await expect(app.getByTestId('progress')).toHaveAttribute('data-phase', 'done', { timeout: 180_000 })
+  const session = await lastResponse<{ info: { path: string; duration: number } }>(app, 'analysis:start')
+  expect(session?.info.path).toMatch(/tokenscope-demo\.mp4$/)
+  expect(session?.info.duration).toBeGreaterThan(30)
+  // Both default methods ran on the whole analysed video: their heat rows and method A's overlay are drawn.
+  const frames = await app.evaluate(() => (window.__tokenscope_debug!.progress as { framesDone: number }).framesDone)
+  expect(frames).toBeGreaterThan(30) // 1 frame per second, the default sampling
+  await expect
+    .poll(async () => (await lastResponse<{ frameShare: number[] }>(app, 'method:run'))?.frameShare.length, { message: 'a result for every analysed frame', timeout: 120_000 })
+    .toBe(frames)
+  await expect(app.getByText('computing…')).toHaveCount(0, { timeout: 120_000 })
+  for (const id of ['heat-row-canvas-a', 'heat-row-canvas-b', 'overlay-canvas-a']) {
+    await expect.poll(async () => (await canvasPixels(app.getByTestId(id))).painted, { message: `${id} is drawn`, timeout: 60_000 }).toBeGreaterThan(0)
+  }
+  await expect(app.getByTestId('metrics-table')).toContainText(/\d/)
+  // Timed for the note, not asserted: the issue's "within a minute" is a machine-dependent speed.
+  testInfo.annotations.push({ type: 'first start', description: `demo generated, analyzed and compared in ${((Date.now() - started) / 1000).toFixed(1)} s` })
+  await app.screenshot({ path: testInfo.outputPath('demo.png') })
 })

@@ -13,7 +13,8 @@ describe('makeDemoVideo', () => {
     ['Debian ffmpeg 5.1', { ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' }],
   ])('makes a clip with distinct scenes (%s)', async (_name, settings) => {
     const binaries = await resolveBinaries(settings)
-    const out = join(mkdtempSync(join(tmpdir(), 'tokenscope-demo-')), 'demo.mp4')
+    // Into a folder that does not exist yet, as the app's first start does (<cache>/demo/).
+    const out = join(mkdtempSync(join(tmpdir(), 'tokenscope-demo-')), 'demo', 'demo.mp4')
     expect(await makeDemoVideo(out, { seconds: 5, width: 160, height: 90, binaries })).toBe(out)
     const info = await probeVideo(out, { binaries })
     expect(info).toMatchObject({ width: 160, height: 90, fps: 30, codec: 'h264', hasAudio: false })

@@ -1,4 +1,5 @@
-import { rename, rm } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import { resolveBinaries, type Binaries } from './binaries'
 import { VideoError, stderrTail } from './errors'
 import { run } from './run'
@@ -28,6 +29,7 @@ export async function makeDemoVideo(outPath: string, opts: DemoOptions = {}): Pr
   const codec = /\slibx264\s/.test(encoders.stdout)
     ? ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23']
     : ['-c:v', 'mpeg4', '-q:v', '4']
+  await mkdir(dirname(outPath), { recursive: true })
   const tmp = `${outPath}.partial-${process.pid}.mp4`
   const res = await run(ffmpeg.path, [
     '-y', '-hide_banner', '-nostdin', '-loglevel', 'error',

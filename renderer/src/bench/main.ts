@@ -153,8 +153,8 @@ function benchTokenMap(results: Record<string, BenchStat>) {
  * Two cadences. "One result" is how the UI receives results: a request follows the methods
  * store's 150 ms debounce (and, in the app, the method's own compute), so deliveries never
  * queue; this is the latency the 50 ms target is about. "Back to back" sends the next request
- * the moment a result is prepared: a stress figure, without a target, that also pays for the
- * previous delivery's clean-up (both processes free ~1.4 MB per result) on a 2-core machine.
+ * the moment a result is prepared: a stress figure, without a target (on a 2-core machine each
+ * transfer then overlaps what the host and the browser still do for the one before).
  */
 async function benchDelivery(results: Record<string, BenchStat>) {
   const api = useApi()

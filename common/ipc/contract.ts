@@ -146,9 +146,10 @@ export interface RunMethodRequest {
   /** LLM preset for the prefill-cost metric. */
   llm?: string
   /**
-   * The UI's result slot ('a', 'b', …). A run replaces the one still computing for the same video
-   * and slot: that one is aborted (its workers terminated) and answers code 'superseded', so a
-   * budget dragged across a long video never queues minutes of stale work. Absent: never superseded.
+   * The UI's result slot, unique per window ('<window id>/a'). A run replaces the one still
+   * computing for the same video and slot: that one is aborted (its workers terminated) and
+   * answers code 'superseded', so a budget dragged across a long video never queues minutes of
+   * stale work. Absent: never superseded.
    */
   slot?: string
 }

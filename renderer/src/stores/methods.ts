@@ -23,6 +23,8 @@ export const SLOT_IDS: readonly SlotId[] = ['a', 'b']
 /** The pause after the last change before a result is recomputed (the bench uses it too). */
 export const RECOMPUTE_DEBOUNCE_MS = 150
 const SEED = 0
+/** Prefixes this window's run slots, so two windows on one host never supersede each other's runs. */
+const WINDOW_ID = Math.random().toString(36).slice(2, 10)
 
 /** A result ready for drawing: decoded once when it arrives. */
 export interface SlotResult {
@@ -174,7 +176,7 @@ export const useMethodsStore = defineStore('methods', () => {
     const methodId = runId(s)
     s.running = true
     try {
-      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED, slot })
+      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED, slot: `${WINDOW_ID}/${slot}` })
       if (seq !== seqs[slot]) return // a newer request superseded this one
       // Decode into the map before last (never the one on screen): no fresh memory per result.
       const map = decodeTokenMap(response.map, spares[slot])

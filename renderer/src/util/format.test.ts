@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorMessage, formatDuration, formatMetric, formatPts } from './format'
+import { errorMessage, formatDuration, formatMetric, formatPts, formatShare } from './format'
 import { positionOfShare, roundShare, shareOfPosition } from './budget'
 
 describe('formatPts', () => {
@@ -22,6 +22,8 @@ describe('other formats', () => {
     expect(formatMetric(null)).toBe('–')
     expect(formatMetric(0.62994, 'share')).toBe('63 %')
     expect(formatMetric(0.0512, 'share')).toBe('5.12 %')
+    expect(formatShare(1)).toBe('100 %')
+    expect(formatShare(0.0025)).toBe('0.25 %')
     expect(formatMetric(98_802_937_626_624, 'flops')).toBe('98.8 TFLOPs')
     expect(formatMetric(1.6784, 'speedup')).toBe('1.68×')
     expect(errorMessage({ code: 'x', message: 'Choose a video first' })).toBe('Choose a video first')

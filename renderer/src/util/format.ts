@@ -22,6 +22,9 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`
 }
 
+/** A 0–1 share as a percentage to 3 significant digits: 100 %, 12.5 %, 0.25 %. */
+export const formatShare = (v: number): string => `${Number((100 * v).toPrecision(3))} %`
+
 /**
  * A metric value for tables: integers with thousands separators, others to 4 significant digits;
  * a `share` as a percentage, `flops` in TFLOPs, a `speedup` as ×.
@@ -30,7 +33,7 @@ export function formatMetric(v: number | string | null | undefined, unit?: Metri
   if (v === null || v === undefined) return '–'
   if (typeof v === 'string') return v
   if (!Number.isFinite(v)) return String(v)
-  if (unit === 'share') return `${Number((100 * v).toPrecision(3))} %`
+  if (unit === 'share') return formatShare(v)
   if (unit === 'flops') return `${Number((v / 1e12).toPrecision(4))} TFLOPs`
   if (unit === 'speedup') return `${Number(v.toPrecision(3))}×`
   if (Number.isInteger(v)) return v.toLocaleString('en-US')

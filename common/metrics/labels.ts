@@ -20,7 +20,7 @@ export const METRIC_LABELS: Record<keyof Metrics, MetricLabel> = {
   tokenFidelity: { label: 'token fidelity', hint: 'Mean cosine of each kept patch and the output token it went into', better: 'higher' },
   frameFidelity: { label: 'frame fidelity', hint: 'Mean cosine of each mean-pooled frame and the size-weighted mean of its output tokens', better: 'higher' },
   importanceRetained: { label: 'importance kept', hint: 'Mean per-frame importance mass on kept patches', better: 'higher', unit: 'share' },
-  importanceKind: { label: 'importance source', hint: 'Class attention of the model, or the built-in saliency proxy' },
+  importanceKind: { label: 'importance kind', hint: "What 'importance kept' is measured on: the model's class attention, or the built-in saliency proxy" },
   coverage: { label: 'coverage distance', hint: 'Mean cosine distance of pruned patches to the nearest output token of their frame', better: 'lower' },
   queryRelevanceRetained: { label: 'query relevance kept', hint: 'Share of the softmax query relevance on kept patches', better: 'higher', unit: 'share' },
   llm: { label: 'LLM (prefill)', hint: 'The LLM preset the prefill cost is estimated for' },

@@ -125,6 +125,17 @@ function writeArray(target: DataView, offset: number, src: Wide): void {
   for (let i = 0; i < src.length; i++) target[setter](offset + i * size, src[i], true)
 }
 
+/** The input as aligned bytes and a view over them, once it is at least `minHeader` bytes and starts with `magic`. */
+function openContainer(buf: ArrayBuffer | Uint8Array, what: string, magic: string, minHeader: number): { bytes: Uint8Array; total: number; view: DataView } {
+  const bytes = asAlignedBytes(buf)
+  const total = bytes.byteLength
+  if (total < minHeader) throw new CodecError(`${what}: ${total} bytes is shorter than the ${minHeader}-byte header`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, total)
+  const found = readMagic(view)
+  if (found !== magic) throw new CodecError(`${what}: bad magic '${found}' (expected '${magic}')`)
+  return { bytes, total, view }
+}
+
 /** Checks an (offset, length) section lies 4-aligned inside [headerLength, total) and has the expected size. */
 function checkSection(name: string, offset: number, length: number, expected: number, headerLength: number, total: number): void {
   if (length !== expected) throw new CodecError(`${name}: byte length ${length} does not match the header's counts (expected ${expected})`)
@@ -391,12 +402,7 @@ function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout:
  * before last). On a CodecError its arrays may be partly overwritten.
  */
 export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): TokenMap {
-  const bytes = asAlignedBytes(buf)
-  const total = bytes.byteLength
-  if (total < MAP_HEADER_V1) throw new CodecError(`token map: ${total} bytes is shorter than the ${MAP_HEADER_V1}-byte header`)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, total)
-  const magic = readMagic(view)
-  if (magic !== MAP_MAGIC) throw new CodecError(`token map: bad magic '${magic}' (expected '${MAP_MAGIC}')`)
+  const { bytes, total, view } = openContainer(buf, 'token map', MAP_MAGIC, MAP_HEADER_V1)
   const version = view.getUint16(4, true)
   if (version !== 1 && version !== 2) throw new CodecError(`token map: unsupported version ${version} (this build reads 1 and ${TOKEN_MAP_CODEC_VERSION})`)
   const minHeader = version === 1 ? MAP_HEADER_V1 : MAP_HEADER
@@ -520,12 +526,7 @@ function checkReport(value: unknown, frameCount: number): MethodReport {
 
 /** Inverse of encodeMethodResult; throws CodecError on anything malformed. */
 export function decodeMethodResult(buf: ArrayBuffer | Uint8Array): EncodedMethodResult {
-  const bytes = asAlignedBytes(buf)
-  const total = bytes.byteLength
-  if (total < RESULT_HEADER) throw new CodecError(`method result: ${total} bytes is shorter than the ${RESULT_HEADER}-byte header`)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, total)
-  const magic = readMagic(view)
-  if (magic !== RESULT_MAGIC) throw new CodecError(`method result: bad magic '${magic}' (expected '${RESULT_MAGIC}')`)
+  const { bytes, total, view } = openContainer(buf, 'method result', RESULT_MAGIC, RESULT_HEADER)
   const version = view.getUint16(4, true)
   if (version !== RESULT_CODEC_VERSION) throw new CodecError(`method result: unsupported version ${version} (this build reads ${RESULT_CODEC_VERSION})`)
   const headerLength = view.getUint32(8, true)

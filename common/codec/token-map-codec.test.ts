@@ -26,6 +26,9 @@ const layoutOf = (buf: ArrayBuffer) => {
 /** One frame of an h × w grid where every patch is its own token: h*w tokens, deltas spanning h*w - 1. */
 const uniqueFrame = (h: number, w: number) => tokenMapFromLabels({ h, w }, 1, Int32Array.from({ length: h * w }, (_, i) => i)).map
 
+/** sampleMap with its first token (patches 0, 1 and 10) placed at frame 2: tokenFrame is not non-decreasing. */
+const misplacedMap = (): TokenMap => ({ ...sampleMap(), tokenFrame: Int32Array.from([2, 0, 2]) })
+
 const withSizes = (map: TokenMap, edit: (sizes: Float32Array) => void): TokenMap => {
   const tokenSizes = map.tokenSizes.slice()
   edit(tokenSizes)
@@ -132,8 +135,7 @@ describe('TokenMap codec', () => {
   })
 
   it('falls back to per-token Int32 frames when tokenFrame is not non-decreasing', () => {
-    const labels = Int32Array.from([5, 5, 7, -1, -1, -1, -1, -1, 9, -1, 5, -1])
-    const map = tokenMapFromLabels({ h: 2, w: 2 }, 3, labels, (label, first) => (label === 5 ? 2 : first)).map
+    const map = misplacedMap()
     expect(Array.from(map.tokenFrame)).toEqual([2, 0, 2])
     const buf = expectRoundTrip(map)
     expect(layoutOf(buf)).toMatchObject({ groupsWidth: 1, framesLayout: 2 })
@@ -308,7 +310,7 @@ describe('TokenMap codec', () => {
       if (type === 'u8') view.setUint8(off + index, value)
       return b
     }
-    const perToken = tokenMapFromLabels({ h: 2, w: 2 }, 3, Int32Array.from([5, 5, 7, -1, -1, -1, -1, -1, 9, -1, 5, -1]), (label, first) => (label === 5 ? 2 : first)).map
+    const perToken = misplacedMap()
     expectCodecError(() => decodeTokenMap(corrupt(perToken, 3, 1, 3, 'i32')), /tokenFrame\[1\] = 3/)
     expectCodecError(() => decodeTokenMap(corrupt(perToken, 3, 0, -1, 'i32')), /tokenFrame\[0\] = -1/)
     const floatSizes = withSizes(sampleMap(), (s) => (s[1] = 1.5))

@@ -1,6 +1,7 @@
 import type { VideoTokens } from '../tokens'
 import { patchCount } from '../tokens'
 import { tokenMapFromLabels } from '../token-map'
+import { splitEvenly } from './allocation'
 import {
   type Budget,
   budgetTokens,
@@ -11,7 +12,6 @@ import {
   type MethodResult,
   type ParamValues,
   type SpatialMethod,
-  splitEvenly,
 } from './types'
 import type { ImportanceKind } from '../tokens'
 

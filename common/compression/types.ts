@@ -13,18 +13,6 @@ export function budgetTokens(budget: Budget, inputTokens: number): number {
   return Math.min(inputTokens, Math.max(1, raw))
 }
 
-/**
- * Splits `total` tokens over `frames` frames as evenly as possible: floor(total/frames) each and
- * one more for the first total mod frames frames; no frame gets more than `cap`.
- */
-export function splitEvenly(total: number, frames: number, cap: number): Int32Array {
-  const out = new Int32Array(frames)
-  const base = Math.floor(total / frames)
-  const extra = total - base * frames
-  for (let t = 0; t < frames; t++) out[t] = Math.min(cap, base + (t < extra ? 1 : 0))
-  return out
-}
-
 export type Family = 'baseline' | 'spatial' | 'temporal' | 'frame-selection' | 'prompt-guided'
 
 export type ParamSpec =

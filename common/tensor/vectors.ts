@@ -39,18 +39,6 @@ export function meanRows(x: Float32Array, d: number): Float32Array {
   return out
 }
 
-/** Similarity matrix A Bᵀ for [Ra, D] and [Rb, D] → [Ra, Rb]. Normalise rows first for cosine. */
-export function gram(a: Float32Array, b: Float32Array, d: number): Float32Array {
-  const ra = a.length / d
-  const rb = b.length / d
-  const out = new Float32Array(ra * rb)
-  for (let i = 0; i < ra; i++) {
-    const ai = i * d
-    for (let j = 0; j < rb; j++) out[i * rb + j] = dot(a, ai, b, j * d, d)
-  }
-  return out
-}
-
 /** Size-weighted mean of groups: features [N, D], groups [N] in 0..m-1 or -1, weights [N] (default 1) → [m, D]. */
 export function groupMeans(x: Float32Array, d: number, groups: Int32Array, m: number, weights?: Float32Array): Float32Array {
   const out = new Float32Array(m * d)
@@ -66,5 +54,56 @@ export function groupMeans(x: Float32Array, d: number, groups: Int32Array, m: nu
     const inv = total[g] > 0 ? 1 / total[g] : 0
     for (let k = 0; k < d; k++) out[g * d + k] *= inv
   }
+  return out
+}
+
+/** Squared L2 norm of every row: [R, D] → [R]. */
+export function rowSquaredNorms(x: Float32Array, d: number): Float64Array {
+  const rows = x.length / d
+  const out = new Float64Array(rows)
+  for (let i = 0; i < rows; i++) {
+    let s = 0
+    for (let k = i * d; k < (i + 1) * d; k++) s += x[k] * x[k]
+    out[i] = s
+  }
+  return out
+}
+
+/** L2 norm of every row: [R, D] → [R]. */
+export const rowNorms = (x: Float32Array, d: number): Float64Array => rowSquaredNorms(x, d).map(Math.sqrt)
+
+/**
+ * Cosine similarity of each row of a with the same row of b: a, b [R, D] → out [R].
+ * Zero rows give 0. Norms may be passed in to avoid recomputing them.
+ */
+export function rowwiseCosine(a: Float32Array, b: Float32Array, d: number, out: Float64Array, na?: Float64Array, nb?: Float64Array): Float64Array {
+  const n = out.length
+  for (let i = 0; i < n; i++) {
+    let s = 0
+    let sa = 0
+    let sb = 0
+    const o = i * d
+    for (let k = o; k < o + d; k++) {
+      s += a[k] * b[k]
+      if (!na) sa += a[k] * a[k]
+      if (!nb) sb += b[k] * b[k]
+    }
+    const den = (na ? na[i] : Math.sqrt(sa)) * (nb ? nb[i] : Math.sqrt(sb))
+    out[i] = den > 0 ? s / den : 0
+  }
+  return out
+}
+
+/** Dot products of consecutive vectors (cosines when they are unit vectors): [T] × [D] → [T-1], entry t compares t and t+1. */
+export function consecutiveSimilarity(g: Float32Array[]): Float64Array {
+  const out = new Float64Array(Math.max(0, g.length - 1))
+  for (let t = 0; t + 1 < g.length; t++) out[t] = dot(g[t], 0, g[t + 1], 0, g[t].length)
+  return out
+}
+
+/** The rows `rows` of x [R, D] gathered into a new [rows.length, D]. */
+export function gatherRows(x: Float32Array, d: number, rows: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(rows.length * d)
+  for (let r = 0; r < rows.length; r++) out.set(x.subarray(rows[r] * d, rows[r] * d + d), r * d)
   return out
 }

@@ -1,6 +1,6 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
-import { meanMergeResult } from '../spatial/frame-ops'
+import { meanMergeResult } from '../frame-ops'
 
 /**
  * The pooling stride for an h × w grid and a per-frame budget: the smallest s ≥ 1 whose

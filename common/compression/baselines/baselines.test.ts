@@ -3,7 +3,7 @@ import { avgPool, poolStride } from './avg-pool'
 import { bilinearTaps, downsample } from './downsample'
 import { randomPrune } from './random-prune'
 import { uniformFrameIndices, uniformFrames } from './uniform-frames'
-import { stridedPatches } from './frame-selection-run'
+import { stridedPatches } from '../allocation'
 import { ctx0, frameOf, randomVideo } from '../spatial/test-helpers'
 
 const ramp = (h: number, w: number) => frameOf(h, w, Array.from({ length: h * w }, (_, i) => [i, -i]))

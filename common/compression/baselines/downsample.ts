@@ -1,6 +1,6 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
-import { coveringCellLabels, fitGrid, labelledResult } from '../spatial/frame-ops'
+import { coveringCellLabels, fitGrid, labelledResult } from '../frame-ops'
 import { areWeSolvingTheRightProblem } from './papers'
 
 /**

@@ -4,6 +4,4 @@ import { downsample } from './downsample'
 import { randomPrune } from './random-prune'
 import { uniformFrames } from './uniform-frames'
 
-export { runFrameSelection, stridedPatches } from './frame-selection-run'
-
 export const baselinesMethods: Method[] = [uniformFrames, randomPrune, avgPool, downsample]

@@ -1,7 +1,7 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
 import { createRng, sampleIndices } from '../../tensor/rng'
-import { frameSeed, keepPatches } from '../spatial/frame-ops'
+import { frameSeed, keepPatches } from '../frame-ops'
 import { areWeSolvingTheRightProblem } from './papers'
 
 /**

@@ -1,6 +1,6 @@
 import { budgetTokens, type FrameSelectionMethod } from '../types'
 import { patchCount } from '../../tokens'
-import { runFrameSelection } from './frame-selection-run'
+import { runFrameSelection } from '../frame-selection-run'
 
 export interface UniformFramesParams {
   [key: string]: string

@@ -118,9 +118,3 @@ export function applyMerges(m: Merging, nodeIdx: Int32Array, src: ArrayLike<numb
   for (let j = 0; j < nb; j++) next[unmerged.length + j] = seq[2 * j + 1]
   m.seq = next
 }
-
-/** A indices 0..na-1 sorted by nodeMax descending, ties by index (a stable argsort). */
-export function edgeOrder(nodeMax: Float64Array, na: number): Int32Array {
-  const order = Int32Array.from({ length: na }, (_, i) => i)
-  return order.sort((a, b) => nodeMax[b] - nodeMax[a] || a - b)
-}

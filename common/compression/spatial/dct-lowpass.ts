@@ -1,6 +1,6 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
-import { coveringCellLabels, fitGrid } from './frame-ops'
+import { coveringCellLabels, fitGrid } from '../frame-ops'
 import { dctMatrix } from '../../tensor/dct'
 
 /**

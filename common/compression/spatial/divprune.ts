@@ -1,7 +1,7 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
 import { l2NormalizeRows } from '../../tensor/vectors'
-import { keepPatches } from './frame-ops'
+import { keepPatches } from '../frame-ops'
 
 /**
  * DivPrune's greedy max–min selection (the official DivPrune function) on one frame.

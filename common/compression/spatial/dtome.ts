@@ -2,7 +2,7 @@ import { runSpatial } from '../framework'
 import { budgetTokens, type FrameResult, MethodInputError, type SpatialMethod } from '../types'
 import { patchCount } from '../../tokens'
 import { applyMerges, initMerging, matchRound, matchScratch, type Merging, mergeLabels } from './bipartite'
-import { meanMergeResult } from './frame-ops'
+import { meanMergeResult } from '../frame-ops'
 
 export interface DtomeParams {
   [key: string]: number | string

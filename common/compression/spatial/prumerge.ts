@@ -1,7 +1,8 @@
 import { runSpatial } from '../framework'
 import type { SpatialMethod } from '../types'
+import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
-import { labelledResult, topK } from './frame-ops'
+import { labelledResult } from '../frame-ops'
 
 export interface PruMergeParams {
   [key: string]: number | boolean

@@ -6,7 +6,7 @@ import { visionZip, visionZipSplit } from './visionzip'
 import { iqrOutliers, percentile, plusSupplement, pruMerge } from './prumerge'
 import { divPrune, divPruneSelect } from './divprune'
 import { dctLowpassMethod } from './dct-lowpass'
-import { fitGrid } from './frame-ops'
+import { fitGrid } from '../frame-ops'
 import { ctx0, frameOf, randomVideo } from './test-helpers'
 import { MethodInputError } from '../types'
 

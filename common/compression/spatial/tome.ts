@@ -1,7 +1,8 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
-import { applyMerges, edgeOrder, initMerging, matchRound, matchScratch, mergeLabels } from './bipartite'
-import { meanMergeResult } from './frame-ops'
+import { topK } from '../../tensor/top-k'
+import { meanMergeResult } from '../frame-ops'
+import { applyMerges, initMerging, matchRound, matchScratch, mergeLabels } from './bipartite'
 
 /**
  * ToMe on one frame: rounds of bipartite soft matching until `keep` tokens remain.
@@ -15,7 +16,7 @@ export function tomeLabels(tokens: Float32Array, n: number, d: number, keep: num
   while (m.seq.length > Math.max(1, keep)) {
     const r = Math.min(m.seq.length - keep, m.seq.length >> 1)
     const na = matchRound(tokens, d, m, scratch)
-    const edges = edgeOrder(scratch.nodeMax, na)
+    const edges = topK(scratch.nodeMax.subarray(0, na), na)
     applyMerges(m, scratch.nodeIdx, edges.subarray(0, r), edges.subarray(r))
     rounds++
   }

@@ -1,7 +1,8 @@
 import { runSpatial } from '../framework'
 import type { SpatialMethod } from '../types'
+import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
-import { meanMergeResult, topK } from './frame-ops'
+import { meanMergeResult } from '../frame-ops'
 
 export interface VisionZipParams {
   [key: string]: number

@@ -1,6 +1,7 @@
 import { runSpatial } from '../framework'
 import type { ParamValues, SpatialMethod } from '../types'
-import { keepPatches, topK } from './frame-ops'
+import { topK } from '../../tensor/top-k'
+import { keepPatches } from '../frame-ops'
 
 /**
  * vtc-cls: VTC-CLS ("[CLS] Token Tells Everything Needed for Training-free Efficient MLLMs"),

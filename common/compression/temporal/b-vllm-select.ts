@@ -1,7 +1,11 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
-import { type Budget, budgetTokens, type FrameSelectionMethod, type MethodContext, type MethodResult, splitEvenly } from '../types'
-import { assemble, globalFeatureParam, globalFeatures, strideIndices, topK } from './shared'
+import { topK } from '../../tensor/top-k'
+import { dot } from '../../tensor/vectors'
+import { splitEvenly, stridedPatches } from '../allocation'
+import { type Budget, budgetTokens, type FrameSelectionMethod, type MethodContext, type MethodResult } from '../types'
+import { assembleResult } from './assemble'
+import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { maxFrames: number; duplicateThreshold: number; globalFeature: string }
 
@@ -61,9 +65,9 @@ function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodC
   const T = video.tokens.length
   const want = budgetTokens(budget, T * n)
   const g = globalFeatures(video, params.globalFeature)
-  const dot = (a: Float32Array, b: Float32Array) => a.reduce((s, v, k) => s + v * b[k], 0)
+  const similarity = (a: Float32Array, b: Float32Array) => dot(a, 0, b, 0, a.length)
   const q = ctx.query
-  const score = Float64Array.from(g, (gt, t) => (q ? dot(gt, q) : t === 0 ? 2 : 1 - dot(gt, g[t - 1])))
+  const score = Float64Array.from(g, (gt, t) => (q ? similarity(gt, q) : t === 0 ? 2 : 1 - similarity(gt, g[t - 1])))
   const ranking = topK(score, T)
   const K = Math.min(T, Math.max(params.maxFrames, Math.ceil(want / n)))
   const chosen = Array.from(ranking.subarray(0, K)).sort((a, b) => a - b)
@@ -71,7 +75,7 @@ function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodC
   const kept: number[] = []
   for (const t of chosen) {
     const last = kept[kept.length - 1]
-    if (last !== undefined && dot(g[t], g[last]) >= params.duplicateThreshold) mergedInto[t] = last
+    if (last !== undefined && similarity(g[t], g[last]) >= params.duplicateThreshold) mergedInto[t] = last
     else kept.push(t)
   }
   // Too few frames for the budget: un-merge duplicates and add unselected frames, best-ranked first.
@@ -101,13 +105,12 @@ function runBVllm(video: VideoTokens, budget: Budget, params: Params, ctx: Metho
   const frames: number[] = []
   const keys: number[] = []
   for (const c of s.kept) {
-    for (const i of strideIndices(n, s.perFrame[c])) {
+    for (const i of stridedPatches(n, s.perFrame[c])) {
       labels[c * n + i] = frames.length
       for (const f of followers.get(c) ?? []) labels[f * n + i] = frames.length
       frames.push(c)
       keys.push(i)
     }
   }
-  const { map, features } = assemble(video, labels, frames, keys)
-  return { map, features, report: { budgetTokens: budgetTokens(budget, T * n), tokensOut: frames.length, derived: s.derived, notes: [] } }
+  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: budgetTokens(budget, T * n), derived: s.derived, notes: [] })
 }

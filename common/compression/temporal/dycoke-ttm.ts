@@ -1,7 +1,10 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
-import { type Budget, budgetTokens, type MethodContext, type MethodResult, splitEvenly, type VideoMethod } from '../types'
-import { assemble, bottomK, positionCosine, rowNorms } from './shared'
+import { bottomK } from '../../tensor/top-k'
+import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { splitEvenly } from '../allocation'
+import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { assembleResult } from './assemble'
 
 type Params = { similarityIndexing: string }
 
@@ -76,7 +79,7 @@ function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: Met
   pruned.forEach((t, j) => (keepOf[t] = keep[j]))
 
   const norms = video.tokens.map((x) => rowNorms(x, d))
-  const pairSim = (t: number) => positionCosine(video.tokens[t], video.tokens[t + 1], d, new Float64Array(n), norms[t], norms[t + 1])
+  const pairSim = (t: number) => rowwiseCosine(video.tokens[t], video.tokens[t + 1], d, new Float64Array(n), norms[t], norms[t + 1])
   const pairCount = Math.floor(T / 2)
   const labels = new Int32Array(T * n).fill(-1)
   const frames: number[] = []
@@ -91,7 +94,7 @@ function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: Met
         let pair = (t - 1) / 2
         if (params.similarityIndexing === 'official-repo') pair = (((pair - 1) % pairCount) + pairCount) % pairCount
         sim = pairSim(2 * pair)
-      } else sim = positionCosine(video.tokens[anchor[t]], video.tokens[t], d, new Float64Array(n), norms[anchor[t]], norms[t])
+      } else sim = rowwiseCosine(video.tokens[anchor[t]], video.tokens[t], d, new Float64Array(n), norms[anchor[t]], norms[t])
       kept = bottomK(sim, keepOf[t]).sort()
     }
     for (const i of kept) {
@@ -100,21 +103,15 @@ function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: Met
       keys.push(i)
     }
   }
-  const { map, features } = assemble(video, labels, frames, keys)
   const notes: string[] = []
   if (want < anchorsTokens) notes.push(`budget ${want} is below the ${anchorsTokens} anchor tokens DyCoke always keeps; pruned frames keep nothing`)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: want,
-      tokensOut: frames.length,
-      derived: {
-        prunedFrames: pruned.length,
-        anchorFrames: T - pruned.length,
-        pruneRate: pruned.length ? 1 - keepTotal / (pruned.length * n) : 0,
-      },
-      notes,
+  return assembleResult(video, { labels, frame: frames, key: keys }, {
+    budgetTokens: want,
+    derived: {
+      prunedFrames: pruned.length,
+      anchorFrames: T - pruned.length,
+      pruneRate: pruned.length ? 1 - keepTotal / (pruned.length * n) : 0,
     },
-  }
+    notes,
+  })
 }

@@ -1,10 +1,13 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
-import { dot, l2NormalizeRows } from '../../tensor/vectors'
+import { bottomK, topK } from '../../tensor/top-k'
+import { consecutiveSimilarity, dot, gatherRows, l2NormalizeRows } from '../../tensor/vectors'
 import { checkNeeds } from '../framework'
 import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
-import { assemble, bottomK, consecutiveSimilarity, dpcKnnCenters, gatherRows, globalFeatureParam, globalFeatures, scaledDistances, topK } from './shared'
+import { assembleResult } from './assemble'
+import { dpcKnnCenters, scaledDistances } from './dpc-knn'
+import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { c: number; tau: number; d: number; p: number; alpha: number; globalFeature: string; maxSegmentFrames: number }
 
@@ -184,16 +187,10 @@ function runFastVid(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
     }
     start += L
   }
-  const { map, features } = assemble(video, labels, frames, keys, feats)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: want,
-      tokensOut: frames.length,
-      importanceSource,
-      derived: { segments: segs.length, salientPerFrame: salientNum, contextPerFrame: contextNum },
-      notes: [],
-    },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
+    budgetTokens: want,
+    importanceSource,
+    derived: { segments: segs.length, salientPerFrame: salientNum, contextPerFrame: contextNum },
+    notes: [],
+  })
 }

@@ -1,7 +1,8 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
-import { assemble, positionCosine, rowNorms } from './shared'
+import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { assembleResult } from './assemble'
 
 type Params = { threshold: number }
 
@@ -58,7 +59,7 @@ function runFrameFusion(video: VideoTokens, budget: Budget, params: Params): Met
   const candidates: number[] = []
   const row = new Float64Array(n)
   for (let t = 1; t < T; t++) {
-    positionCosine(video.tokens[t - 1], video.tokens[t], d, row, norms[t - 1], norms[t])
+    rowwiseCosine(video.tokens[t - 1], video.tokens[t], d, row, norms[t - 1], norms[t])
     for (let i = 0; i < n; i++) {
       sim[t * n + i] = row[i]
       if (row[i] >= params.threshold) candidates.push(t * n + i)
@@ -89,15 +90,9 @@ function runFrameFusion(video: VideoTokens, budget: Budget, params: Params): Met
       }
     }
   }
-  const { map, features } = assemble(video, labels, frames, keys)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: want,
-      tokensOut: frames.length,
-      derived: { aboveThreshold: candidates.length, merged, capped: candidates.length >= maxMerges ? 1 : 0 },
-      notes: frames.length > want ? [`only ${candidates.length} patches reach similarity ${params.threshold}; output exceeds the budget`] : [],
-    },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys }, {
+    budgetTokens: want,
+    derived: { aboveThreshold: candidates.length, merged, capped: candidates.length >= maxMerges ? 1 : 0 },
+    notes: frames.length > want ? [`only ${candidates.length} patches reach similarity ${params.threshold}; output exceeds the budget`] : [],
+  })
 }

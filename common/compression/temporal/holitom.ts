@@ -1,9 +1,13 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
+import { pyRound } from '../../tensor/rounding'
+import { topK } from '../../tensor/top-k'
+import { gatherRows, rowNorms, rowwiseCosine } from '../../tensor/vectors'
 import { checkNeeds } from '../framework'
 import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
-import { assemble, dpcKnnCenters, gatherRows, positionCosine, pyRound, rowNorms, scaledDistances, topK } from './shared'
+import { assembleResult } from './assemble'
+import { dpcKnnCenters, scaledDistances } from './dpc-knn'
 
 type Params = { tau: number; beta: number; dominantShare: number; k: number; maxWindow: number }
 
@@ -140,7 +144,7 @@ function runHoliTom(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
   const staticMask = new Uint8Array(Math.max(0, T - 1) * n)
   const row = new Float64Array(n)
   for (let t = 0; t + 1 < T; t++) {
-    positionCosine(video.tokens[t], video.tokens[t + 1], D, row, norms[t], norms[t + 1])
+    rowwiseCosine(video.tokens[t], video.tokens[t + 1], D, row, norms[t], norms[t + 1])
     for (let i = 0; i < n; i++) staticMask[t * n + i] = row[i] > params.tau ? 1 : 0
   }
   const { windows, saved } = selectStaticWindows(staticMask, T, n, params.maxWindow)
@@ -190,16 +194,10 @@ function runHoliTom(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
       others.forEach((i, j) => (labels[t * n + i] = ids[slot[j]]))
     }
   }
-  const { map, features } = assemble(video, labels, frames, keys, feats)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: want,
-      tokensOut: frames.length,
-      importanceSource,
-      derived: { windows: windows.length, savedByWindows: saved, retainRatio: r },
-      notes: [],
-    },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
+    budgetTokens: want,
+    importanceSource,
+    derived: { windows: windows.length, savedByWindows: saved, retainRatio: r },
+    notes: [],
+  })
 }

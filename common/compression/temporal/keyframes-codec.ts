@@ -1,6 +1,8 @@
 import { patchCount } from '../../tokens'
+import { allocateByWeights } from '../allocation'
+import { runFrameSelection } from '../frame-selection-run'
 import { budgetTokens, type FrameSelectionMethod } from '../types'
-import { allocateByWeights, globalFeatureParam, globalFeatures, runAllocated } from './shared'
+import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
 
@@ -48,7 +50,7 @@ export const keyframesCodec: FrameSelectionMethod<Params> = {
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
     return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(',') }, notes: [] }
   },
-  run: (video, budget, params, ctx) => runAllocated(keyframesCodec, video, budget, params, ctx),
+  run: (video, budget, params, ctx) => runFrameSelection(keyframesCodec, video, budget, params, ctx),
 }
 
 /** Keyframe indices for normalised global features g [T] × [D]. */

@@ -1,9 +1,10 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
-import { meanRows } from '../../tensor/vectors'
+import { gatherRows, meanRows } from '../../tensor/vectors'
 import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
-import { assemble, dpcKnnCluster, gatherRows } from './shared'
+import { assembleResult } from './assemble'
+import { dpcKnnCluster } from './dpc-knn'
 
 type Params = { tau: number; temporalSegmentRatio: number; clusterRatio: number; k: number }
 
@@ -192,15 +193,9 @@ function runPruneVid(video: VideoTokens, budget: Budget, params: Params, ctx: Me
     }
     start += W
   }
-  const { map, features } = assemble(video, labels, frames, keys)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: budgetTokens(budget, T * n),
-      tokensOut: frames.length,
-      derived: { segments: segLens.length, staticPositions: staticTotal },
-      notes: ['PruneVid is adaptive: its thresholds and ratios, not the budget, set the token count'],
-    },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys }, {
+    budgetTokens: budgetTokens(budget, T * n),
+    derived: { segments: segLens.length, staticPositions: staticTotal },
+    notes: ['PruneVid is adaptive: its thresholds and ratios, not the budget, set the token count'],
+  })
 }

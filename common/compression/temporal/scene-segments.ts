@@ -1,6 +1,9 @@
 import { patchCount } from '../../tokens'
-import { budgetTokens, type FrameSelectionMethod, splitEvenly } from '../types'
-import { allocateByWeights, consecutiveSimilarity, globalFeatureParam, globalFeatures, runAllocated } from './shared'
+import { consecutiveSimilarity } from '../../tensor/vectors'
+import { allocateByWeights, splitEvenly } from '../allocation'
+import { runFrameSelection } from '../frame-selection-run'
+import { budgetTokens, type FrameSelectionMethod } from '../types'
+import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
 
@@ -58,7 +61,7 @@ export const sceneSegments: FrameSelectionMethod<Params> = {
     chosen.forEach((t, j) => (perFrame[t] = tokens[j]))
     return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length }, notes: [] }
   },
-  run: (video, budget, params, ctx) => runAllocated(sceneSegments, video, budget, params, ctx),
+  run: (video, budget, params, ctx) => runFrameSelection(sceneSegments, video, budget, params, ctx),
 }
 
 /** First frame of every scene for consecutive similarities sim [T-1]: 0, then t+1 wherever sim[t] < threshold. */

@@ -1,8 +1,10 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
+import { topK } from '../../tensor/top-k'
 import { dot, l2NormalizeRows } from '../../tensor/vectors'
 import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
-import { allocateByWeights, assemble } from './shared'
+import { allocateByWeights } from '../allocation'
+import { assembleResult } from './assemble'
 
 type Params = { schedule: string }
 
@@ -92,10 +94,9 @@ function mergeRound(a: Tok[], b: Tok[], r: number, parent: Int32Array): Tok[] {
     best[i] = bi
     score[i] = bs
   }
-  const order = Array.from(a.keys()).sort((p, q) => score[q] - score[p] || p - q)
   const merged = new Uint8Array(a.length)
   const sums = new Map<number, Float64Array>()
-  for (const i of order.slice(0, r)) {
+  for (const i of topK(score, r)) {
     merged[i] = 1
     const dst = b[best[i]]
     let sum = sums.get(best[i])
@@ -189,10 +190,5 @@ function runTempMe(video: VideoTokens, budget: Budget, params: Params): MethodRe
     }
     labels[k] = id
   }
-  const { map, features } = assemble(video, labels, frames, keys)
-  return {
-    map,
-    features,
-    report: { budgetTokens: want, tokensOut: frames.length, derived: { blocks: blocks.length, stages: groups.length }, notes: [] },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: want, derived: { blocks: blocks.length, stages: groups.length }, notes: [] })
 }

@@ -1,7 +1,8 @@
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
-import { assemble, pyRound } from './shared'
+import { pyRound } from '../../tensor/rounding'
+import { assembleResult } from './assemble'
 
 type Params = { thumbnailFrames: number }
 
@@ -145,18 +146,12 @@ function runTsThumbnail(video: VideoTokens, budget: Budget, params: Params): Met
       feats.push(Float32Array.from(e.f, (v) => v / e.count))
     }
   }
-  const { map, features } = assemble(video, labels, frames, keys, feats)
   const notes: string[] = []
   if (want < thumbTokens) notes.push(`budget ${want} is below the thumbnail's ${thumbTokens} tokens`)
   if (dropped) notes.push(`${dropped} thumbnail tokens had all their patches sampled and were dropped`)
-  return {
-    map,
-    features,
-    report: {
-      budgetTokens: want,
-      tokensOut: frames.length,
-      derived: { thumbnailFrames: Array.from(thumbFrames).join(','), thumbnailGrid: `${R}x${C}`, thumbnailTokens: thumbTokens - dropped, sampledTokens: sampled.length },
-      notes,
-    },
-  }
+  return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
+    budgetTokens: want,
+    derived: { thumbnailFrames: Array.from(thumbFrames).join(','), thumbnailGrid: `${R}x${C}`, thumbnailTokens: thumbTokens - dropped, sampledTokens: sampled.length },
+    notes,
+  })
 }

@@ -1,15 +1,8 @@
-import { runSpatial } from '../framework'
-import type { Budget, FrameSelectionMethod, MethodContext, MethodResult, ParamValues, SpatialMethod } from '../types'
-import { keepPatches } from '../spatial/frame-ops'
-
-/**
- * Patches kept when a frame gets `keep` of its N tokens and no spatial stage follows:
- * all N when keep ≥ N, else keep patches evenly strided in raster order, i = floor((j + ½)·N/keep).
- */
-export function stridedPatches(n: number, keep: number): Int32Array {
-  const m = Math.min(n, keep)
-  return Int32Array.from({ length: m }, (_, j) => Math.floor(((j + 0.5) * n) / m))
-}
+import type { VideoTokens } from '../tokens'
+import { stridedPatches } from './allocation'
+import { keepPatches } from './frame-ops'
+import { runSpatial } from './framework'
+import type { Budget, FrameSelectionMethod, MethodContext, MethodResult, ParamValues, SpatialMethod } from './types'
 
 /** The stand-in spatial stage of a frame-selection method run on its own: keeps stridedPatches. */
 const keepWhole: SpatialMethod<ParamValues> = {
@@ -38,7 +31,7 @@ const keepWhole: SpatialMethod<ParamValues> = {
  */
 export function runFrameSelection<P extends ParamValues>(
   method: FrameSelectionMethod<P>,
-  video: import('../../tokens').VideoTokens,
+  video: VideoTokens,
   budget: Budget,
   params: P,
   ctx: MethodContext,

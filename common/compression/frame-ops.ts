@@ -1,13 +1,14 @@
 /**
- * Small building blocks shared by the per-frame (spatial and baseline) methods.
+ * Building blocks of per-frame results, for every method that works one frame at a time (spatial,
+ * baselines, the stand-in stage of a frame-selection run).
  *
  * The framework's contract (framework.ts runPerFrame + token-map.ts tokenMapFromLabels): a
  * FrameResult numbers its output tokens in order of first appearance in raster order, and its
  * features follow that numbering. Every helper here returns results in that canonical order, so
  * methods never have to think about it.
  */
-import type { FrameResult } from '../types'
-import { groupMeans } from '../../tensor/vectors'
+import type { FrameResult } from './types'
+import { groupMeans } from '../tensor/vectors'
 
 /**
  * Renumbers arbitrary labels (≥ 0, or -1 = pruned) by first appearance in raster order.
@@ -70,16 +71,6 @@ export function keepPatches(tokens: Float32Array, d: number, n: number, kept: Ar
     m++
   }
   return { groups, features }
-}
-
-/**
- * Indices of the k largest scores, largest first; equal scores keep the lower index first
- * (torch.topk leaves ties unspecified; we make them deterministic). scores [N] → [k].
- */
-export function topK(scores: ArrayLike<number>, k: number): Int32Array {
-  const order = Int32Array.from({ length: scores.length }, (_, i) => i)
-  order.sort((a, b) => scores[b] - scores[a] || a - b)
-  return order.slice(0, Math.max(0, Math.min(k, scores.length)))
 }
 
 /**

@@ -25,8 +25,6 @@ export interface TokenMap {
 
 export const PRUNED = -1
 
-export const outputTokenCount = (m: TokenMap): number => m.tokenSizes.length
-
 /**
  * Where each output token sits and in which order: token l is placed at frame `frame[l]`, and
  * tokens are numbered by frame, then `key[l]`, then l. [M] each.

@@ -38,14 +38,3 @@ export const patchCount = (g: TokenGrid): number => g.h * g.w
 
 export const frameCount = (v: VideoTokens): number => v.tokens.length
 
-/** The frames `frames` (ascending indices) of `v`, sharing its arrays. */
-export function selectFrames(v: VideoTokens, frames: ArrayLike<number>): VideoTokens {
-  const pick = <T>(arr: T[] | undefined) => (arr ? Array.from(frames, (t) => arr[t]) : undefined)
-  return {
-    ...v,
-    pts: Float64Array.from(frames, (t) => v.pts[t]),
-    tokens: pick(v.tokens)!,
-    cls: pick(v.cls),
-    importance: pick(v.importance),
-  }
-}

@@ -1,9 +1,9 @@
 import type { TokenMap } from '../token-map'
-import type { MethodReport } from '../compression/types'
+import { CodecError, align4, checkDisjoint, checkSection, hostLittleEndian, openContainer, readArray, writeArray, writeMagic } from './container'
 
 /**
- * Binary codec for TokenMap and for a method's result (map + report + optional features): the
- * unit sent over IPC to the renderer and written by the CLI's --out.
+ * Binary codec for TokenMap: the unit sent over IPC to the renderer (method-result-codec.ts wraps
+ * it with a report and features for the CLI's --out).
  *
  * TokenMap layout, version 2 (little-endian always; every array starts 4-byte aligned):
  *
@@ -42,35 +42,17 @@ import type { MethodReport } from '../compression/types'
  *   4 = Float32.
  * Version 1 (64-byte header, no bytes 64–71) is version 2 with widths 4/4/2 and bias 0; both decode.
  *
- * MethodResult layout ('TSMR', version 1; its map is either version): a 40-byte header, then the
- * encoded TokenMap, the report as UTF-8 JSON, and the features Float32[M*D] (absent when D = 0),
- * each 4-byte aligned:
- *
- *   0 magic 'TSMR' · 4 version u16 = 1 · 6 reserved u16 · 8 header length u32 = 40 · 12 D u32 ·
- *   16/20 map offset, length · 24/28 report offset, length · 32/36 features offset, length
- *
  * Decoding checks everything it reads (magic, version, widths and layouts, lengths against T/N/M
  * and the buffer, counts summing to M, ids in range after the bias) and throws `CodecError` rather
  * than returning a mis-read map. Int32/Float32 arrays decode as zero-copy views of the input;
  * narrow ones are widened into fresh arrays in one tight loop.
  */
 
-export class CodecError extends Error {
-  override name = 'CodecError'
-}
 
 const MAP_MAGIC = 'TSTM'
-const RESULT_MAGIC = 'TSMR'
 export const TOKEN_MAP_CODEC_VERSION = 2
-const RESULT_CODEC_VERSION = 1
 const MAP_HEADER = 72
 const MAP_HEADER_V1 = 64
-const RESULT_HEADER = 40
-
-const align4 = (n: number) => (n + 3) & ~3
-
-/** Host byte order: views are only zero-copy on little-endian hosts (all current ones). */
-const hostLittleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
 
 /** How the arrays of one encoded map are stored (header bytes 64–71). */
 interface MapLayout {
@@ -85,73 +67,6 @@ interface MapLayout {
 }
 
 const V1_LAYOUT: MapLayout = { groupsWidth: 4, groupsBias: 0, sizesWidth: 4, framesLayout: 2 }
-
-function writeMagic(view: DataView, magic: string): void {
-  for (let i = 0; i < 4; i++) view.setUint8(i, magic.charCodeAt(i))
-}
-
-function readMagic(view: DataView): string {
-  return String.fromCharCode(view.getUint8(0), view.getUint8(1), view.getUint8(2), view.getUint8(3))
-}
-
-/** A Uint8Array over the whole input, copied to a fresh buffer when it does not start 4-byte aligned. */
-function asAlignedBytes(buf: ArrayBuffer | Uint8Array): Uint8Array {
-  if (!(buf instanceof Uint8Array)) return new Uint8Array(buf)
-  return buf.byteOffset % 4 === 0 ? buf : buf.slice()
-}
-
-type Wide = Int32Array | Float32Array | Uint16Array | Uint32Array
-type Ctor<A> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): A; BYTES_PER_ELEMENT: number }
-type Getter = 'getInt32' | 'getFloat32' | 'getUint16' | 'getUint32'
-type Setter = 'setInt32' | 'setFloat32' | 'setUint16' | 'setUint32'
-
-/** A typed array of `count` elements at `offset` of `bytes`: a view on little-endian hosts, else a byte-swapped copy. */
-function readArray<A extends Wide>(bytes: Uint8Array, offset: number, count: number, ctor: Ctor<A>, getter: Getter): A {
-  if (hostLittleEndian) return new ctor(bytes.buffer, bytes.byteOffset + offset, count)
-  const size = ctor.BYTES_PER_ELEMENT
-  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, count * size)
-  const out = new ctor(new ArrayBuffer(count * size), 0, count)
-  for (let i = 0; i < count; i++) out[i] = view[getter](i * size, true)
-  return out
-}
-
-function writeArray(target: DataView, offset: number, src: Wide): void {
-  if (hostLittleEndian) {
-    new Uint8Array(target.buffer, target.byteOffset + offset, src.byteLength).set(new Uint8Array(src.buffer, src.byteOffset, src.byteLength))
-    return
-  }
-  const setter: Setter = src instanceof Int32Array ? 'setInt32' : src instanceof Float32Array ? 'setFloat32' : src instanceof Uint16Array ? 'setUint16' : 'setUint32'
-  const size = src.BYTES_PER_ELEMENT
-  for (let i = 0; i < src.length; i++) target[setter](offset + i * size, src[i], true)
-}
-
-/** The input as aligned bytes and a view over them, once it is at least `minHeader` bytes and starts with `magic`. */
-function openContainer(buf: ArrayBuffer | Uint8Array, what: string, magic: string, minHeader: number): { bytes: Uint8Array; total: number; view: DataView } {
-  const bytes = asAlignedBytes(buf)
-  const total = bytes.byteLength
-  if (total < minHeader) throw new CodecError(`${what}: ${total} bytes is shorter than the ${minHeader}-byte header`)
-  const view = new DataView(bytes.buffer, bytes.byteOffset, total)
-  const found = readMagic(view)
-  if (found !== magic) throw new CodecError(`${what}: bad magic '${found}' (expected '${magic}')`)
-  return { bytes, total, view }
-}
-
-/** Checks an (offset, length) section lies 4-aligned inside [headerLength, total) and has the expected size. */
-function checkSection(name: string, offset: number, length: number, expected: number, headerLength: number, total: number): void {
-  if (length !== expected) throw new CodecError(`${name}: byte length ${length} does not match the header's counts (expected ${expected})`)
-  if (offset % 4 !== 0) throw new CodecError(`${name}: offset ${offset} is not 4-byte aligned`)
-  if (offset < headerLength) throw new CodecError(`${name}: offset ${offset} overlaps the ${headerLength}-byte header`)
-  if (offset + length > total) throw new CodecError(`${name}: needs bytes [${offset}, ${offset + length}) but the buffer has ${total} (truncated?)`)
-}
-
-/** Rejects sections that share bytes: a corrupt offset pointing into another array would otherwise be read as valid data. */
-function checkDisjoint(what: string, sections: [string, number, number][]): void {
-  const sorted = [...sections].filter(([, , len]) => len > 0).sort((a, b) => a[1] - b[1])
-  for (let i = 1; i < sorted.length; i++) {
-    const [prev, off, len] = sorted[i - 1]
-    if (off + len > sorted[i][1]) throw new CodecError(`${what}: sections ${prev} and ${sorted[i][0]} overlap`)
-  }
-}
 
 /** Largest M: ids and bases are int32 in the hot loops (2^31 tokens would need 8 GB of sizes anyway). */
 const MAX_TOKENS = 0x7fffffff
@@ -195,7 +110,7 @@ function sectionLengths(layout: MapLayout, t: number, n: number, m: number): [nu
 }
 
 /** What encoding one map needs: its layout, per-frame counts and bases, and the section offsets. */
-interface MapPlan {
+export interface MapPlan {
   layout: MapLayout
   counts: Uint32Array
   base: Int32Array
@@ -205,7 +120,7 @@ interface MapPlan {
 }
 
 /** Validates `map` and picks the narrowest lossless layout for it. */
-function planTokenMap(map: TokenMap): MapPlan {
+export function planTokenMap(map: TokenMap): MapPlan {
   const { h, w } = map.grid
   const t = map.frameCount
   const n = h * w
@@ -273,11 +188,6 @@ function planTokenMap(map: TokenMap): MapPlan {
   return { layout, counts, base, sections, size: offset }
 }
 
-/** The byte size `encodeTokenMap(map)` produces. */
-export function encodedTokenMapSize(map: TokenMap): number {
-  return planTokenMap(map).size
-}
-
 /**
  * Writes the [T*N] stored groups at `offset` of `view`: biased per-frame deltas, pruned = the
  * width's all-ones value, or for width 4 the ids themselves.
@@ -301,7 +211,7 @@ function writeGroups(view: DataView, offset: number, groups: Int32Array, n: numb
   if (!direct) writeArray(view, offset, out as Uint16Array) // the !direct branch above made a Uint16Array
 }
 
-function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {
+export function encodeTokenMapInto(map: TokenMap, plan: MapPlan, view: DataView): void {
   const { h, w } = map.grid
   const t = map.frameCount
   const { layout, sections } = plan
@@ -395,8 +305,7 @@ function groupsFromStored(stored: Uint8Array | Uint16Array | Int32Array, layout:
  * and tokenFrame, Float32 sizes) view the input's memory (copied only when the input is not
  * 4-byte aligned or the host is big-endian); narrow ones are widened into fresh arrays.
  * Reads versions 1 and 2. Throws CodecError on anything malformed.
- */
-/**
+ *
  * `into`: a map the caller no longer uses, whose arrays may be overwritten when their sizes fit
  * (writing fresh memory costs page faults; the renderer decodes each new result into the one
  * before last). On a CodecError its arrays may be partly overwritten.
@@ -467,88 +376,4 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): 
     }
   }
   return { grid: { h, w }, frameCount: t, keptFrames, groups, tokenSizes, tokenFrame }
-}
-
-/** What crosses IPC / goes to --out for one method run. `features` is [M, D] when present. */
-export interface EncodedMethodResult {
-  map: TokenMap
-  report: MethodReport
-  features?: Float32Array
-}
-
-/** { map, report, features? } → one ArrayBuffer ('TSMR' layout above). */
-export function encodeMethodResult(result: EncodedMethodResult): ArrayBuffer {
-  const m = result.map.tokenSizes.length
-  const features = result.features
-  let dim = 0
-  if (features && features.length > 0) {
-    if (m === 0 || features.length % m !== 0) throw new CodecError(`features length ${features.length} is not M=${m} rows`)
-    dim = features.length / m
-  }
-  const plan = planTokenMap(result.map)
-  const mapSize = plan.size
-  const json = new TextEncoder().encode(JSON.stringify(result.report))
-  const mapOff = RESULT_HEADER
-  const reportOff = mapOff + align4(mapSize)
-  const featuresOff = reportOff + align4(json.length)
-  const featuresLen = dim > 0 ? 4 * m * dim : 0
-  const out = new ArrayBuffer(featuresOff + featuresLen)
-  const view = new DataView(out)
-  writeMagic(view, RESULT_MAGIC)
-  view.setUint16(4, RESULT_CODEC_VERSION, true)
-  view.setUint32(8, RESULT_HEADER, true)
-  view.setUint32(12, dim, true)
-  const sections = [[mapOff, mapSize], [reportOff, json.length], [featuresOff, featuresLen]]
-  sections.forEach(([off, len], i) => {
-    view.setUint32(16 + 8 * i, off, true)
-    view.setUint32(20 + 8 * i, len, true)
-  })
-  encodeTokenMapInto(result.map, plan, new DataView(out, mapOff, mapSize))
-  new Uint8Array(out, reportOff, json.length).set(json)
-  if (features && dim > 0) writeArray(view, featuresOff, features)
-  return out
-}
-
-function checkReport(value: unknown, frameCount: number): MethodReport {
-  const r = value as MethodReport
-  const ok =
-    typeof r === 'object' && r !== null &&
-    Number.isFinite(r.budgetTokens) && Number.isFinite(r.tokensOut) &&
-    typeof r.derived === 'object' && r.derived !== null && !Array.isArray(r.derived) &&
-    Array.isArray(r.notes) && r.notes.every((s) => typeof s === 'string')
-  if (!ok) throw new CodecError('method result: report is not a MethodReport')
-  const k = r.keyframes
-  if (k !== undefined && !(Array.isArray(k) && k.every((t) => Number.isInteger(t) && t >= 0 && t < frameCount))) {
-    throw new CodecError(`method result: report.keyframes must be frame indices in [0, ${frameCount})`)
-  }
-  return r
-}
-
-/** Inverse of encodeMethodResult; throws CodecError on anything malformed. */
-export function decodeMethodResult(buf: ArrayBuffer | Uint8Array): EncodedMethodResult {
-  const { bytes, total, view } = openContainer(buf, 'method result', RESULT_MAGIC, RESULT_HEADER)
-  const version = view.getUint16(4, true)
-  if (version !== RESULT_CODEC_VERSION) throw new CodecError(`method result: unsupported version ${version} (this build reads ${RESULT_CODEC_VERSION})`)
-  const headerLength = view.getUint32(8, true)
-  if (headerLength < RESULT_HEADER || headerLength > total) throw new CodecError(`method result: header length ${headerLength} is out of range [${RESULT_HEADER}, ${total}]`)
-  const dim = view.getUint32(12, true)
-  const section = (i: number) => [view.getUint32(16 + 8 * i, true), view.getUint32(20 + 8 * i, true)]
-  const [mapOff, mapLen] = section(0)
-  const [reportOff, reportLen] = section(1)
-  const [featuresOff, featuresLen] = section(2)
-  checkSection('map', mapOff, mapLen, mapLen, headerLength, total)
-  checkSection('report', reportOff, reportLen, reportLen, headerLength, total)
-  const map = decodeTokenMap(bytes.subarray(mapOff, mapOff + mapLen))
-  const m = map.tokenSizes.length
-  checkSection('features', featuresOff, featuresLen, 4 * m * dim, headerLength, total)
-  checkDisjoint('method result', [['map', mapOff, mapLen], ['report', reportOff, reportLen], ['features', featuresOff, featuresLen]])
-  let report: MethodReport
-  try {
-    report = checkReport(JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(reportOff, reportOff + reportLen))), map.frameCount)
-  } catch (e) {
-    if (e instanceof CodecError) throw e
-    throw new CodecError(`method result: report is not valid UTF-8 JSON (${(e as Error).message})`)
-  }
-  const features = dim > 0 ? readArray(bytes, featuresOff, m * dim, Float32Array, 'getFloat32') : undefined
-  return { map, report, features }
 }

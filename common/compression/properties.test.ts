@@ -5,9 +5,8 @@
 import { describe, expect, it } from 'vitest'
 import { methods, runMethod } from './registry'
 import { type Budget, MethodInputError, type MethodResult } from './types'
-import { outputTokenCount } from '../token-map'
 import type { ImportanceKind } from '../tokens'
-import { randomVideo } from './spatial/test-helpers'
+import { randomVideo } from '../../tests/support/method-inputs'
 
 const T = 6
 const H = 4
@@ -19,7 +18,7 @@ const kinds: ImportanceKind[] = ['saliency-proxy', 'cls-attention']
 
 function checkConsistent(r: MethodResult) {
   const { map } = r
-  const m = outputTokenCount(map)
+  const m = map.tokenSizes.length
   expect(map.frameCount).toBe(T)
   expect(map.groups.length).toBe(T * N)
   expect(r.report.tokensOut).toBe(m)

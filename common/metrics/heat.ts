@@ -1,12 +1,7 @@
-import { frameShare } from '../token-map'
 import type { VideoTokens } from '../tokens'
-import type { MethodResult } from '../compression/types'
 import { cosine, meanRows } from '../tensor/vectors'
 
-/** Per-frame rows for the timeline's heat strips, each [T]. */
-
-/** Share of a frame's N patch slots the output uses: (output tokens placed in frame t) / N. */
-export const frameHeat = (_video: VideoTokens, result: MethodResult): Float32Array => frameShare(result.map)
+/** Per-frame rows for the timeline's heat strips, each [T] (a method's own row is frameShare in token-map.ts). */
 
 /** 1 − cosine(mean token of frame t, mean token of frame t−1); 0 for the first frame (nothing to compare). */
 export function frameNovelty(video: VideoTokens): Float32Array {

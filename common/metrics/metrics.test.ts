@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest'
 import type { VideoTokens } from '../tokens'
 import type { MethodResult } from '../compression/types'
+import { frameShare } from '../token-map'
 import {
   computeMetrics,
   coverage,
   frameFidelity,
   frameFidelityPerFrame,
-  frameHeat,
   frameNovelty,
   importanceConcentration,
   importanceRetained,
   llmPresets,
-  meanF1,
-  meanTemporalScore,
   methodKeyframes,
   prefillEstimate,
   prefillFlops,
@@ -171,16 +169,6 @@ describe('temporal precision / recall / F1', () => {
     expect(temporalScore([], [1], 2)).toBeUndefined()
     expect(temporalScore([1], [], 2)).toBeUndefined()
   })
-  it('averages P, R and F1 over scored videos', () => {
-    const a = temporalScore([0, 10, 20], [1, 30], 2) // F1 0.4
-    const b = temporalScore([5], [5], 2) // F1 1
-    const mean = meanTemporalScore([a, undefined, b])
-    expect(mean.videos).toBe(2)
-    expect(mean.f1).toBeCloseTo(0.7, 9)
-    expect(mean.precision).toBeCloseTo((1 / 3 + 1) / 2, 9)
-    expect(meanF1([a, b])).toBeCloseTo(0.7, 9)
-    expect(meanF1([])).toBe(0)
-  })
   it('takes explicit keyframes when reported, else kept frames', () => {
     expect(methodKeyframes(result)).toEqual([0, 1])
     expect(methodKeyframes({ ...result, report: { ...result.report, keyframes: [1] } })).toEqual([1])
@@ -189,7 +177,7 @@ describe('temporal precision / recall / F1', () => {
 
 describe('heat rows', () => {
   it('frame heat = output tokens placed in the frame / N', () => {
-    expect(Array.from(frameHeat(video, result))).toEqual([0.5, 0.5, 0])
+    expect(Array.from(frameShare(result.map))).toEqual([0.5, 0.5, 0])
   })
   it('frame novelty = 1 - cosine of consecutive mean tokens', () => {
     // means (.5,.5), (1,.5), (0,1.5)

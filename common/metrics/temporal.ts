@@ -6,8 +6,8 @@ import type { MethodResult } from '../compression/types'
  * LV-Haystack scores keyframe search (mll-lab-nu/TStar, val_tstar_results.py `calculate_prf`):
  * a prediction counts when some annotation lies within ±δ seconds of it (|p − a| ≤ δ), an
  * annotation counts when some prediction lies within ±δ; F1 = 2PR/(P+R) (0 when P+R = 0) per
- * video; P, R and F1 are each averaged over videos, skipping videos with no predictions or no
- * annotations (as the reference does). LV-Haystack's default δ is 5 s.
+ * video, not scored when the video has no predictions or no annotations (the reference skips such
+ * videos when it averages over a benchmark). LV-Haystack's default δ is 5 s.
  */
 
 export const DEFAULT_DELTA_SECONDS = 5
@@ -40,16 +40,6 @@ export function temporalScore(predicted: ArrayLike<number>, annotated: ArrayLike
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0
   return { precision, recall, f1 }
 }
-
-/** P, R and F1 each averaged over the scored videos (undefined entries skipped); zeros when none is scored. */
-export function meanTemporalScore(videos: readonly (TemporalScore | undefined)[]): TemporalScore & { videos: number } {
-  const scored = videos.filter((v): v is TemporalScore => !!v)
-  const mean = (key: keyof TemporalScore) => (scored.length ? scored.reduce((a, v) => a + v[key], 0) / scored.length : 0)
-  return { precision: mean('precision'), recall: mean('recall'), f1: mean('f1'), videos: scored.length }
-}
-
-/** F1 averaged over videos (LV-Haystack's headline number). */
-export const meanF1 = (videos: readonly (TemporalScore | undefined)[]): number => meanTemporalScore(videos).f1
 
 /**
  * The method's keyframes as sampled-frame indices: those it reports explicitly

@@ -42,8 +42,6 @@ for (let h = 0; h < 65536; h++) {
     exp === 0 ? sign * mant * 2 ** -24 : exp === 31 ? (mant ? NaN : sign * Infinity) : sign * (1 + mant / 1024) * 2 ** (exp - 15)
 }
 
-export const fromHalf = (h: number): number => halfToFloat[h]
-
 /** Float32Array → Uint16Array of half bits. */
 export function encodeHalf(src: Float32Array, out: Uint16Array = new Uint16Array(src.length)): Uint16Array {
   for (let i = 0; i < src.length; i++) out[i] = toHalf(src[i])

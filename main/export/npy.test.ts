@@ -1,4 +1,4 @@
-import { decodeMethodResult } from '../../common/codec/token-map-codec'
+import { decodeMethodResult } from '../../common/codec/method-result-codec'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { execFileSync } from 'node:child_process'

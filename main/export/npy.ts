@@ -1,4 +1,4 @@
-import { encodeMethodResult } from '../../common/codec/token-map-codec'
+import { encodeMethodResult } from '../../common/codec/method-result-codec'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { VideoTokens } from '../../common/tokens'

@@ -4,7 +4,7 @@ import { bilinearTaps, downsample } from './downsample'
 import { randomPrune } from './random-prune'
 import { uniformFrameIndices, uniformFrames } from './uniform-frames'
 import { stridedPatches } from '../allocation'
-import { ctx0, frameOf, randomVideo } from '../spatial/test-helpers'
+import { ctx0, frameOf, randomVideo } from '../../../tests/support/method-inputs'
 
 const ramp = (h: number, w: number) => frameOf(h, w, Array.from({ length: h * w }, (_, i) => [i, -i]))
 

@@ -7,7 +7,7 @@ import { iqrOutliers, percentile, plusSupplement, pruMerge } from './prumerge'
 import { divPrune, divPruneSelect } from './divprune'
 import { dctLowpassMethod } from './dct-lowpass'
 import { fitGrid } from '../frame-ops'
-import { ctx0, frameOf, randomVideo } from './test-helpers'
+import { ctx0, frameOf, randomVideo } from '../../../tests/support/method-inputs'
 import { MethodInputError } from '../types'
 
 /** Unit-ish distinct directions: e_k plus a small tilt so no two are orthogonal-equal. */

@@ -1,7 +1,7 @@
-/** Small builders for the method tests (not used by production code). */
-import type { ImportanceKind, VideoTokens } from '../../tokens'
-import type { FrameInput } from '../types'
-import { createRng } from '../../tensor/rng'
+/** Small builders of compression-method inputs for the method tests. */
+import type { ImportanceKind, VideoTokens } from '../../common/tokens'
+import type { FrameInput } from '../../common/compression/types'
+import { createRng } from '../../common/tensor/rng'
 
 /** A frame from rows of features: rows[i] is patch i's token. */
 export function frameOf(h: number, w: number, rows: number[][], importance?: number[]): FrameInput {

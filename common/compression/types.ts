@@ -103,7 +103,11 @@ interface MethodBase<P extends ParamValues> {
   name: string
   family: Family
   paper: Paper
-  /** One paragraph: what the method does and every choice the paper leaves open that we made. */
+  /**
+   * One line for the method picker and `tokenscope methods`: what the method does, in plain words.
+   * The full description (shapes, the algorithm, every choice the paper leaves open) is the
+   * method's doc comment and only there; the summary does not restate it.
+   */
   summary: string
   params: ParamSchema
   needs: MethodNeeds

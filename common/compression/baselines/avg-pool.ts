@@ -34,8 +34,7 @@ export const avgPool: SpatialMethod<ParamValues> = {
     venue: 'NeurIPS 2024',
     url: 'https://arxiv.org/abs/2406.20092',
   },
-  summary:
-    'Averages s × s windows of each frame’s patch grid (stride s). s is the smallest stride whose pooled grid fits the per-frame budget; grids that s does not divide use ceil-mode pooling (as torch avg_pool2d with ceil_mode=True): edge windows are partial and average only the patches they contain.',
+  summary: 'Averages each frame’s patch grid over s × s windows.',
   params: {},
   needs: {},
   budgetMode: 'grid',

@@ -39,8 +39,7 @@ export const downsample: SpatialMethod<ParamValues> = {
   kind: 'spatial',
   family: 'baseline',
   paper: areWeSolvingTheRightProblem,
-  summary:
-    'Resizes each frame’s token grid bilinearly (torch F.interpolate, align_corners=False, no antialias) to the largest aspect-matched grid within the per-frame budget. A patch belongs to the output cell that covers its centre.',
+  summary: 'Resizes each frame’s token grid bilinearly to a smaller grid.',
   params: {},
   needs: {},
   budgetMode: 'grid',

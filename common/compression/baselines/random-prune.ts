@@ -18,8 +18,7 @@ export const randomPrune: SpatialMethod<ParamValues> = {
   kind: 'spatial',
   family: 'baseline',
   paper: areWeSolvingTheRightProblem,
-  summary:
-    'Keeps a uniformly random subset of each frame’s patches (budget split evenly over frames). Each frame draws from its own stream seeded from the run seed and the frame index; kept patches stay unchanged and in raster order.',
+  summary: 'Keeps a seeded random subset of each frame’s patches.',
   params: {},
   needs: {},
   budgetMode: 'exact',

@@ -39,8 +39,7 @@ export const uniformFrames: FrameSelectionMethod<UniformFramesParams> = {
     venue: 'arXiv 2024',
     url: 'https://arxiv.org/abs/2410.02713',
   },
-  summary:
-    'Keeps F = ceil(budget / N) evenly spaced frames with all their tokens (np.linspace(0, T−1, F) truncated, or segment centres); the last kept frame gets the remainder so the budget is exact. Alone, the partial frame keeps evenly strided patches; in a composition the spatial stage picks them.',
+  summary: 'Keeps evenly spaced frames with all their tokens.',
   params: {
     spread: {
       type: 'enum',

@@ -76,8 +76,7 @@ export const dctLowpassMethod: SpatialMethod<ParamValues> = {
     venue: 'arXiv 2025',
     url: 'https://arxiv.org/abs/2508.06038',
   },
-  summary:
-    '2-D DCT of each frame’s token grid per channel, keep the low-frequency k × k block, inverse DCT at k × k. Orthonormal transforms scaled by √(k²/(h·w)) so a constant grid stays constant; k × k is the largest grid within the per-frame budget. A patch belongs to the output cell covering its centre.',
+  summary: 'Keeps the low spatial frequencies of each frame’s token grid (2-D DCT).',
   params: {},
   needs: {},
   budgetMode: 'grid',

@@ -70,8 +70,7 @@ export const divPrune: SpatialMethod<ParamValues> = {
     venue: 'CVPR 2025',
     url: 'https://arxiv.org/abs/2503.02175',
   },
-  summary:
-    'Greedy max–min diversity selection with cosine distance (1 − cos): starts from the most isolated token (largest distance to its nearest neighbour), then repeatedly adds the token farthest from the chosen set. Chosen patches are kept unchanged, in spatial order.',
+  summary: 'Keeps the most diverse patches of each frame (greedy max–min cosine distance).',
   params: {},
   needs: {},
   budgetMode: 'exact',

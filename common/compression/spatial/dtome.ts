@@ -122,8 +122,7 @@ export const dtome: SpatialMethod<DtomeParams> = {
     venue: 'arXiv 2025',
     url: 'https://arxiv.org/abs/2504.17040',
   },
-  summary:
-    'ToMe-style bipartite matching where each round merges every pair whose cosine similarity is above the round’s threshold, so simple frames keep fewer tokens. Calibrate mode finds the thresholds the DyMU way, from batch statistics with the whole video as the batch (each round merges its quota of best pairs over all frames), meeting the budget on average; fixed mode applies one given threshold per round.',
+  summary: 'Merges every token pair above a similarity threshold, so simple frames keep fewer tokens.',
   params: {
     mode: {
       type: 'enum',

@@ -82,8 +82,7 @@ export const pruMerge: SpatialMethod<PruMergeParams> = {
     venue: 'arXiv 2024',
     url: 'https://arxiv.org/abs/2403.15388',
   },
-  summary:
-    'Keeps the patches whose class attention is an outlier (above Q3 + 1.5·IQR), so the count adapts per frame; each kept token adds its 32 nearest neighbours weighted by their attention (unnormalised, as in the code), and one extra token sums the pruned patches weighted by attention. PruMerge+ adds spatially uniform patches. Needs real class attention.',
+  summary: 'Keeps the patches whose class attention is an outlier, each absorbing its nearest neighbours.',
   params: {
     adaptive: { type: 'boolean', default: true, help: 'IQR outliers decide the count; off: top (budget − 1) by attention plus the extra token' },
     neighbours: { type: 'integer', default: 32, min: 1, max: 1024, help: 'nearest neighbours each kept token absorbs (code: 32)' },

@@ -52,8 +52,7 @@ export const tome: SpatialMethod<ParamValues> = {
     venue: 'ICLR 2023',
     url: 'https://arxiv.org/abs/2210.09461',
   },
-  summary:
-    'Bipartite soft matching as in ToMe’s merge.py: alternate tokens into sets A and B, match each A token to its most cosine-similar B token, merge the r best pairs by size-weighted average, reorder as [unmerged A, B]; repeat rounds (r ≤ half the tokens) until the per-frame budget is met exactly. Similarity is computed on the tokens themselves (no attention keys here); no class token is protected.',
+  summary: 'Merges the most similar token pairs of each frame, round by round, until the budget is met.',
   params: {},
   needs: {},
   budgetMode: 'exact',

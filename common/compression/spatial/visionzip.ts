@@ -43,8 +43,7 @@ export const visionZip: SpatialMethod<VisionZipParams> = {
     venue: 'CVPR 2025',
     url: 'https://arxiv.org/abs/2412.04467',
   },
-  summary:
-    'Keeps the dominant patches by class attention, then picks contextual targets at a uniform stride among the remaining patches and merges every other remaining patch into its most similar target (mean). The budget splits as in the paper (10 contextual of 64); similarity is on the tokens (the paper uses keys); the class token is not emitted, so all dominant slots are patches.',
+  summary: 'Keeps the most attended patches and merges the rest into a few contextual tokens.',
   params: {
     contextualShare: {
       type: 'number',

@@ -25,8 +25,7 @@ export const vtcCls: SpatialMethod<ParamValues> = {
     venue: 'arXiv 2024',
     url: 'https://arxiv.org/abs/2412.05819',
   },
-  summary:
-    'Keeps the k patches with the highest class-token attention and drops the rest, keeping spatial order. The paper sums [CLS] attention over several encoder layers; the token cache has one map per frame, so one layer is used. A saliency proxy is accepted and reported.',
+  summary: 'Keeps the patches with the highest class-token attention.',
   params: {},
   needs: { importance: 'proxy-ok' },
   budgetMode: 'exact',

@@ -44,8 +44,7 @@ export const bVllmSelect: FrameSelectionMethod<Params> = {
     venue: 'ICCV 2025',
     url: 'https://arxiv.org/abs/2412.09919',
   },
-  summary:
-    'Ranks frames by text relevance (with a query) or novelty, keeps the best maxFrames in time order, merges near-duplicates into the previous kept frame, and spreads the budget evenly over the kept frames (uniform-stride tokens standalone). Exact budget; training-free stand-in for the learned selector.',
+  summary: 'Keeps the frames most relevant to the query (or the most novel) and merges near-duplicates.',
   params: {
     maxFrames: { type: 'integer', default: 32, min: 1, max: 100000, help: 'Frames selected before de-duplication (more if the budget needs them)' },
     duplicateThreshold: { type: 'number', default: 0.95, min: -1, max: 1, step: 0.01, help: 'Cosine similarity to the last kept frame at which a selected frame merges into it' },

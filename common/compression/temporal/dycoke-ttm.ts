@@ -41,8 +41,7 @@ export const dycokeTtm: VideoMethod<Params> = {
     venue: 'CVPR 2025',
     url: 'https://arxiv.org/abs/2411.15024',
   },
-  summary:
-    'In windows of 4 frames, frames 2 and 4 are pruned against frames 1 and 3, and frame 3 against frame 1 (per-position cosine), dropping the most similar patches; anchors stay whole. The pruning rate comes from the budget (exact when the budget covers the anchors). Option to reproduce the released code\'s shifted similarity index. Odd last frame kept whole.',
+  summary: 'Drops the patches of a frame that repeat the same position of an earlier anchor frame.',
   params: {
     similarityIndexing: {
       type: 'enum',

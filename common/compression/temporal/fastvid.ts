@@ -54,8 +54,7 @@ export const fastVid: VideoMethod<Params> = {
     venue: 'NeurIPS 2025',
     url: 'https://arxiv.org/abs/2503.11187',
   },
-  summary:
-    'Cuts the video where consecutive global features are least similar (c−1 cuts) or below tau; per frame keeps the most attended tokens and merges the rest into density-peak anchors, which in multi-frame segments sit in every p-th frame and absorb the whole segment. Stays within the budget (adaptive).',
+  summary: 'Cuts the video into segments, keeps the most attended tokens and merges the rest into density peaks.',
   params: {
     c: { type: 'integer', default: 8, min: 1, max: 1024, help: 'DySeg: at least c segments (c−1 lowest-similarity cuts)' },
     tau: { type: 'number', default: 0.9, min: -1, max: 1, step: 0.01, help: 'DySeg: also cut where consecutive similarity is below tau' },

@@ -38,8 +38,7 @@ export const frameFusionMerge: VideoMethod<Params> = {
     venue: 'ICCV 2025',
     url: 'https://arxiv.org/abs/2501.01986',
   },
-  summary:
-    'Same-position patches whose cosine similarity to the previous frame is at least the threshold (0.6) merge into the first token of their run (plain average). Never merges more than the budget allows (then keeps the most similar merges, exact); otherwise adaptive.',
+  summary: 'Merges patches that stay similar at the same position over consecutive frames.',
   params: {
     threshold: { type: 'number', default: 0.6, min: -1, max: 1, step: 0.01, help: 'Cosine similarity to the previous frame at or above which a patch merges (similarity_lower_bound)' },
   },

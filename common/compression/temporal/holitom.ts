@@ -43,8 +43,7 @@ export const holiTom: VideoMethod<Params> = {
     venue: 'NeurIPS 2025',
     url: 'https://arxiv.org/abs/2505.21334',
   },
-  summary:
-    'Dynamic programming picks temporal windows that maximise static (cosine > tau through the window) tokens; static tokens are averaged over the window and density-clustered, dynamic tokens keep the most important per frame. Retain ratio rescaled for the saved tokens; close to the budget (adaptive).',
+  summary: 'Merges tokens that stay static over temporal windows; keeps the most important changing ones.',
   params: {
     tau: { type: 'number', default: 0.8, min: -1, max: 1, step: 0.01, help: 'Consecutive-frame cosine above which a position stays static' },
     beta: { type: 'number', default: 0.6, min: 0, max: 1, step: 0.05, help: 'Weight of a cluster centre in its merged token' },

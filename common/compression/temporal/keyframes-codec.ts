@@ -31,8 +31,7 @@ export const keyframesCodec: FrameSelectionMethod<Params> = {
     venue: 'arXiv 2025',
     url: 'https://arxiv.org/abs/2508.08989',
   },
-  summary:
-    'A frame whose global feature drifts more than the threshold (cosine distance) from the last keyframe becomes a keyframe, like an I-frame; keyframes get keyframeWeight× the tokens of the frames between them. Exact budget; standalone run keeps tokens by uniform stride.',
+  summary: 'Gives keyframes (where the content drifts, like a codec’s I-frames) more tokens than the frames between.',
   params: {
     threshold: { type: 'number', default: 0.15, min: 0, max: 2, step: 0.01, help: 'Cosine distance from the last keyframe that starts a new keyframe' },
     keyframeWeight: { type: 'number', default: 4, min: 1, max: 100, step: 0.5, help: 'Tokens of a keyframe relative to an in-between frame' },

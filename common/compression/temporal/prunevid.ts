@@ -42,8 +42,7 @@ export const pruneVid: VideoMethod<Params> = {
     venue: 'ACL 2025 (Findings)',
     url: 'https://arxiv.org/abs/2412.16117',
   },
-  summary:
-    'Clusters frames (DPC-KNN on mean frame features) into contiguous segments; in each segment positions whose mean pairwise cosine exceeds tau are static and averaged over time; static and per-frame dynamic tokens are then clustered spatially (DPC-KNN, cluster ratio 0.5). Adaptive: ignores the budget.',
+  summary: 'Averages static regions over scene segments, then clusters the remaining tokens.',
   params: {
     tau: { type: 'number', default: 0.8, min: -1, max: 1, step: 0.01, help: 'Mean pairwise cosine above which a position is static within a segment' },
     temporalSegmentRatio: { type: 'number', default: 0.25, min: 0.01, max: 1, step: 0.01, help: 'Frame clusters = int(T × ratio) before refinement' },

@@ -34,8 +34,7 @@ export const sceneSegments: FrameSelectionMethod<Params> = {
     venue: 'arXiv 2025; EMNLP 2025',
     url: 'https://arxiv.org/abs/2504.10443',
   },
-  summary:
-    'Cuts the video where consecutive global-feature similarity drops below the threshold, keeps representative frames per scene (chunk medoids, more for long scenes when the budget needs more frames) and splits the budget evenly over them. Exact budget.',
+  summary: 'Cuts the video into scenes and spreads the budget over representative frames of each.',
   params: {
     threshold: { type: 'number', default: 0.85, min: -1, max: 1, step: 0.01, help: 'A scene cut where consecutive-frame cosine similarity falls below this' },
     framesPerScene: { type: 'integer', default: 1, min: 1, max: 1000, help: 'Representative frames per scene (at least)' },

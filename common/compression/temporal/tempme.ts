@@ -48,8 +48,7 @@ export const tempMe: VideoMethod<Params> = {
     venue: 'ICLR 2025',
     url: 'https://arxiv.org/abs/2409.01156',
   },
-  summary:
-    'Progressively merges neighbouring clips (2-2-3: 12 frames → 6 → 3 → 1 clip): cross-clip bipartite matching of the later clips onto the first, then ToMe rounds, with a geometric schedule that lands exactly on the budget. Training-free approximation: works on the encoder output, no trained blocks.',
+  summary: 'Merges similar tokens of neighbouring clips, from short clips up to whole blocks of frames.',
   params: {
     schedule: {
       type: 'enum',

@@ -41,8 +41,7 @@ export const tsThumbnail: VideoMethod<Params> = {
     venue: 'arXiv 2024',
     url: 'https://arxiv.org/abs/2411.11066',
   },
-  summary:
-    'A thumbnail of 6 equidistant frames tiled 3×2 (each frame area-pooled into its cell of one frame-sized token grid) plus tokens sampled uniformly (linspace) from all frames for the rest of the budget.',
+  summary: 'A thumbnail of a few equidistant frames tiled into one frame, plus tokens sampled over the whole video.',
   params: {
     thumbnailFrames: { type: 'integer', default: 6, min: 1, max: 64, help: 'Equidistant frames tiled into the thumbnail (4, 6 or 8 in the paper)' },
   },

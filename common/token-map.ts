@@ -49,62 +49,63 @@ export function tokenMapFromLabels(
   placement?: TokenPlacement,
 ): { map: TokenMap; labelOf: Int32Array } {
   const n = grid.h * grid.w
-  const byAppearance = placement ? undefined : firstAppearance(labels, n)
-  const ids = byAppearance?.ids ?? labels
-  const { frame, key } = byAppearance?.placement ?? placement!
-  const m = frame.length
-  const order = Array.from({ length: m }, (_, i) => i).sort((p, q) => frame[p] - frame[q] || key[p] - key[q] || p - q)
-  const rank = new Int32Array(m)
-  order.forEach((id, r) => (rank[id] = r))
-  const groups = new Int32Array(labels.length)
-  const sizes = new Float32Array(m)
+  let groups: Int32Array
+  let tokenFrame: Int32Array
+  let labelOf: Int32Array
+  if (placement) {
+    const { frame, key } = placement
+    const order = Array.from({ length: frame.length }, (_, i) => i).sort((p, q) => frame[p] - frame[q] || key[p] - key[q] || p - q)
+    const rank = new Int32Array(order.length)
+    order.forEach((id, r) => (rank[id] = r))
+    groups = new Int32Array(labels.length)
+    for (let k = 0; k < labels.length; k++) groups[k] = labels[k] < 0 ? PRUNED : rank[labels[k]]
+    tokenFrame = Int32Array.from(order, (id) => frame[id])
+    labelOf = Int32Array.from(order)
+  } else {
+    // First-appearance ids are already in output order; each token sits at the frame of its first patch.
+    const canonical = canonicalGroups(labels)
+    groups = canonical.groups
+    tokenFrame = canonical.firstIndex.map((k) => Math.floor(k / n))
+    labelOf = canonical.firstLabel
+  }
+  const tokenSizes = new Float32Array(tokenFrame.length)
   const keptFrames = new Uint8Array(frameCount)
-  for (let k = 0; k < ids.length; k++) {
-    const id = ids[k]
-    if (id < 0) {
-      groups[k] = PRUNED
-      continue
-    }
-    const g = rank[id]
-    groups[k] = g
-    sizes[g]++
+  for (let k = 0; k < groups.length; k++) {
+    const g = groups[k]
+    if (g < 0) continue
+    tokenSizes[g]++
     keptFrames[Math.floor(k / n)] = 1
   }
-  for (let g = 0; g < m; g++) if (sizes[g] === 0) throw new Error(`output token ${order[g]} owns no patch`)
-  const labelOf = byAppearance?.labelOf
-  return {
-    map: { grid, frameCount, keptFrames, groups, tokenSizes: sizes, tokenFrame: Int32Array.from(order, (id) => frame[id]) },
-    labelOf: Int32Array.from(order, (id) => (labelOf ? labelOf[id] : id)),
-  }
+  for (let g = 0; g < tokenSizes.length; g++) if (tokenSizes[g] === 0) throw new Error(`output token ${labelOf[g]} owns no patch`)
+  return { map: { grid, frameCount, keptFrames, groups, tokenSizes, tokenFrame }, labelOf }
 }
 
 /**
- * Any labels (≥ 0, or -1 = pruned) renumbered to ids 0..M-1 in order of first appearance: ids [T*N],
- * labelOf [M] (the label of each id), and each id placed at its first frame, keyed by its first patch.
+ * Renumbers labels (≥ 0, or -1 = pruned) to ids 0..m-1 in order of first appearance.
+ * labels [K] → { groups [K] (ids, -1 = pruned), m, firstLabel [m] (the label each id came from),
+ * firstIndex [m] (where each id first occurs) }.
  */
-function firstAppearance(labels: Int32Array, n: number): { ids: Int32Array; labelOf: number[]; placement: { frame: number[]; key: number[] } } {
+export function canonicalGroups(labels: ArrayLike<number>): { groups: Int32Array; m: number; firstLabel: Int32Array; firstIndex: Int32Array } {
+  const groups = new Int32Array(labels.length)
   const idOf = new Map<number, number>()
-  const ids = new Int32Array(labels.length)
-  const labelOf: number[] = []
-  const frame: number[] = []
-  const key: number[] = []
+  const firstLabel: number[] = []
+  const firstIndex: number[] = []
   for (let k = 0; k < labels.length; k++) {
     const label = labels[k]
     if (label < 0) {
-      ids[k] = PRUNED
+      groups[k] = PRUNED
       continue
     }
     let id = idOf.get(label)
     if (id === undefined) {
-      id = labelOf.length
+      id = firstLabel.length
       idOf.set(label, id)
-      labelOf.push(label)
-      frame.push(Math.floor(k / n))
-      key.push(k)
+      firstLabel.push(label)
+      firstIndex.push(k)
     }
-    ids[k] = id
+    groups[k] = id
   }
-  return { ids, labelOf, placement: { frame, key } }
+  return { groups, m: firstLabel.length, firstLabel: Int32Array.from(firstLabel), firstIndex: Int32Array.from(firstIndex) }
 }
 
 /** [T] share of each frame's N patches that output tokens placed in it amount to (the heat row). */

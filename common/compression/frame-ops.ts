@@ -7,34 +7,9 @@
  * features follow that numbering. Every helper here returns results in that canonical order, so
  * methods never have to think about it.
  */
+import { canonicalGroups } from '../token-map'
 import type { FrameResult } from './types'
 import { groupMeans } from '../tensor/vectors'
-
-/**
- * Renumbers arbitrary labels (≥ 0, or -1 = pruned) by first appearance in raster order.
- * labels [N] → { groups [N] in 0..m-1 or -1, m, firstLabel [m] (the label each new id came from) }.
- */
-export function canonicalGroups(labels: ArrayLike<number>): { groups: Int32Array; m: number; firstLabel: Int32Array } {
-  const n = labels.length
-  const groups = new Int32Array(n)
-  const idOf = new Map<number, number>()
-  const firstLabel: number[] = []
-  for (let i = 0; i < n; i++) {
-    const label = labels[i]
-    if (label < 0) {
-      groups[i] = -1
-      continue
-    }
-    let id = idOf.get(label)
-    if (id === undefined) {
-      id = firstLabel.length
-      idOf.set(label, id)
-      firstLabel.push(label)
-    }
-    groups[i] = id
-  }
-  return { groups, m: firstLabel.length, firstLabel: Int32Array.from(firstLabel) }
-}
 
 /** A frame whose output tokens are the plain means of the patches sharing a label. tokens [N, D], labels [N]. */
 export function meanMergeResult(tokens: Float32Array, d: number, labels: ArrayLike<number>, weights?: Float32Array): FrameResult {

@@ -1,10 +1,9 @@
 import type { VideoTokens } from '../tokens'
 import { patchCount } from '../tokens'
 import { tokenMapFromLabels } from '../token-map'
-import { splitEvenly } from './allocation'
+import { splitEvenly, videoBudget } from './allocation'
 import {
   type Budget,
-  budgetTokens,
   type FrameInput,
   type Method,
   MethodInputError,
@@ -97,9 +96,7 @@ export function runSpatial<P extends ParamValues>(
   perFrame?: Int32Array,
 ): MethodResult {
   const importanceSource = checkNeeds(method, video, ctx)
-  const n = patchCount(video.grid)
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
+  const { n, T, want } = videoBudget(video, budget)
   const alloc = perFrame ?? splitEvenly(want, T, n)
   const r = runPerFrame(method, video, alloc, params, ctx)
   const { map, labelOf } = tokenMapFromLabels(video.grid, T, r.labels)

@@ -7,12 +7,6 @@ import type { TokenMap } from '../token-map'
  */
 export type Budget = { ratio: number } | { tokens: number }
 
-/** The budget as a token count for `inputTokens` input tokens: round(ratio × input), within [1, input]. */
-export function budgetTokens(budget: Budget, inputTokens: number): number {
-  const raw = 'ratio' in budget ? Math.round(budget.ratio * inputTokens) : Math.round(budget.tokens)
-  return Math.min(inputTokens, Math.max(1, raw))
-}
-
 export type Family = 'baseline' | 'spatial' | 'temporal' | 'frame-selection' | 'prompt-guided'
 
 export type ParamSpec =

@@ -1,5 +1,5 @@
-import { budgetTokens, type FrameSelectionMethod } from '../types'
-import { patchCount } from '../../tokens'
+import { videoBudget } from '../allocation'
+import type { FrameSelectionMethod } from '../types'
 import { runFrameSelection } from '../frame-selection-run'
 
 export interface UniformFramesParams {
@@ -51,9 +51,7 @@ export const uniformFrames: FrameSelectionMethod<UniformFramesParams> = {
   needs: {},
   budgetMode: 'exact',
   allocate(video, budget, params) {
-    const n = patchCount(video.grid)
-    const T = video.tokens.length
-    const want = budgetTokens(budget, T * n)
+    const { n, T, want } = videoBudget(video, budget)
     const F = Math.ceil(want / n)
     const perFrame = new Int32Array(T)
     const frames = uniformFrameIndices(T, F, params.spread)

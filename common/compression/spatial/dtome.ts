@@ -1,6 +1,6 @@
+import { videoBudget } from '../allocation'
 import { runSpatial } from '../framework'
-import { budgetTokens, type FrameResult, MethodInputError, type SpatialMethod } from '../types'
-import { patchCount } from '../../tokens'
+import { type FrameResult, MethodInputError, type SpatialMethod } from '../types'
 import { applyMerges, initMerging, matchRound, matchScratch, type Merging, mergeLabels } from './bipartite'
 import { meanMergeResult } from '../frame-ops'
 
@@ -147,8 +147,7 @@ export const dtome: SpatialMethod<DtomeParams> = {
   run(video, budget, params, ctx) {
     if (params.mode !== 'calibrate' && params.mode !== 'fixed') throw new MethodInputError(`dtome.mode must be calibrate or fixed`)
     if (params.mode === 'fixed') return runSpatial(this, video, budget, params, ctx)
-    const n = patchCount(video.grid)
-    const want = budgetTokens(budget, video.tokens.length * n)
+    const { n, want } = videoBudget(video, budget)
     const { labels, thresholds } = calibrateMerges(video.tokens, n, video.dim, want, params.rounds)
     const results: FrameResult[] = labels.map((l, t) => meanMergeResult(video.tokens[t], video.dim, l))
     const all = new Int32Array(video.tokens.length).fill(n)

@@ -1,9 +1,8 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
 import { topK } from '../../tensor/top-k'
 import { dot } from '../../tensor/vectors'
-import { splitEvenly, stridedPatches } from '../allocation'
-import { type Budget, budgetTokens, type FrameSelectionMethod, type MethodContext, type MethodResult } from '../types'
+import { splitEvenly, stridedPatches, videoBudget } from '../allocation'
+import { type Budget, type FrameSelectionMethod, type MethodContext, type MethodResult } from '../types'
 import { assembleResult } from './assemble'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
@@ -60,9 +59,7 @@ export const bVllmSelect: FrameSelectionMethod<Params> = {
 }
 
 function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): Selection {
-  const n = patchCount(video.grid)
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
+  const { n, T, want } = videoBudget(video, budget)
   const g = globalFeatures(video, params.globalFeature)
   const similarity = (a: Float32Array, b: Float32Array) => dot(a, 0, b, 0, a.length)
   const q = ctx.query
@@ -95,8 +92,7 @@ function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodC
 }
 
 function runBVllm(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const n = patchCount(video.grid)
-  const T = video.tokens.length
+  const { n, T, want } = videoBudget(video, budget)
   const s = select(video, budget, params, ctx)
   const followers = new Map<number, number[]>()
   s.mergedInto.forEach((c, t) => c >= 0 && s.perFrame[c] > 0 && followers.set(c, [...(followers.get(c) ?? []), t]))
@@ -111,5 +107,5 @@ function runBVllm(video: VideoTokens, budget: Budget, params: Params, ctx: Metho
       keys.push(i)
     }
   }
-  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: budgetTokens(budget, T * n), derived: s.derived, notes: [] })
+  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: want, derived: s.derived, notes: [] })
 }

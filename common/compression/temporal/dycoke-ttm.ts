@@ -1,9 +1,8 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
 import { bottomK } from '../../tensor/top-k'
 import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
-import { splitEvenly } from '../allocation'
-import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { splitEvenly, videoBudget } from '../allocation'
+import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
 import { assembleResult } from './assemble'
 
 type Params = { similarityIndexing: string }
@@ -64,10 +63,8 @@ export function dycokeAnchors(T: number): Int32Array {
 }
 
 function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: MethodContext): MethodResult {
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const d = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const anchor = dycokeAnchors(T)
   const pruned: number[] = []
   for (let t = 0; t < T; t++) if (anchor[t] >= 0) pruned.push(t)

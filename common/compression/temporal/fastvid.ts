@@ -1,10 +1,10 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { bottomK, topK } from '../../tensor/top-k'
 import { consecutiveSimilarity, dot, gatherRows, l2NormalizeRows } from '../../tensor/vectors'
+import { videoBudget } from '../allocation'
 import { checkNeeds } from '../framework'
-import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCenters, scaledDistances } from './dpc-knn'
 import { globalFeatureParam, globalFeatures } from './global-features'
@@ -82,10 +82,8 @@ export function dySeg(sim: Float64Array, T: number, c: number, tau: number): num
 
 function runFastVid(method: VideoMethod<Params>, video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
   const importanceSource = checkNeeds(method, video, ctx)
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const D = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const rand = createRng(ctx.seed)
   const segs: number[] = []
   for (const L of dySeg(consecutiveSimilarity(globalFeatures(video, params.globalFeature)), T, params.c, params.tau)) {

@@ -1,6 +1,6 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
-import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
+import { videoBudget } from '../allocation'
+import { type Budget, type MethodResult, type VideoMethod } from '../types'
 import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
 import { assembleResult } from './assemble'
 
@@ -48,10 +48,8 @@ export const frameFusionMerge: VideoMethod<Params> = {
 }
 
 function runFrameFusion(video: VideoTokens, budget: Budget, params: Params): MethodResult {
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const d = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const maxMerges = T * n - want
   const norms = video.tokens.map((x) => rowNorms(x, d))
   const sim = new Float64Array(T * n).fill(-2)

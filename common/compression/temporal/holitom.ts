@@ -1,11 +1,11 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { pyRound } from '../../tensor/rounding'
 import { topK } from '../../tensor/top-k'
 import { gatherRows, rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { videoBudget } from '../allocation'
 import { checkNeeds } from '../framework'
-import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCenters, scaledDistances } from './dpc-knn'
 
@@ -134,10 +134,8 @@ function clusterMerge(feat: Float32Array, D: number, centres: number, k: number,
 
 function runHoliTom(method: VideoMethod<Params>, video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
   const importanceSource = checkNeeds(method, video, ctx)
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const D = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const rand = createRng(ctx.seed)
   const norms = video.tokens.map((x) => rowNorms(x, D))
   const staticMask = new Uint8Array(Math.max(0, T - 1) * n)

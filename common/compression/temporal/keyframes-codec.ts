@@ -1,7 +1,6 @@
-import { patchCount } from '../../tokens'
-import { allocateByWeights } from '../allocation'
+import { allocateByWeights, videoBudget } from '../allocation'
 import { runFrameSelection } from '../frame-selection-run'
-import { budgetTokens, type FrameSelectionMethod } from '../types'
+import type { FrameSelectionMethod } from '../types'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
@@ -41,10 +40,9 @@ export const keyframesCodec: FrameSelectionMethod<Params> = {
   needs: {},
   budgetMode: 'exact',
   allocate(video, budget, params) {
-    const n = patchCount(video.grid)
-    const want = budgetTokens(budget, video.tokens.length * n)
+    const { n, T, want } = videoBudget(video, budget)
     const keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
-    const isKey = new Uint8Array(video.tokens.length)
+    const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
     return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(',') }, notes: [] }

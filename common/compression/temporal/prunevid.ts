@@ -2,7 +2,8 @@ import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { gatherRows, meanRows } from '../../tensor/vectors'
-import { type Budget, budgetTokens, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { videoBudget } from '../allocation'
+import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCluster } from './dpc-knn'
 
@@ -135,9 +136,8 @@ export function meanPairwiseCosine(video: VideoTokens, s: number, W: number): Fl
 }
 
 function runPruneVid(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const d = video.dim
-  const T = video.tokens.length
   const rand = createRng(ctx.seed)
   const frameFeat = new Float32Array(T * d)
   video.tokens.forEach((x, t) => frameFeat.set(meanRows(x, d), t * d))
@@ -193,7 +193,7 @@ function runPruneVid(video: VideoTokens, budget: Budget, params: Params, ctx: Me
     start += W
   }
   return assembleResult(video, { labels, frame: frames, key: keys }, {
-    budgetTokens: budgetTokens(budget, T * n),
+    budgetTokens: want,
     derived: { segments: segLens.length, staticPositions: staticTotal },
     notes: ['PruneVid is adaptive: its thresholds and ratios, not the budget, set the token count'],
   })

@@ -1,8 +1,7 @@
-import { patchCount } from '../../tokens'
 import { consecutiveSimilarity } from '../../tensor/vectors'
-import { allocateByWeights, splitEvenly } from '../allocation'
+import { allocateByWeights, splitEvenly, videoBudget } from '../allocation'
 import { runFrameSelection } from '../frame-selection-run'
-import { budgetTokens, type FrameSelectionMethod } from '../types'
+import type { FrameSelectionMethod } from '../types'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
@@ -43,9 +42,7 @@ export const sceneSegments: FrameSelectionMethod<Params> = {
   needs: {},
   budgetMode: 'exact',
   allocate(video, budget, params) {
-    const n = patchCount(video.grid)
-    const T = video.tokens.length
-    const want = budgetTokens(budget, T * n)
+    const { n, T, want } = videoBudget(video, budget)
     const g = globalFeatures(video, params.globalFeature)
     const starts = sceneStarts(consecutiveSimilarity(g), params.threshold)
     const lens = starts.map((s, j) => (j + 1 < starts.length ? starts[j + 1] : T) - s)

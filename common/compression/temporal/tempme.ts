@@ -1,9 +1,8 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
 import { topK } from '../../tensor/top-k'
 import { dot, l2NormalizeRows } from '../../tensor/vectors'
-import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
-import { allocateByWeights } from '../allocation'
+import { type Budget, type MethodResult, type VideoMethod } from '../types'
+import { allocateByWeights, videoBudget } from '../allocation'
 import { assembleResult } from './assemble'
 
 type Params = { schedule: string }
@@ -134,10 +133,8 @@ function mergeGroup(clips: Tok[][], target: number, parent: Int32Array): Tok[] {
 }
 
 function runTempMe(video: VideoTokens, budget: Budget, params: Params): MethodResult {
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const D = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const groups = params.schedule.split('-').map(Number)
   const blockLen = groups.reduce((a, b) => a * b, 1)
   const blocks: [number, number][] = []

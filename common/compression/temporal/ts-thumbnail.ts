@@ -1,6 +1,6 @@
 import type { VideoTokens } from '../../tokens'
-import { patchCount } from '../../tokens'
-import { type Budget, budgetTokens, type MethodResult, type VideoMethod } from '../types'
+import { videoBudget } from '../allocation'
+import { type Budget, type MethodResult, type VideoMethod } from '../types'
 import { pyRound } from '../../tensor/rounding'
 import { assembleResult } from './assemble'
 
@@ -83,10 +83,8 @@ function droppedThumbnailTokens(cellOf: Int32Array, thumbFrames: Int32Array, n: 
 
 function runTsThumbnail(video: VideoTokens, budget: Budget, params: Params): MethodResult {
   const { h, w } = video.grid
-  const n = patchCount(video.grid)
+  const { n, T, want } = videoBudget(video, budget)
   const D = video.dim
-  const T = video.tokens.length
-  const want = budgetTokens(budget, T * n)
   const NT = Math.min(params.thumbnailFrames, T)
   const thumbFrames = linspaceIndices(T, NT)
   const [R, C] = bestGrid(NT)

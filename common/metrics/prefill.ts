@@ -39,8 +39,6 @@ export const llmPresets: readonly LlmPreset[] = [
   { id: 'qwen2-72b', name: 'Qwen2-72B', layers: 80, hidden: 8192, intermediate: 29568, heads: 64, kvHeads: 8 },
 ]
 
-export type LlmPresetId = (typeof llmPresets)[number]['id']
-
 export const DEFAULT_LLM = 'qwen2-7b'
 export const DEFAULT_TEXT_TOKENS = 64
 

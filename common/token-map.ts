@@ -1,7 +1,7 @@
 import type { TokenGrid } from './tokens'
 
 /**
- * What a compression method did to a video: the unit that crosses IPC (see codec.ts).
+ * What a compression method did to a video: the unit that crosses IPC (see codec/token-map-codec.ts).
  *
  * Output tokens are numbered 0..M-1 over the whole video, in output order (the order an LLM
  * would read them). `groups[t*N + i]` is the output token patch i of frame t went into, or -1

@@ -64,6 +64,13 @@ export function openContainer(buf: ArrayBuffer | Uint8Array, what: string, magic
   return { bytes, total, view }
 }
 
+/** The header length (bytes 8–11; sections start at or after it), checked to lie in [minHeader, buffer length]. */
+export function readHeaderLength(view: DataView, what: string, minHeader: number): number {
+  const headerLength = view.getUint32(8, true)
+  if (headerLength < minHeader || headerLength > view.byteLength) throw new CodecError(`${what}: header length ${headerLength} is out of range [${minHeader}, ${view.byteLength}]`)
+  return headerLength
+}
+
 /** Checks an (offset, length) section lies 4-aligned inside [headerLength, total) and has the expected size. */
 export function checkSection(name: string, offset: number, length: number, expected: number, headerLength: number, total: number): void {
   if (length !== expected) throw new CodecError(`${name}: byte length ${length} does not match the header's counts (expected ${expected})`)

@@ -1,6 +1,6 @@
 import type { MethodReport } from '../compression/types'
 import type { TokenMap } from '../token-map'
-import { CodecError, align4, checkDisjoint, checkSection, openContainer, readArray, writeArray, writeMagic } from './container'
+import { CodecError, align4, checkDisjoint, checkSection, openContainer, readArray, readHeaderLength, writeArray, writeMagic } from './container'
 import { decodeTokenMap, encodeTokenMapInto, planTokenMap } from './token-map-codec'
 
 /**
@@ -82,8 +82,7 @@ export function decodeMethodResult(buf: ArrayBuffer | Uint8Array): EncodedMethod
   const { bytes, total, view } = openContainer(buf, 'method result', RESULT_MAGIC, RESULT_HEADER)
   const version = view.getUint16(4, true)
   if (version !== RESULT_CODEC_VERSION) throw new CodecError(`method result: unsupported version ${version} (this build reads ${RESULT_CODEC_VERSION})`)
-  const headerLength = view.getUint32(8, true)
-  if (headerLength < RESULT_HEADER || headerLength > total) throw new CodecError(`method result: header length ${headerLength} is out of range [${RESULT_HEADER}, ${total}]`)
+  const headerLength = readHeaderLength(view, 'method result', RESULT_HEADER)
   const dim = view.getUint32(12, true)
   const section = (i: number) => [view.getUint32(16 + 8 * i, true), view.getUint32(20 + 8 * i, true)]
   const [mapOff, mapLen] = section(0)

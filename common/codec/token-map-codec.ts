@@ -1,5 +1,5 @@
 import type { TokenMap } from '../token-map'
-import { CodecError, align4, checkDisjoint, checkSection, hostLittleEndian, openContainer, readArray, writeArray, writeMagic } from './container'
+import { CodecError, align4, checkDisjoint, checkSection, hostLittleEndian, openContainer, readArray, readHeaderLength, writeArray, writeMagic } from './container'
 
 /**
  * Binary codec for TokenMap: the unit sent over IPC to the renderer (method-result-codec.ts wraps
@@ -47,7 +47,6 @@ import { CodecError, align4, checkDisjoint, checkSection, hostLittleEndian, open
  * than returning a mis-read map. Int32/Float32 arrays decode as zero-copy views of the input;
  * narrow ones are widened into fresh arrays in one tight loop.
  */
-
 
 const MAP_MAGIC = 'TSTM'
 export const TOKEN_MAP_CODEC_VERSION = 2
@@ -316,8 +315,7 @@ export function decodeTokenMap(buf: ArrayBuffer | Uint8Array, into?: TokenMap): 
   if (version !== 1 && version !== 2) throw new CodecError(`token map: unsupported version ${version} (this build reads 1 and ${TOKEN_MAP_CODEC_VERSION})`)
   const minHeader = version === 1 ? MAP_HEADER_V1 : MAP_HEADER
   if (total < minHeader) throw new CodecError(`token map: ${total} bytes is shorter than the ${minHeader}-byte header`)
-  const headerLength = view.getUint32(8, true)
-  if (headerLength < minHeader || headerLength > total) throw new CodecError(`token map: header length ${headerLength} is out of range [${minHeader}, ${total}]`)
+  const headerLength = readHeaderLength(view, 'token map', minHeader)
   const layout = version === 1 ? V1_LAYOUT : readLayout(view)
   const h = view.getUint32(12, true)
   const w = view.getUint32(16, true)

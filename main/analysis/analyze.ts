@@ -16,8 +16,7 @@ import { startEncodeWorker } from '../encoder/encoder-pool'
 import { defaultCacheDir } from '../settings'
 import { samplingKey, type Sampling, type VideoInfo } from '../../common/video'
 import type { ImportanceKind, TokenGrid, VideoTokens } from '../../common/tokens'
-
-export type Provider = 'auto' | 'cuda' | 'webgpu' | 'cpu'
+import type { ProviderChoice } from '../../common/providers'
 
 export interface AnalysisProgressInfo {
   framesDone: number
@@ -33,7 +32,7 @@ export interface AnalyzeOptions {
   modelId: string
   sampling: Sampling
   cacheDir?: string
-  provider?: Provider
+  provider?: ProviderChoice
   /** Frames per encoder run (default: the manifest's, else 16). */
   batchSize?: number
   signal?: AbortSignal

@@ -8,6 +8,7 @@ import { analyzeCommand } from './analyze'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
 import { modelsCommand, probeCommand } from './info'
 import { describeError } from './errors'
+import { PROVIDER_CHOICES } from '../../common/providers'
 
 export interface CommandContext {
   json: boolean
@@ -51,7 +52,7 @@ const commands: Record<string, Command> = {
   probe: { summary: 'what ffprobe says about a video', usage: 'probe <video> [--json]', options: {}, run: probeCommand },
   analyze: {
     summary: 'decode and encode a video into patch tokens (cached, resumable)',
-    usage: 'analyze <video> [--fps N | --frames K | --every-frame] [--model ID] [--cache DIR] [--provider auto|cuda|webgpu|cpu] [--json]',
+    usage: `analyze <video> [--fps N | --frames K | --every-frame] [--model ID] [--cache DIR] [--provider ${PROVIDER_CHOICES.join('|')}] [--json]`,
     options: sampling,
     run: analyzeCommand,
   },

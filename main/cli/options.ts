@@ -2,7 +2,7 @@ import { UsageError } from './errors'
 import type { CommandContext } from './index'
 import type { Sampling } from '../../common/video'
 import type { Budget, ParamValues } from '../../common/compression/types'
-import type { Provider } from '../analysis/analyze'
+import { PROVIDER_CHOICES, type ProviderChoice } from '../../common/providers'
 
 export const BUILTIN_MODEL = 'tokenscope-dct16'
 
@@ -29,10 +29,11 @@ export function samplingArg(ctx: CommandContext): Sampling {
   return { mode: 'fps', fps: fps === undefined ? 1 : positiveNumber(fps, 'fps') }
 }
 
-export function providerArg(ctx: CommandContext): Provider {
+export function providerArg(ctx: CommandContext): ProviderChoice {
   const p = (ctx.values.provider as string | undefined) ?? 'auto'
-  if (!['auto', 'cuda', 'webgpu', 'cpu'].includes(p)) throw new UsageError(`--provider must be auto, cuda, webgpu or cpu, got '${p}'`)
-  return p as Provider
+  const choice = PROVIDER_CHOICES.find((c) => c === p)
+  if (!choice) throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}, got '${p}'`)
+  return choice
 }
 
 /** --budget 0.1 (share of input tokens) | --tokens N; 10% when none is given. */

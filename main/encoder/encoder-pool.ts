@@ -7,7 +7,8 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { type InputLayout, type ModelEntry, ModelError, type ModelErrorCode } from './manifest'
-import type { EncodedBatch, EncoderOptions, Provider } from './session'
+import type { EncodedBatch, EncoderOptions } from './session'
+import type { ExecutionProvider } from '../../common/providers'
 import type { ModelInput } from './preprocess'
 import type { EncodeReply, EncodeRequest, EncodeTiming, EncodeWorkerData, WireError } from './encode-worker'
 import { spawnWorker } from '../workers/spawn'
@@ -15,7 +16,7 @@ import { spawnWorker } from '../workers/spawn'
 export type { EncodeTiming }
 
 export interface WorkerEncoder {
-  provider: Provider
+  provider: ExecutionProvider
   batchSize: number
   /** [H, W] */
   inputSize: [number, number]
@@ -93,7 +94,7 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
     })
   }
 
-  function api(provider: Provider, batchSize: number, inputSize: [number, number]): WorkerEncoder {
+  function api(provider: ExecutionProvider, batchSize: number, inputSize: [number, number]): WorkerEncoder {
     return {
       provider,
       batchSize,

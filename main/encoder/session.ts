@@ -13,15 +13,14 @@ import * as ort from 'onnxruntime-node'
 import { createBuilder, graph, model, value } from '../onnx/graph'
 import { type InputLayout, type ModelEntry, ModelError } from './manifest'
 import { type ModelInput, modelInputShape } from './preprocess'
+import { EXECUTION_PROVIDERS, type ExecutionProvider, type ProviderChoice } from '../../common/providers'
 
 // Building a model's input from rgb frames is part of this module's API (see modelInputTensor).
 export { type ModelInput, modelInputFromRgb } from './preprocess'
 
-export type Provider = 'cuda' | 'webgpu' | 'cpu'
-
 export interface EncoderOptions {
-  /** 'auto' (default) tries CUDA, then WebGPU, then CPU and uses the first that loads the model. */
-  provider?: 'auto' | Provider
+  /** 'auto' (default) tries EXECUTION_PROVIDERS in order (CUDA, WebGPU, CPU) and uses the first that loads the model. */
+  provider?: ProviderChoice
   /** Intra-op threads (default: onnxruntime's choice, one per physical core). */
   threads?: number
   /** Overrides the batch-size hint (ignored when the model has a fixed batch dimension). */
@@ -40,7 +39,7 @@ export interface EncodedBatch {
 
 export interface Encoder {
   /** The execution provider actually in use. */
-  provider: Provider
+  provider: ExecutionProvider
   /** Frames per run that suit this model and provider (the fixed batch if the model has one). */
   batchSize: number
   /** [H, W] */
@@ -59,12 +58,10 @@ export interface Encoder {
   release(): Promise<void>
 }
 
-const ORDER: Provider[] = ['cuda', 'webgpu', 'cpu']
-
 /** The providers 'auto' would try here, in order (the first is the one that would run, model permitting). */
-export async function providerOrder(): Promise<Provider[]> {
-  const usable = await Promise.all(ORDER.map(async (p) => (p === 'cuda' ? cudaInstalled() : p === 'webgpu' ? webgpuAvailable() : true)))
-  return ORDER.filter((_, i) => usable[i])
+export async function providerOrder(): Promise<ExecutionProvider[]> {
+  const usable = await Promise.all(EXECUTION_PROVIDERS.map(async (p) => (p === 'cuda' ? cudaInstalled() : p === 'webgpu' ? webgpuAvailable() : true)))
+  return EXECUTION_PROVIDERS.filter((_, i) => usable[i])
 }
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'unknown error'
@@ -92,7 +89,7 @@ export function modelInputTensor(entry: Pick<ModelEntry, 'id' | 'input'>, input:
 }
 
 /** The session options every encoder session uses (also for a bare comparison loop). */
-export function encoderSessionOptions(provider: Provider, opts: Pick<EncoderOptions, 'threads'> = {}): ort.InferenceSession.SessionOptions {
+export function encoderSessionOptions(provider: ExecutionProvider, opts: Pick<EncoderOptions, 'threads'> = {}): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
@@ -144,14 +141,14 @@ export async function createEncoder(entry: ModelEntry, opts: EncoderOptions = {}
 
 // ---- providers ----
 
-async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: Provider }> {
+async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const wanted = opts.provider ?? 'auto'
-  const candidates = wanted === 'auto' ? ORDER : [wanted]
+  const candidates = wanted === 'auto' ? EXECUTION_PROVIDERS : [wanted]
   let cpuError: unknown
   const tried: string[] = []
   for (const provider of candidates) {
     if (provider === 'cuda' && !cudaInstalled()) {
-      tried.push('cuda: the CUDA provider binaries are not installed (npm install onnxruntime-node --onnxruntime-node-install=cuda12)')
+      tried.push('cuda: the CUDA provider binaries are not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)')
       continue
     }
     if (provider === 'webgpu' && !(await webgpuAvailable())) {
@@ -203,7 +200,7 @@ function linuxHasGpuDevice(): boolean {
 }
 
 /** Creates a one-node session with `provider` in a child Node process; false on error or timeout. */
-function probeInChild(provider: Provider, timeoutMs: number): Promise<boolean> {
+function probeInChild(provider: ExecutionProvider, timeoutMs: number): Promise<boolean> {
   const b = createBuilder()
   b.op('Relu', ['x'], undefined, 'y')
   const bytes = model(graph({ name: 'probe', inputs: [value('x', 'float', [1])], outputs: [value('y', 'float', [1])], ...b }))
@@ -390,7 +387,7 @@ export function normaliseRows(x: Float32Array, n: number): Float32Array {
 // ---- text encoder ----
 
 export interface TextEncoderSession {
-  provider: Provider
+  provider: ExecutionProvider
   maxLength: number
   embedDim: number
   /** Token ids [batch, maxLength] (already tokenised and padded; mask [batch, maxLength] if the model takes one) → embeddings [batch, embedDim]. */

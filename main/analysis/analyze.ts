@@ -97,10 +97,6 @@ export function readAllFrames(cache: TokenCache | null): VideoTokens | null {
   }
 }
 
-/** The frames cached so far for a video, or null when it has never been analyzed. */
-export async function loadVideoTokens(opts: { path: string; modelId: string; sampling: Sampling; cacheDir?: string }): Promise<VideoTokens | null> {
-  return readAllFrames(openCacheOf(await videoKeyFor(opts.path, opts.modelId, opts.sampling), opts.cacheDir))
-}
 
 const modelLayout = (entry: ModelEntry) => ({
   grid: entry.grid,

@@ -1,5 +1,5 @@
 import { UsageError } from './errors'
-import type { CommandContext } from './index'
+import type { CommandContext } from './context'
 import type { Sampling } from '../../common/video'
 import type { Budget, ParamValues } from '../../common/compression/types'
 import { PROVIDER_CHOICES, type ProviderChoice } from '../../common/providers'
@@ -34,6 +34,15 @@ export function providerArg(ctx: CommandContext): ProviderChoice {
   const choice = PROVIDER_CHOICES.find((c) => c === p)
   if (!choice) throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}, got '${p}'`)
   return choice
+}
+
+/** --port P: 0 (any free port) to 65535; undefined when not given. */
+export function portArg(ctx: CommandContext): number | undefined {
+  const raw = ctx.values.port as string | undefined
+  if (raw === undefined) return undefined
+  const port = Number(raw)
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port needs a number between 0 and 65535, got '${raw}'`)
+  return port
 }
 
 /** --budget 0.1 (share of input tokens) | --tokens N; 10% when none is given. */

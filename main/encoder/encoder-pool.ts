@@ -50,8 +50,8 @@ function movable<T extends ModelInput>(a: T): { value: T; transfer: ArrayBuffer[
 
 export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}): Promise<WorkerEncoder> {
   const worker: Worker = spawnWorker('encoder/encode-worker', { entry, opts } satisfies EncodeWorkerData)
-  type Reply = EncodedBatch & EncodeTiming & { input: ModelInput }
-  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
+  type BatchResult = EncodedBatch & EncodeTiming & { input: ModelInput }
+  const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let dead: Error | undefined
 
@@ -88,7 +88,7 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
 
   function request(msg: EncodeRequest & { id: number }, transfer: ArrayBuffer[]) {
     if (dead) return Promise.reject(dead)
-    return new Promise<Reply>((resolve, reject) => {
+    return new Promise<BatchResult>((resolve, reject) => {
       pending.set(msg.id, { resolve, reject })
       worker.postMessage(msg, transfer)
     })

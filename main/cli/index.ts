@@ -87,7 +87,7 @@ const commands: Record<string, Command> = {
     usage: 'bench [--only decode,encode,methods,ui] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' } },
     run: async (ctx) => {
-      const { benchCommand } = await import('../bench/bench')
+      const { benchCommand } = await import('./bench')
       await benchCommand(ctx)
     },
   },

@@ -2,7 +2,7 @@
  * E2E: the built app (run `npm run build` first) in browser mode, driven in Debian's Chromium.
  * Each test worker starts its own host (e2e/fixtures.ts) on a free port with a temporary cache.
  */
-import { chromiumArgs, chromiumPath } from './main/app/chromium'
+import { chromiumArgs, chromiumPath } from './main/launch/chromium'
 import { defineConfig } from '@playwright/test'
 
 export default defineConfig({

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel } from '../main/onnx/builtin-model'
+import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel } from '../main/encoder/builtin-model'
 
 const dir = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', 'native-models', BUILTIN_ID)
 mkdirSync(dir, { recursive: true })

@@ -6,13 +6,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import type { AnalysisProgress } from '../common/ipc/contract'
 import { ApiCallError } from '../common/ipc/reply'
 import type { AppServices, Handlers } from '../main/app/services'
 import { type Host, startHost } from '../main/host/server'
-import { createSocketApi } from '../renderer/src/api/client'
+import { createSocketApi, withCheckedEvents } from '../renderer/src/api/client'
 
 let dir: string
 let host: Host
@@ -90,6 +90,24 @@ describe('browser-mode API client', () => {
       off()
     } finally {
       api.close()
+    }
+  })
+
+  it('passes on only the events that match their schema', async () => {
+    const socket = createSocketApi(`ws://127.0.0.1:${host.port}/ws?token=${host.token}`, browserLikeSocket(() => `http://127.0.0.1:${host.port}`))
+    const api = withCheckedEvents(socket)
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const events: AnalysisProgress[] = []
+      api.on('analysis:progress', (p) => events.push(p))
+      const p: AnalysisProgress = { jobId: 'j', videoKey: 'k', phase: 'done', framesDone: 4, framesTotal: 4, framesPerSecond: 2, etaSeconds: 0 }
+      // The socket opens on the first subscription; push until one arrives, each valid one after a malformed one.
+      await expect.poll(() => (listeners.forEach((l) => (l({ ...p, phase: 'paused' } as unknown as AnalysisProgress), l(p))), events.length), { timeout: 10_000 }).toBeGreaterThan(0)
+      for (const e of events) expect(e).toEqual(p)
+      expect(errors).toHaveBeenCalledWith('[tokenscope] dropped a malformed analysis:progress event:', expect.any(Error))
+    } finally {
+      errors.mockRestore()
+      socket.close()
     }
   })
 

@@ -10,6 +10,7 @@
 import type { ImportanceKind, TokenGrid } from '../tokens'
 import type { Budget, MethodInfo, MethodReport, ParamValues } from '../compression/types'
 import type { Sampling, VideoInfo } from '../video'
+import type { ExecutionProvider, ProviderChoice } from '../providers'
 
 export interface BinaryInfo {
   path: string
@@ -23,7 +24,7 @@ export interface AppInfo {
   ffmpeg?: BinaryInfo
   ffprobe?: BinaryInfo
   /** Execution providers onnxruntime offers here, in the order 'auto' tries them. */
-  providers: string[]
+  providers: ExecutionProvider[]
   cacheDir: string
   modelsDirs: string[]
 }
@@ -48,10 +49,12 @@ export interface AnalyzeRequest {
   path: string
   modelId: string
   sampling: Sampling
-  provider?: 'auto' | 'cuda' | 'webgpu' | 'cpu'
+  provider?: ProviderChoice
 }
 
-export type AnalysisPhase = 'probing' | 'quick-look' | 'encoding' | 'done' | 'cancelled' | 'error'
+export const ANALYSIS_PHASES = ['probing', 'quick-look', 'encoding', 'done', 'cancelled', 'error'] as const
+
+export type AnalysisPhase = (typeof ANALYSIS_PHASES)[number]
 
 /** Pushed as the `analysis:progress` event while a job runs. */
 export interface AnalysisProgress {

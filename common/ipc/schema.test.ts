@@ -1,12 +1,52 @@
 import { describe, expect, it } from 'vitest'
-import { channels, isChannel, isEventChannel, quickLookFramesSchema, requestSchemas, SchemaError } from './schema'
+import type { Channel, EventChannel, Events, RequestOf } from './contract'
+import { channels, eventChannels, eventSchemas, isChannel, isEventChannel, requestSchemas, SchemaError } from './schema'
 
 const check = <C extends keyof typeof requestSchemas>(c: C, payload: unknown) => requestSchemas[c](payload, '')
+const quickLookFramesSchema = eventSchemas['quicklook:frames']
+
+/** A payload each channel accepts and one it rejects; keyed by the contract, so a channel without a row does not compile. */
+const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown } } = {
+  'app:info': { valid: undefined, invalid: { x: 1 } },
+  'models:list': { valid: undefined, invalid: 'all' },
+  'methods:list': { valid: undefined, invalid: 0 },
+  'video:choose': { valid: undefined, invalid: {} },
+  'video:recent': { valid: undefined, invalid: [] },
+  'video:probe': { valid: { path: '/a.mp4' }, invalid: { path: '' } },
+  'video:demo': { valid: undefined, invalid: { path: '/a.mp4' } },
+  'video:quick-look': { valid: { path: '/a.mp4' }, invalid: {} },
+  'video:frame': { valid: { path: '/a.mp4', pts: 1.5, maxWidth: 96 }, invalid: { path: '/a.mp4', pts: -1 } },
+  'analysis:start': { valid: { path: '/a.mp4', modelId: 'm', sampling: { mode: 'fps', fps: 1 }, provider: 'auto' }, invalid: { path: '/a.mp4', modelId: 'm', sampling: { mode: 'fps' } } },
+  'analysis:cancel': { valid: { jobId: 'j' }, invalid: { jobId: 3 } },
+  'tokens:signals': { valid: { videoKey: 'k' }, invalid: { videoKey: 'k', frame: 0 } },
+  'tokens:importance': { valid: { videoKey: 'k', frame: 2 }, invalid: { videoKey: 'k', frame: 2.5 } },
+  'method:run': {
+    valid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 0.1 }, params: { r: 2 }, seed: 1, llm: 'qwen2-7b', slot: 'w1/a' },
+    invalid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 2 }, params: {}, seed: 1 },
+  },
+}
+
+/** The same for every event. */
+const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown } } = {
+  'analysis:progress': {
+    valid: { jobId: 'j', videoKey: 'k', phase: 'encoding', framesDone: 3, framesTotal: 10, framesPerSecond: 2.5, etaSeconds: -1, provider: 'cpu', resumed: false },
+    invalid: { jobId: 'j', videoKey: 'k', phase: 'paused', framesDone: 3, framesTotal: 10, framesPerSecond: 2.5, etaSeconds: 2 },
+  },
+  'quicklook:frames': {
+    valid: { id: 'q', path: '/a.mp4', start: 0, pts: Float64Array.of(0), width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
+    invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
+  },
+}
 
 describe('request schemas', () => {
   it('covers every channel and only those', () => {
+    expect([...channels].sort()).toEqual(Object.keys(requestSamples).sort())
+    for (const c of channels) {
+      expect(isChannel(c)).toBe(true)
+      expect(check(c, requestSamples[c].valid)).toEqual(requestSamples[c].valid)
+      expect(() => check(c, requestSamples[c].invalid), c).toThrow(SchemaError)
+    }
     expect(channels).toContain('method:run')
-    expect(isChannel('video:probe')).toBe(true)
     expect(isChannel('toString')).toBe(false)
     expect(isChannel('video:delete')).toBe(false)
   })
@@ -56,6 +96,17 @@ describe('request schemas', () => {
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: [1] } })).toThrow(/params.r/)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: { x: 1 } } })).toThrow(SchemaError)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, seed: -1 })).toThrow(/seed/)
+  })
+
+  it('covers every event and only those', () => {
+    expect([...eventChannels].sort()).toEqual(Object.keys(eventSamples).sort())
+    for (const e of eventChannels) {
+      expect(isEventChannel(e)).toBe(true)
+      expect(eventSchemas[e](eventSamples[e].valid, '')).toEqual(eventSamples[e].valid)
+      expect(() => eventSchemas[e](eventSamples[e].invalid, ''), e).toThrow(SchemaError)
+    }
+    expect(isEventChannel('toString')).toBe(false)
+    expect(isEventChannel('analysis:start')).toBe(false)
   })
 
   it('checks quick-look batches: typed arrays whose sizes agree', () => {

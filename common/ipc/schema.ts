@@ -1,11 +1,13 @@
 /**
- * Runtime validation of every request payload (the contract's types, checked at the door).
+ * Runtime validation of every request payload (the contract's types, checked at the door) and of
+ * every event payload (checked where the UI receives it).
  *
  * A `Validator<T>` returns its input narrowed to T, or throws a `SchemaError` saying where and
  * why (`budget.ratio must be a number in (0, 1]`). Objects reject keys they do not know, so a
  * typo in a payload is an error instead of a silently ignored option. No dependencies.
  */
-import type { Channel, QuickLookFrames, RequestOf } from './contract'
+import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, type QuickLookFrames, type RequestOf } from './contract'
+import { PROVIDER_CHOICES } from '../providers'
 
 export class SchemaError extends Error {
   override name = 'SchemaError'
@@ -123,7 +125,7 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     path,
     modelId: id,
     sampling: samplingSchema,
-    provider: optional(oneOf(['auto', 'cuda', 'webgpu', 'cpu'] as const)),
+    provider: optional(oneOf(PROVIDER_CHOICES)),
   }),
   'analysis:cancel': obj({ jobId: id }),
   'tokens:signals': obj({ videoKey: id }),
@@ -151,8 +153,22 @@ const quickLookFramesShape = obj({
   done: bool,
 })
 
+const analysisProgressSchema: Validator<AnalysisProgress> = obj({
+  jobId: id,
+  videoKey: id,
+  phase: oneOf(ANALYSIS_PHASES),
+  framesDone: num(0, 1e9, { integer: true }),
+  framesTotal: num(0, 1e9, { integer: true }),
+  framesPerSecond: num(0, 1e9),
+  /** -1: unknown. */
+  etaSeconds: num(-1, 1e9),
+  provider: optional(str(64)),
+  resumed: optional(bool),
+  message: optional(str(4096)),
+})
+
 /** The `quicklook:frames` event as the UI receives it: the fields, and array sizes that agree. */
-export const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
+const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
   const b = quickLookFramesShape(v, at)
   const n = b.pts.length
   if (b.novelty.length !== n) throw new SchemaError(`${at || 'payload'}.novelty has ${b.novelty.length} values for ${n} keyframes`)
@@ -165,7 +181,13 @@ export const channels = Object.keys(requestSchemas) as Channel[]
 
 export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, c)
 
-/** Every event channel pushed from main to the UI. */
-export const eventChannels = ['analysis:progress', 'quicklook:frames'] as const satisfies readonly import('./contract').EventChannel[]
+/** One validator per event: what the UI accepts from main. */
+export const eventSchemas: { [E in EventChannel]: Validator<Events[E]> } = {
+  'analysis:progress': analysisProgressSchema,
+  'quicklook:frames': quickLookFramesSchema,
+}
 
-export const isEventChannel = (e: unknown): e is (typeof eventChannels)[number] => typeof e === 'string' && (eventChannels as readonly string[]).includes(e)
+/** Every event channel pushed from main to the UI. */
+export const eventChannels = Object.keys(eventSchemas) as EventChannel[]
+
+export const isEventChannel = (e: unknown): e is EventChannel => typeof e === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, e)

@@ -16,8 +16,7 @@ import { startEncodeWorker } from '../encoder/encoder-pool'
 import { defaultCacheDir } from '../settings'
 import { samplingKey, type Sampling, type VideoInfo } from '../../common/video'
 import type { ImportanceKind, TokenGrid, VideoTokens } from '../../common/tokens'
-
-export type Provider = 'auto' | 'cuda' | 'webgpu' | 'cpu'
+import type { ProviderChoice } from '../../common/providers'
 
 export interface AnalysisProgressInfo {
   framesDone: number
@@ -33,7 +32,7 @@ export interface AnalyzeOptions {
   modelId: string
   sampling: Sampling
   cacheDir?: string
-  provider?: Provider
+  provider?: ProviderChoice
   /** Frames per encoder run (default: the manifest's, else 16). */
   batchSize?: number
   signal?: AbortSignal
@@ -98,10 +97,6 @@ export function readAllFrames(cache: TokenCache | null): VideoTokens | null {
   }
 }
 
-/** The frames cached so far for a video, or null when it has never been analyzed. */
-export async function loadVideoTokens(opts: { path: string; modelId: string; sampling: Sampling; cacheDir?: string }): Promise<VideoTokens | null> {
-  return readAllFrames(openCacheOf(await videoKeyFor(opts.path, opts.modelId, opts.sampling), opts.cacheDir))
-}
 
 const modelLayout = (entry: ModelEntry) => ({
   grid: entry.grid,

@@ -1,13 +1,19 @@
 /**
- * The quick look's thumbnails: every keyframe decoded small (`decodeKeyframes`, `-skip_frame
- * nokey`, ~10× faster than every frame) and handed out in batches with their exact pts and their
- * colour novelty, so the timeline fills within seconds while the full analysis runs.
+ * The quick look (`video:quick-look`): the keyframe times at once, then their thumbnails, every
+ * keyframe decoded small (`decodeKeyframes`, `-skip_frame nokey`, ~10× faster than every frame)
+ * and pushed as `quicklook:frames` batches with their exact pts and their colour novelty, so the
+ * timeline fills within seconds while the full analysis runs. One at a time: a new quick look
+ * cancels the last.
  */
-import type { QuickLookFrames } from '../../common/ipc/contract'
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import type { QuickLook, QuickLookFrames } from '../../common/ipc/contract'
 import { colourHistogram, histogramDistance } from '../../common/metrics/colour-novelty'
 import type { Binaries } from '../video/binaries'
-import { decodeKeyframes } from '../video/decode'
+import { decodeKeyframes, listKeyframes } from '../video/decode'
 import { displaySize, probeVideo } from '../video/probe'
+import { toApiError } from './errors'
+import type { Emit } from './events'
 
 /** Thumbnail width (px); the height keeps the display aspect. */
 export const QUICK_LOOK_WIDTH = 96
@@ -67,6 +73,38 @@ export async function streamQuickLook(path: string, opts: QuickLookStreamOptions
     if (thumbs.length >= BATCH_MAX || Date.now() - lastSent >= BATCH_MS) flush(false)
   }
   flush(true)
+}
+
+export interface QuickLooks {
+  /** Keyframe pts at once; their thumbnails follow as `quicklook:frames` batches tagged with the answer's id. */
+  start(path: string): Promise<QuickLook>
+  /** Cancels the quick look in progress, if any, and waits for it to stop. */
+  stop(): Promise<void>
+}
+
+export function createQuickLooks(emit: Emit): QuickLooks {
+  let current: { controller: AbortController; done: Promise<void> } | null = null
+  return {
+    async start(path) {
+      const target = resolve(path)
+      const keyframePts = await listKeyframes(target)
+      current?.controller.abort() // it ends on its own; no batch of it is sent after this
+      const id = randomUUID()
+      const controller = new AbortController()
+      const done = streamQuickLook(target, { id, signal: controller.signal, onBatch: (batch) => emit('quicklook:frames', batch) }).catch((e: unknown) => {
+        // The keyframe times are already out; losing their thumbnails is not worth an error banner.
+        if (!controller.signal.aborted) console.error('[tokenscope] quick look thumbnails failed:', toApiError(e).message)
+      })
+      current = { controller, done }
+      return { keyframePts, id }
+    },
+    async stop() {
+      const run = current
+      current = null
+      run?.controller.abort()
+      await run?.done
+    },
+  }
 }
 
 /** rgb24 [W*H*3] → RGBA [W*H*4], opaque, ready for ImageData. */

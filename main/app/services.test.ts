@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { AnalysisProgress, FrameImage, FrameSignals, QuickLook, QuickLookFrames, RunMethodResponse, VideoSession } from '../../common/ipc/contract'
 import type { Reply } from '../../common/ipc/reply'
 import type { VideoInfo } from '../../common/video'
@@ -15,6 +15,21 @@ import { methods } from '../../common/compression/registry'
 import { makeClip } from '../../tests/fixtures/videos'
 import { dispatch } from './dispatch'
 import { type AppServices, createAppServices } from './services'
+
+/** Every read of a token cache by the services: [videoKey, first frame, frame count]. */
+const cacheReads = vi.hoisted(() => [] as [string, number, number][])
+vi.mock('../analysis/analyze', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../analysis/analyze')>()
+  return {
+    ...actual,
+    openCacheOf: (videoKey: string, cacheDir?: string) => {
+      const cache = actual.openCacheOf(videoKey, cacheDir)
+      if (!cache) return null
+      const read = (start: number, count: number) => (cacheReads.push([videoKey, start, count]), cache.read(start, count))
+      return Object.assign(Object.create(cache), { read })
+    },
+  }
+})
 
 const MODEL = 'tokenscope-dct16'
 let dir: string
@@ -251,6 +266,7 @@ describe('app services', () => {
     expect(partial.pts.length).toBe(end.framesDone)
 
     // Resuming completes it; the frames loaded before are extended, not replaced.
+    const readsBefore = cacheReads.length
     const resumed = await call<VideoSession>('analysis:start', request)
     expect(resumed.framesReady).toBe(end.framesDone)
     const done = await finished(resumed.jobId)
@@ -260,5 +276,7 @@ describe('app services', () => {
     expect(full.pts.every((p, i) => i === 0 || p > full.pts[i - 1])).toBe(true)
     expect(Array.from(full.pts.subarray(0, partial.pts.length))).toEqual(Array.from(partial.pts))
     expect(Array.from(full.novelty.subarray(0, partial.novelty.length))).toEqual(Array.from(partial.novelty))
+    // Only the frames after those already loaded were read from the cache again.
+    expect(cacheReads.slice(readsBefore)).toEqual([[session.videoKey, partial.pts.length, 300 - partial.pts.length]])
   })
 })

@@ -12,9 +12,6 @@ import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { CommandContext } from '../cli/index'
-import { formatNumber, table } from '../cli/format'
-import { UsageError } from '../cli/errors'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
@@ -30,8 +27,8 @@ import { methods } from '../../common/compression/registry'
 import type { Sampling } from '../../common/video'
 import type { ModelEntry } from '../encoder/manifest'
 
-const SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
-type Section = (typeof SECTIONS)[number]
+export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
+export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
   const dir = join(tmpdir(), 'tokenscope-bench')
@@ -181,13 +178,16 @@ async function benchMethods(frames: number, log: (s: string) => void): Promise<C
   return out
 }
 
-export async function benchCommand(ctx: CommandContext): Promise<void> {
-  const only = ((ctx.values.only as string | undefined) ?? SECTIONS.join(',')).split(',') as Section[]
-  for (const s of only) if (!SECTIONS.includes(s)) throw new UsageError(`--only takes ${SECTIONS.join(', ')}; got '${s}'`)
-  const frames = ctx.values.frames ? Number(ctx.values.frames) : 3600
-  const log = (s: string) => process.stderr.write(`${s}\n`)
+export interface BenchResults {
+  pipeline: Comparison[]
+  methods: Comparison[]
+  ui?: UiBench
+}
+
+/** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
+export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void): Promise<{ results: BenchResults; file: string }> {
   const entry = await getModel('tokenscope-dct16')
-  const results: { pipeline: Comparison[]; methods: Comparison[]; ui?: UiBench } = { pipeline: [], methods: [] }
+  const results: BenchResults = { pipeline: [], methods: [] }
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
   if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
@@ -197,30 +197,5 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
   }
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
-
-  ctx.out(results, () => {
-    const lines: string[] = []
-    if (results.pipeline.length) {
-      lines.push('Pipeline (median of alternating runs; ratio = pipeline / baseline)', '')
-      lines.push(
-        table(
-          ['measure', 'pipeline', 'baseline', 'ratio', 'target'],
-          results.pipeline.map((c) => [c.name, `${formatNumber(c.candidate.perSecond)} ${c.unit}`, `${formatNumber(c.baseline.perSecond)} (${c.baseline.label})`, c.ratio.toFixed(3), c.target ?? '']),
-        ),
-        '',
-      )
-    }
-    if (results.methods.length) {
-      lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
-      lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
-    }
-    if (results.ui) {
-      const u = results.ui
-      lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')
-      const ratio = (r: UiBench['rows'][number]) => (r.targetMs === undefined ? '' : (r.medianMs / r.targetMs).toFixed(3))
-      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', ratio(r)])), '')
-    }
-    lines.push(`results: ${file}`)
-    return lines.join('\n')
-  })
+  return { results, file }
 }

@@ -7,12 +7,11 @@ import { existsSync } from 'node:fs'
 import { startHost } from '../host/server'
 import { rendererDir } from '../app/paths'
 import type { AppServices } from '../app/services'
-import { chromiumPath, chromiumArgs } from '../app/chromium'
+import { chromiumPath, chromiumArgs } from '../launch/chromium'
 import { syntheticTokenMap } from '../../common/bench/synthetic-token-map'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { frameShare } from '../../common/token-map'
 import type { RunMethodResponse } from '../../common/ipc/contract'
-import { UsageError } from '../cli/errors'
 
 export interface UiBench {
   rows: { name: string; medianMs: number; p95Ms: number; targetMs?: number }[]
@@ -34,13 +33,18 @@ function deliveryServices(): Pick<AppServices, 'handlers' | 'on'> {
   return { handlers: { 'method:run': methodRun } as unknown as AppServices['handlers'], on: () => () => {} }
 }
 
+/** What this machine lacks to run a bench (the user's to fix: the CLI prints it without a stack). */
+export class BenchSetupError extends Error {
+  override name = 'BenchSetupError'
+}
+
 export async function benchUi(): Promise<UiBench> {
   const dir = rendererDir()
   if (!existsSync(`${dir}/bench.html`)) throw new Error(`no built renderer at ${dir}; run 'npm run build' first`)
   const { chromium } = await import('playwright-core')
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs }).catch((e: Error) => {
     const why = e.message.split('\n')[0]
-    throw new UsageError(`the UI bench needs Chromium: install it (Debian: apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_PATH (${why})`)
+    throw new BenchSetupError(`the UI bench needs Chromium: install it (Debian: apt-get install chromium) or set PLAYWRIGHT_CHROMIUM_PATH (${why})`)
   })
   const host = await startHost({ services: deliveryServices(), rendererDir: dir }).catch(async (e: unknown) => {
     await browser.close()

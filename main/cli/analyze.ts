@@ -1,4 +1,4 @@
-import type { CommandContext } from './index'
+import type { CommandContext } from './context'
 import { progressLine, formatNumber } from './format'
 import { BUILTIN_MODEL, providerArg, samplingArg, videoArg } from './options'
 import { analyzeVideo, type AnalysisSummary } from '../analysis/analyze'

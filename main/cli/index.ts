@@ -7,15 +7,10 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
 import { modelsCommand, probeCommand } from './info'
+import type { CommandContext } from './context'
 import { describeError } from './errors'
-
-export interface CommandContext {
-  json: boolean
-  positionals: string[]
-  values: Record<string, string | boolean | string[] | undefined>
-  /** Writes a result: JSON when --json, else the human text. */
-  out(json: unknown, text: () => string): void
-}
+import { portArg } from './options'
+import { PROVIDER_CHOICES } from '../../common/providers'
 
 interface Command {
   summary: string
@@ -51,7 +46,7 @@ const commands: Record<string, Command> = {
   probe: { summary: 'what ffprobe says about a video', usage: 'probe <video> [--json]', options: {}, run: probeCommand },
   analyze: {
     summary: 'decode and encode a video into patch tokens (cached, resumable)',
-    usage: 'analyze <video> [--fps N | --frames K | --every-frame] [--model ID] [--cache DIR] [--provider auto|cuda|webgpu|cpu] [--json]',
+    usage: `analyze <video> [--fps N | --frames K | --every-frame] [--model ID] [--cache DIR] [--provider ${PROVIDER_CHOICES.join('|')}] [--json]`,
     options: sampling,
     run: analyzeCommand,
   },
@@ -74,8 +69,8 @@ const commands: Record<string, Command> = {
     usage: 'serve [--port P] [--open]',
     options: { port: { type: 'string' }, open: { type: 'boolean' }, cache: { type: 'string' } },
     run: async (ctx) => {
-      const { serveCommand } = await import('../app/start')
-      await serveCommand({ port: ctx.values.port ? Number(ctx.values.port) : undefined, open: Boolean(ctx.values.open), cacheDir: ctx.values.cache as string | undefined })
+      const { serveCommand } = await import('../launch/start')
+      await serveCommand({ port: portArg(ctx), open: Boolean(ctx.values.open), cacheDir: ctx.values.cache as string | undefined })
     },
   },
   start: {
@@ -83,8 +78,8 @@ const commands: Record<string, Command> = {
     usage: 'start',
     options: { port: { type: 'string' } },
     run: async (ctx) => {
-      const { startCommand } = await import('../app/start')
-      await startCommand({ port: ctx.values.port ? Number(ctx.values.port) : undefined })
+      const { startCommand } = await import('../launch/start')
+      await startCommand({ port: portArg(ctx) })
     },
   },
   bench: {
@@ -92,7 +87,7 @@ const commands: Record<string, Command> = {
     usage: 'bench [--only decode,encode,methods,ui] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' } },
     run: async (ctx) => {
-      const { benchCommand } = await import('../bench/bench')
+      const { benchCommand } = await import('./bench')
       await benchCommand(ctx)
     },
   },

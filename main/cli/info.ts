@@ -1,4 +1,4 @@
-import type { CommandContext } from './index'
+import type { CommandContext } from './context'
 import { table } from './format'
 import { videoArg } from './options'
 import { probeVideo } from '../video/probe'

@@ -1,4 +1,4 @@
-import type { CommandContext } from './index'
+import type { CommandContext } from './context'
 import { table, type Cell } from './format'
 import { UsageError } from './errors'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'

@@ -1,8 +1,8 @@
 import { UsageError } from './errors'
-import type { CommandContext } from './index'
+import type { CommandContext } from './context'
 import type { Sampling } from '../../common/video'
 import type { Budget, ParamValues } from '../../common/compression/types'
-import type { Provider } from '../analysis/analyze'
+import { PROVIDER_CHOICES, type ProviderChoice } from '../../common/providers'
 
 export const BUILTIN_MODEL = 'tokenscope-dct16'
 
@@ -29,10 +29,20 @@ export function samplingArg(ctx: CommandContext): Sampling {
   return { mode: 'fps', fps: fps === undefined ? 1 : positiveNumber(fps, 'fps') }
 }
 
-export function providerArg(ctx: CommandContext): Provider {
+export function providerArg(ctx: CommandContext): ProviderChoice {
   const p = (ctx.values.provider as string | undefined) ?? 'auto'
-  if (!['auto', 'cuda', 'webgpu', 'cpu'].includes(p)) throw new UsageError(`--provider must be auto, cuda, webgpu or cpu, got '${p}'`)
-  return p as Provider
+  const choice = PROVIDER_CHOICES.find((c) => c === p)
+  if (!choice) throw new UsageError(`--provider must be one of ${PROVIDER_CHOICES.join(', ')}, got '${p}'`)
+  return choice
+}
+
+/** --port P: 0 (any free port) to 65535; undefined when not given. */
+export function portArg(ctx: CommandContext): number | undefined {
+  const raw = ctx.values.port as string | undefined
+  if (raw === undefined) return undefined
+  const port = Number(raw)
+  if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port needs a number between 0 and 65535, got '${raw}'`)
+  return port
 }
 
 /** --budget 0.1 (share of input tokens) | --tokens N; 10% when none is given. */

@@ -21,7 +21,7 @@ import { computeMetrics, type Metrics, type MetricsOptions } from '../../common/
  * on long videos).
  */
 
-export type Job =
+export type MethodsJob =
   | { type: 'whole'; video: VideoTokens; methodId: string; budget: Budget; params: ParamValues; ctx: MethodContext }
   | { type: 'plan'; video: VideoTokens; methodId: string; budget: Budget; params: ParamValues; ctx: MethodContext }
   | { type: 'frames'; video: VideoTokens; spatialId: string; params: ParamValues; ctx: MethodContext; perFrame: Int32Array; from: number; to: number }
@@ -36,14 +36,14 @@ export interface PackedFrames {
   derived: (Record<string, number | string> | null)[]
 }
 
-export type Reply =
+export type MethodsReply =
   | { type: 'result'; result: MethodResult }
   | { type: 'plan'; perFrame: Int32Array; alloc?: Allocation }
   | ({ type: 'frames' } & PackedFrames)
   | { type: 'metrics'; metrics: Metrics }
   | { type: 'error'; name: string; message: string; stack?: string }
 
-export function handleJob(job: Job): Reply {
+export function handleJob(job: MethodsJob): MethodsReply {
   switch (job.type) {
     case 'whole':
       return { type: 'result', result: ownResult(runMethod(job.methodId, job.video, job.budget, job.params, job.ctx)) }
@@ -56,13 +56,13 @@ export function handleJob(job: Job): Reply {
   }
 }
 
-export function errorReply(e: unknown): Reply {
+export function errorReply(e: unknown): MethodsReply {
   const err = e instanceof Error ? e : new Error(String(e))
   return { type: 'error', name: err.name, message: err.message, stack: err.stack }
 }
 
 /** Step 1 (see above): the per-frame budgets, or the final result when the run is not per-frame. */
-export function plan(video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, ctx: MethodContext): Reply {
+export function plan(video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, ctx: MethodContext): MethodsReply {
   const c = resolveComposition(methodId, params)
   if (c) {
     const alloc = c.first.allocate(video, budget, c.firstParams, ctx)
@@ -149,7 +149,7 @@ function ownResult(r: MethodResult): MethodResult {
 }
 
 /** The ArrayBuffers of a reply to transfer (each once; shared memory is never transferred). */
-export function transferablesOf(reply: Reply): ArrayBuffer[] {
+export function transferablesOf(reply: MethodsReply): ArrayBuffer[] {
   const arrays: ArrayBufferView[] = []
   if (reply.type === 'result') {
     const { map, features } = reply.result

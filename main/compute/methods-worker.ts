@@ -4,13 +4,13 @@
  * Handles one job per message, replies with typed arrays transferred, lives until terminated.
  */
 import { parentPort } from 'node:worker_threads'
-import { errorReply, handleJob, transferablesOf, type Job, type Reply } from './jobs'
+import { errorReply, handleJob, transferablesOf, type MethodsJob, type MethodsReply } from './jobs'
 
 const port = parentPort
 if (!port) throw new Error('methods-worker must run in a worker thread')
 
-port.on('message', (job: Job) => {
-  let reply: Reply
+port.on('message', (job: MethodsJob) => {
+  let reply: MethodsReply
   try {
     reply = handleJob(job)
   } catch (e) {

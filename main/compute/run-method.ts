@@ -14,7 +14,7 @@ import {
 } from '../../common/compression/types'
 import type { Metrics, MetricsOptions } from '../../common/metrics/index'
 import { spawnWorker } from '../workers/spawn'
-import { unpackFrames, type Job, type PackedFrames, type Reply } from './jobs'
+import { unpackFrames, type MethodsJob, type PackedFrames, type MethodsReply } from './jobs'
 
 /**
  * Runs a compression method off the main thread, with the same result as `runMethod` in-process.
@@ -197,15 +197,15 @@ function workerPool(signal?: AbortSignal) {
       leased.push(w)
       return w
     },
-    request(w: Worker, job: Job): Promise<Reply> {
-      const reply = new Promise<Reply>((resolve, reject) => {
+    request(w: Worker, job: MethodsJob): Promise<MethodsReply> {
+      const reply = new Promise<MethodsReply>((resolve, reject) => {
         const cleanup = () => {
           busy.delete(w)
           w.off('message', onMessage)
           w.off('error', onError)
           w.off('exit', onExit)
         }
-        const onMessage = (r: Reply) => {
+        const onMessage = (r: MethodsReply) => {
           cleanup()
           if (r.type === 'error') reject(rebuildError(r))
           else resolve(r)
@@ -242,7 +242,7 @@ function workerPool(signal?: AbortSignal) {
 }
 
 /** A worker's error as an Error of the same kind (MethodInputError stays one, so callers can tell bad input from bugs). */
-function rebuildError(r: Extract<Reply, { type: 'error' }>): Error {
+function rebuildError(r: Extract<MethodsReply, { type: 'error' }>): Error {
   const e = r.name === 'MethodInputError' ? new MethodInputError(r.message) : new Error(r.message)
   if (r.name !== 'MethodInputError' && r.name !== 'Error') e.name = r.name
   if (r.stack) e.stack = `${e.name}: ${r.message}\n    (in methods worker)\n${r.stack.split('\n').slice(1).join('\n')}`

@@ -1,13 +1,13 @@
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createRng } from '../../common/tensor/rng'
-import { ModelError } from './manifest'
+import { type ModelEntry, ModelError } from './manifest'
 import { bundledModelsDir, getModel } from './registry'
-import { createEncoder } from './session'
+import { createEncoder, type Encoder } from './session'
 import { framesToPixelValues } from './preprocess'
-import { startEncodeWorker } from './encoder-pool'
-import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from './test-models'
-import { BUILTIN_ID } from '../onnx/builtin-model'
+import { startEncodeWorker, type WorkerEncoder } from './encoder-pool'
+import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from '../../tests/fixtures/models'
+import { BUILTIN_ID } from './builtin-model'
 
 const root = writeFixtureModels([tinyClipManifest(), { ...tinyClipManifest('fixture-bad-output'), outputs: { patchTokens: { name: 'tokens' } } }, tinyUint8Manifest()])
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -19,12 +19,22 @@ function randomFrames(count: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: count * S * S * 3 }, () => Math.floor(256 * rand()))
 }
 
+/** Model `id` from `dir` on the CPU, in process and in an encode worker, both released after `use`. */
+async function withEncoders(id: string, dir: string, use: (entry: ModelEntry, local: Encoder, remote: WorkerEncoder) => Promise<void>): Promise<void> {
+  const entry = await getModel(id, [dir])
+  const local = await createEncoder(entry, { provider: 'cpu' })
+  const remote = await startEncodeWorker(entry, { provider: 'cpu' })
+  try {
+    await use(entry, local, remote)
+  } finally {
+    await local.release()
+    await remote.close()
+  }
+}
+
 describe('encode worker', () => {
   it('gives the same results as the in-process encoder, for rgb frames (also across batches) and for pixels', async () => {
-    const entry = await getModel('fixture-tiny-clip', [root])
-    const local = await createEncoder(entry, { provider: 'cpu' })
-    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
-    try {
+    await withEncoders('fixture-tiny-clip', root, async (entry, local, remote) => {
       expect(remote.provider).toBe('cpu')
       expect(remote.batchSize).toBe(local.batchSize)
       expect(remote.inputSize).toEqual([S, S])
@@ -55,17 +65,11 @@ describe('encode worker', () => {
       const [a, b] = await Promise.all([remote.encodeRgb(randomFrames(1, 8), 1), remote.encodeRgb(copy.slice(0, S * S * 3), 1)])
       expect(b.tokens).toEqual(want.tokens.subarray(0, a.tokens.length))
       expect(a.tokens).not.toEqual(b.tokens)
-    } finally {
-      await local.release()
-      await remote.close()
-    }
+    })
   })
 
   it("for an 'NHWC-uint8' model, feeds the rgb bytes as they are: same results as the in-process encoder on them (also across batches)", async () => {
-    const entry = await getModel('fixture-tiny-uint8', [root])
-    const local = await createEncoder(entry, { provider: 'cpu' })
-    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
-    try {
+    await withEncoders('fixture-tiny-uint8', root, async (entry, local, remote) => {
       expect(remote.inputLayout).toBe('NHWC-uint8')
       const frames = randomFrames(6, 15) // 6 > batchSize 4: run as 4 + 2
       const copy = frames.slice()
@@ -80,17 +84,11 @@ describe('encode worker', () => {
       expect(viaEncode.tokens).toEqual(want.tokens.subarray(0, viaEncode.tokens.length))
       expect(viaEncode.pixels).toBeInstanceOf(Uint8Array)
       await expect(remote.encode(new Float32Array(3 * S * S), 1)).rejects.toThrow(/uint8 rgb bytes/)
-    } finally {
-      await local.release()
-      await remote.close()
-    }
+    })
   })
 
   it('the built-in model in the worker gives exactly the in-process tokens for rgb frames', async () => {
-    const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
-    const local = await createEncoder(entry, { provider: 'cpu' })
-    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
-    try {
+    await withEncoders(BUILTIN_ID, bundledModelsDir(), async (entry, local, remote) => {
       const [h, w] = entry.input.size
       const rand = createRng(4)
       const frames = Uint8Array.from({ length: 2 * h * w * 3 }, () => Math.floor(256 * rand()))
@@ -99,17 +97,11 @@ describe('encode worker', () => {
       expect(got.tokens).toEqual(want.tokens)
       expect(got.cls).toEqual(want.cls)
       expect(got.importance).toEqual(want.importance)
-    } finally {
-      await local.release()
-      await remote.close()
-    }
+    })
   })
 
   it('recycled result buffers are reused and hold the new results, not stale ones', async () => {
-    const entry = await getModel(BUILTIN_ID, [bundledModelsDir()])
-    const local = await createEncoder(entry, { provider: 'cpu' })
-    const remote = await startEncodeWorker(entry, { provider: 'cpu' })
-    try {
+    await withEncoders(BUILTIN_ID, bundledModelsDir(), async (entry, local, remote) => {
       const [h, w] = entry.input.size
       const rand = createRng(5)
       const batches = [0, 1, 2].map(() => Uint8Array.from({ length: 2 * h * w * 3 }, () => Math.floor(256 * rand())))
@@ -125,10 +117,7 @@ describe('encode worker', () => {
         expect(got.tokens).not.toEqual(firstTokens)
         remote.recycle(got)
       }
-    } finally {
-      await local.release()
-      await remote.close()
-    }
+    })
   })
 
   it('a request error is reported for that request; a load error rejects the start with the ModelError code', async () => {

@@ -7,7 +7,8 @@
  */
 import type { Worker } from 'node:worker_threads'
 import { type InputLayout, type ModelEntry, ModelError, type ModelErrorCode } from './manifest'
-import type { EncodedBatch, EncoderOptions, Provider } from './session'
+import type { EncodedBatch, EncoderOptions } from './session'
+import type { ExecutionProvider } from '../../common/providers'
 import type { ModelInput } from './preprocess'
 import type { EncodeReply, EncodeRequest, EncodeTiming, EncodeWorkerData, WireError } from './encode-worker'
 import { spawnWorker } from '../workers/spawn'
@@ -15,7 +16,7 @@ import { spawnWorker } from '../workers/spawn'
 export type { EncodeTiming }
 
 export interface WorkerEncoder {
-  provider: Provider
+  provider: ExecutionProvider
   batchSize: number
   /** [H, W] */
   inputSize: [number, number]
@@ -49,8 +50,8 @@ function movable<T extends ModelInput>(a: T): { value: T; transfer: ArrayBuffer[
 
 export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}): Promise<WorkerEncoder> {
   const worker: Worker = spawnWorker('encoder/encode-worker', { entry, opts } satisfies EncodeWorkerData)
-  type Reply = EncodedBatch & EncodeTiming & { input: ModelInput }
-  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>()
+  type BatchResult = EncodedBatch & EncodeTiming & { input: ModelInput }
+  const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>()
   let nextId = 1
   let dead: Error | undefined
 
@@ -87,13 +88,13 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
 
   function request(msg: EncodeRequest & { id: number }, transfer: ArrayBuffer[]) {
     if (dead) return Promise.reject(dead)
-    return new Promise<Reply>((resolve, reject) => {
+    return new Promise<BatchResult>((resolve, reject) => {
       pending.set(msg.id, { resolve, reject })
       worker.postMessage(msg, transfer)
     })
   }
 
-  function api(provider: Provider, batchSize: number, inputSize: [number, number]): WorkerEncoder {
+  function api(provider: ExecutionProvider, batchSize: number, inputSize: [number, number]): WorkerEncoder {
     return {
       provider,
       batchSize,

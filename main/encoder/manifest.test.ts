@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os'
 import { delimiter, join, resolve } from 'node:path'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { userModelsDir } from '../settings'
-import { BUILTIN_ID, BUILTIN_MANIFEST } from '../onnx/builtin-model'
+import { BUILTIN_ID, BUILTIN_MANIFEST } from './builtin-model'
 import { ModelError, parseManifest } from './manifest'
 import { bundledModelsDir, defaultModelDirs, getModel, listModels, scanModels, userModelsDirs } from './registry'
 import { framesToPixelValues, modelInputFromRgb, modelInputShape, toPixelValues } from './preprocess'
-import { tinyClipManifest, writeFixtureModels } from './test-models'
+import { tinyClipManifest, writeFixtureModels } from '../../tests/fixtures/models'
 
 const bad = (patch: (m: Record<string, unknown>) => void): ModelError => {
   const m = JSON.parse(JSON.stringify(tinyClipManifest())) as Record<string, unknown>

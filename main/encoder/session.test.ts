@@ -5,10 +5,11 @@ import * as ort from 'onnxruntime-node'
 import { createRng } from '../../common/tensor/rng'
 import { ModelError, type ModelEntry } from './manifest'
 import { getModel } from './registry'
-import { classAttention, createEncoder, createTextEncoder, cudaInstalled, encoderSessionOptions, modelInputTensor, providerOrder, webgpuAvailable } from './session'
+import { classAttention, createEncoder, cudaInstalled, encoderSessionOptions, modelInputTensor, providerOrder, webgpuAvailable } from './session'
 import { framesToPixelValues, modelInputFromRgb } from './preprocess'
-import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from './test-models'
-import { makeTinyVit } from '../onnx/fixtures'
+import { tinyClipManifest, tinyUint8Manifest, TINY, writeFixtureModels } from '../../tests/fixtures/models'
+import { makeTinyVit } from '../../tests/fixtures/onnx-graphs'
+import { expectNormalised } from '../../tests/support/expect-normalised'
 
 const base = tinyClipManifest()
 const root = writeFixtureModels([
@@ -77,13 +78,7 @@ describe('createEncoder on a CLIP-shaped fixture (random weights)', () => {
           for (let h = 0; h < H; h++) s += raw.attentions[((b * H + h) * T + 0) * T + 1 + j]
           return s / H
         })
-        const z = ref.reduce((a, c) => a + c)
-        let sum = 0
-        for (let j = 0; j < N; j++) {
-          expect(importance![b * N + j]).toBeCloseTo(ref[j] / z, 6)
-          sum += importance![b * N + j]
-        }
-        expect(sum).toBeCloseTo(1, 5)
+        expectNormalised(importance!.subarray(b * N, (b + 1) * N), ref, 6)
       }
       expect(await enc.encode(pixels, 0)).toEqual({ tokens: new Float32Array(0), cls: new Float32Array(0), importance: new Float32Array(0) })
     } finally {
@@ -247,29 +242,5 @@ describe('classAttention', () => {
     const out = classAttention(attn, 1, 2, 3, 1)
     expect(out[0]).toBeCloseTo(0.4 / 1.4, 6)
     expect(out[1]).toBeCloseTo(1.0 / 1.4, 6)
-  })
-})
-
-describe('createTextEncoder on the text fixture (random weights)', () => {
-  it('returns [B, embedDim] embeddings equal to a raw run', async () => {
-    const entry = await getModel('fixture-tiny-clip', [root])
-    const text = await createTextEncoder(entry, { provider: 'cpu' })
-    try {
-      expect(text.provider).toBe('cpu')
-      const ids = BigInt64Array.from({ length: 2 * 8 }, (_, i) => BigInt((i * 5) % 64))
-      const got = await text.encode(ids, 2)
-      const s = await ort.InferenceSession.create(join(entry.dir, entry.files.text!))
-      const want = (await s.run({ input_ids: new ort.Tensor('int64', ids, [2, 8]) })).text_embeds.data
-      await s.release()
-      expect(got).toEqual(want)
-      expect(got.length).toBe(2 * TINY.dim)
-    } finally {
-      await text.release()
-    }
-  })
-
-  it('a model without a text encoder says so', async () => {
-    const entry = await getModel('fixture-pooler', [root])
-    await expectCode(createTextEncoder({ ...entry, text: undefined, files: { vision: 'model.onnx' } }), 'manifest-mismatch', /no text encoder/)
   })
 })

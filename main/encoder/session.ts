@@ -13,15 +13,14 @@ import * as ort from 'onnxruntime-node'
 import { createBuilder, graph, model, value } from '../onnx/graph'
 import { type InputLayout, type ModelEntry, ModelError } from './manifest'
 import { type ModelInput, modelInputShape } from './preprocess'
+import { EXECUTION_PROVIDERS, type ExecutionProvider, type ProviderChoice } from '../../common/providers'
 
 // Building a model's input from rgb frames is part of this module's API (see modelInputTensor).
 export { type ModelInput, modelInputFromRgb } from './preprocess'
 
-export type Provider = 'cuda' | 'webgpu' | 'cpu'
-
 export interface EncoderOptions {
-  /** 'auto' (default) tries CUDA, then WebGPU, then CPU and uses the first that loads the model. */
-  provider?: 'auto' | Provider
+  /** 'auto' (default) tries EXECUTION_PROVIDERS in order (CUDA, WebGPU, CPU) and uses the first that loads the model. */
+  provider?: ProviderChoice
   /** Intra-op threads (default: onnxruntime's choice, one per physical core). */
   threads?: number
   /** Overrides the batch-size hint (ignored when the model has a fixed batch dimension). */
@@ -40,7 +39,7 @@ export interface EncodedBatch {
 
 export interface Encoder {
   /** The execution provider actually in use. */
-  provider: Provider
+  provider: ExecutionProvider
   /** Frames per run that suit this model and provider (the fixed batch if the model has one). */
   batchSize: number
   /** [H, W] */
@@ -59,12 +58,10 @@ export interface Encoder {
   release(): Promise<void>
 }
 
-const ORDER: Provider[] = ['cuda', 'webgpu', 'cpu']
-
 /** The providers 'auto' would try here, in order (the first is the one that would run, model permitting). */
-export async function providerOrder(): Promise<Provider[]> {
-  const usable = await Promise.all(ORDER.map(async (p) => (p === 'cuda' ? cudaInstalled() : p === 'webgpu' ? webgpuAvailable() : true)))
-  return ORDER.filter((_, i) => usable[i])
+export async function providerOrder(): Promise<ExecutionProvider[]> {
+  const usable = await Promise.all(EXECUTION_PROVIDERS.map(async (p) => (p === 'cuda' ? cudaInstalled() : p === 'webgpu' ? webgpuAvailable() : true)))
+  return EXECUTION_PROVIDERS.filter((_, i) => usable[i])
 }
 
 const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'unknown error'
@@ -92,7 +89,7 @@ export function modelInputTensor(entry: Pick<ModelEntry, 'id' | 'input'>, input:
 }
 
 /** The session options every encoder session uses (also for a bare comparison loop). */
-export function encoderSessionOptions(provider: Provider, opts: Pick<EncoderOptions, 'threads'> = {}): ort.InferenceSession.SessionOptions {
+export function encoderSessionOptions(provider: ExecutionProvider, opts: Pick<EncoderOptions, 'threads'> = {}): ort.InferenceSession.SessionOptions {
   return {
     executionProviders: [provider],
     ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
@@ -144,14 +141,14 @@ export async function createEncoder(entry: ModelEntry, opts: EncoderOptions = {}
 
 // ---- providers ----
 
-async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: Provider }> {
+async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const wanted = opts.provider ?? 'auto'
-  const candidates = wanted === 'auto' ? ORDER : [wanted]
+  const candidates = wanted === 'auto' ? EXECUTION_PROVIDERS : [wanted]
   let cpuError: unknown
   const tried: string[] = []
   for (const provider of candidates) {
     if (provider === 'cuda' && !cudaInstalled()) {
-      tried.push('cuda: the CUDA provider binaries are not installed (npm install onnxruntime-node --onnxruntime-node-install=cuda12)')
+      tried.push('cuda: the CUDA provider binaries are not installed (ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install)')
       continue
     }
     if (provider === 'webgpu' && !(await webgpuAvailable())) {
@@ -203,7 +200,7 @@ function linuxHasGpuDevice(): boolean {
 }
 
 /** Creates a one-node session with `provider` in a child Node process; false on error or timeout. */
-function probeInChild(provider: Provider, timeoutMs: number): Promise<boolean> {
+function probeInChild(provider: ExecutionProvider, timeoutMs: number): Promise<boolean> {
   const b = createBuilder()
   b.op('Relu', ['x'], undefined, 'y')
   const bytes = model(graph({ name: 'probe', inputs: [value('x', 'float', [1])], outputs: [value('y', 'float', [1])], ...b }))
@@ -385,55 +382,4 @@ export function normaliseRows(x: Float32Array, n: number): Float32Array {
     else x.fill(1 / n, r, r + n)
   }
   return x
-}
-
-// ---- text encoder ----
-
-export interface TextEncoderSession {
-  provider: Provider
-  maxLength: number
-  embedDim: number
-  /** Token ids [batch, maxLength] (already tokenised and padded; mask [batch, maxLength] if the model takes one) → embeddings [batch, embedDim]. */
-  encode(ids: BigInt64Array, batch: number, mask?: BigInt64Array): Promise<Float32Array>
-  release(): Promise<void>
-}
-
-/** A session for the manifest's text encoder (`files.text` + `text`); ModelError when the model has none or it does not match. */
-export async function createTextEncoder(entry: ModelEntry, opts: EncoderOptions = {}): Promise<TextEncoderSession> {
-  const spec = entry.text
-  if (!spec || !entry.files.text) throw new ModelError('manifest-mismatch', `${entry.id}: this model has no text encoder`)
-  const path = join(entry.dir, entry.files.text)
-  if (!existsSync(path)) throw new ModelError('missing-file', `${entry.id}: text model file not found: ${path}`)
-  const { session, provider } = await openSession(path, entry.id, opts)
-  const mismatch = (msg: string) => new ModelError('manifest-mismatch', `${entry.id} (text): ${msg}`)
-  const run = async (ids: BigInt64Array, batch: number, mask?: BigInt64Array) => {
-    const dims = [batch, spec.maxLength]
-    const feeds: Record<string, ort.Tensor> = { [spec.inputName]: new ort.Tensor('int64', ids, dims) }
-    if (spec.attentionMaskName) feeds[spec.attentionMaskName] = new ort.Tensor('int64', mask ?? ids.map((v) => (v === 0n ? 0n : 1n)), dims)
-    const out = (await session.run(feeds, [spec.outputName]))[spec.outputName] as ort.Tensor
-    return out
-  }
-  try {
-    for (const name of [spec.inputName, spec.attentionMaskName].filter((n): n is string => !!n))
-      if (!session.inputNames.includes(name)) throw mismatch(`input '${name}' not in the model (inputs: ${session.inputNames.join(', ')})`)
-    if (!session.outputNames.includes(spec.outputName)) throw mismatch(`output '${spec.outputName}' not in the model (outputs: ${session.outputNames.join(', ')})`)
-    const probe = await run(new BigInt64Array(spec.maxLength), 1).catch((e: unknown) => {
-      throw new ModelError('bad-model', `${entry.id} (text): the model fails on a 1×${spec.maxLength} input: ${firstLine(e)}`)
-    })
-    if (probe.dims.length !== 2 || probe.dims[1] !== spec.embedDim || probe.type !== 'float32')
-      throw mismatch(`output '${spec.outputName}' is ${probe.type} [${probe.dims.join(', ')}], manifest expects float32 [B, ${spec.embedDim}]`)
-  } catch (e) {
-    await session.release()
-    throw e
-  }
-  return {
-    provider,
-    maxLength: spec.maxLength,
-    embedDim: spec.embedDim,
-    async encode(ids, batch, mask) {
-      if (ids.length !== batch * spec.maxLength) throw new RangeError(`text encode: ${ids.length} ids for ${batch} × ${spec.maxLength}`)
-      return (await run(ids, batch, mask)).data as Float32Array
-    },
-    release: () => session.release(),
-  }
 }

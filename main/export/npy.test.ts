@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { VideoTokens } from '../../common/tokens'
 import type { MethodResult } from '../../common/compression/types'
-import { encodeNpy, exportMethodResult, representativePatches, writeNpy } from './npy'
+import { encodeNpy, exportMethodResult, representativePatches } from './npy'
 
 /** Reads .npy v1.0 bytes back: the header dict's fields and the raw data bytes. */
 function parseNpy(bytes: Uint8Array): { descr: string; fortran: boolean; shape: number[]; data: DataView; headerText: string } {
@@ -117,12 +117,6 @@ describe('exportMethodResult', () => {
     expect(json.metrics.tokensIn).toBe(6)
     expect(json.metrics.tokensOut).toBe(3)
     expect(json.grid).toEqual({ h: 1, w: 3 })
-  })
-
-  it('writeNpy writes the same bytes as encodeNpy', async () => {
-    const path = join(dir, 'a.npy')
-    await writeNpy(path, Float32Array.from([1.5, -2]), [1, 2])
-    expect(new Uint8Array(await readFile(path))).toEqual(encodeNpy(Float32Array.from([1.5, -2]), [1, 2]))
   })
 
   const hasNumpy = (() => {

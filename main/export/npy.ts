@@ -49,11 +49,6 @@ export function encodeNpy(array: NpyArray, shape: readonly number[], opts: { boo
   return out
 }
 
-/** Writes `array` with `shape` to `path` as .npy v1.0. */
-export async function writeNpy(path: string, array: NpyArray, shape: readonly number[], opts: { bool?: boolean } = {}): Promise<void> {
-  await writeFile(path, encodeNpy(array, shape, opts))
-}
-
 /**
  * [M, 2] int32 (frame, patch) of each output token's representative: its first source patch in
  * video raster order (frame by frame, then raster order within the frame). An output token with no

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as ort from 'onnxruntime-node'
 import { concat, varint } from './protobuf'
 import { createBuilder, float, floats, graph, model, node, tensor, value } from './graph'
-import { makeTinyTextEncoder, makeTinyVit } from './fixtures'
+import { makeTinyTextEncoder, makeTinyVit } from '../../tests/fixtures/onnx-graphs'
 
 const run = async (bytes: Uint8Array, feeds: Record<string, ort.Tensor>) => {
   const s = await ort.InferenceSession.create(bytes)

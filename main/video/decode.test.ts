@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Sampling } from '../../common/video'
 import {
+  framePtsOf,
   makeClip,
   makeRotatedClip,
   makeSolidColorClip,
@@ -17,7 +18,6 @@ import {
   decodeFrameAt,
   decodeFrames,
   decodeKeyframes,
-  listFramePts,
   listKeyframes,
   type DecodedFrame,
   type DecodeOptions,
@@ -104,7 +104,7 @@ describe('MPEG-TS (start offset, no keyframe index)', () => {
     const path = await makeTransportStream()
     const { frames } = await collect(path, { sampling: { mode: 'every-frame' }, width: 8, height: 8, resize: 'squash' })
     expect(frames).toHaveLength(100)
-    const listed = Array.from(await listFramePts(path))
+    const listed = await framePtsOf(path)
     expect(listed[0]).toBeGreaterThan(0.5) // the muxer's start offset
     expect(frames.map((f) => f.pts)).toEqual(listed.map((p) => expect.closeTo(p, 3)))
     for (const i of [0, 37, 99]) {
@@ -209,7 +209,7 @@ describe('keyframes', () => {
 
   it('lists every frame pts of a VFR clip', async () => {
     const { path, pts } = await makeVfrClip()
-    const all = Array.from(await listFramePts(path))
+    const all = await framePtsOf(path)
     expect(all).toEqual(pts.map((p) => expect.closeTo(p, 3)))
   })
 })

@@ -491,17 +491,8 @@ function quoted(path: string): string {
  * ffprobe without decoding (fast even for hour-long files). These are the frames
  * `decodeKeyframes` returns.
  */
-export function listKeyframes(path: string, opts: { binaries?: Binaries } = {}): Promise<Float64Array> {
-  return listPacketTimes(path, true, opts.binaries)
-}
-
-/** Presentation times (s, ascending) of every frame of the video stream, from its packets. */
-export function listFramePts(path: string, opts: { binaries?: Binaries } = {}): Promise<Float64Array> {
-  return listPacketTimes(path, false, opts.binaries)
-}
-
-async function listPacketTimes(path: string, keyOnly: boolean, given?: Binaries): Promise<Float64Array> {
-  const binaries = given ?? (await resolveBinaries())
+export async function listKeyframes(path: string, opts: { binaries?: Binaries } = {}): Promise<Float64Array> {
+  const binaries = opts.binaries ?? (await resolveBinaries())
   const { streamIndex } = await probeDetails(path, { binaries })
   const res = await runFfprobe(binaries.ffprobe, [
     '-v', 'error', '-hide_banner',
@@ -514,7 +505,7 @@ async function listPacketTimes(path: string, keyOnly: boolean, given?: Binaries)
   const times: number[] = []
   for (const line of res.stdout.split('\n')) {
     const [time, flags] = line.trim().split(',')
-    if (keyOnly && !flags?.includes('K')) continue
+    if (!flags?.includes('K')) continue
     const t = Number(time)
     if (time && Number.isFinite(t)) times.push(t)
   }

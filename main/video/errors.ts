@@ -23,10 +23,6 @@ export class VideoError extends Error {
   }
 }
 
-export function isVideoError(e: unknown): e is VideoError {
-  return e instanceof VideoError
-}
-
 /** The last few non-empty lines of ffmpeg's stderr: enough to say what went wrong. */
 export function stderrTail(stderr: string, lines = 3): string {
   return stderr

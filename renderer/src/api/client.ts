@@ -1,7 +1,8 @@
 /**
  * The renderer's one way to reach the services: `useApi().invoke(channel, payload)` and
  * `useApi().on('analysis:progress', cb)`, per common/ipc/contract.ts. Calls reject with an
- * ApiCallError (`.code`, `.message` to show the user).
+ * ApiCallError (`.code`, `.message` to show the user). Event payloads are checked against
+ * their schemas (schema.ts) before a listener sees them; a malformed one is logged and dropped.
  *
  * In Electron the preload exposes `window.tokenscope`; in browser mode this file implements the
  * same API over the host's WebSocket (`/ws?token=…`, wire.ts binary frames). The token arrives
@@ -11,7 +12,7 @@
  */
 import type { Channel, EventChannel, Events, RequestOf, ResponseOf, TokenScopeApi } from '../../../common/ipc/contract'
 import { ApiCallError, isReply, unwrapReply } from '../../../common/ipc/reply'
-import { isChannel, isEventChannel } from '../../../common/ipc/schema'
+import { eventSchemas, isChannel, isEventChannel } from '../../../common/ipc/schema'
 import { decodeFrame, encodeFrame } from '../../../common/ipc/wire'
 
 declare global {
@@ -153,6 +154,26 @@ export function createSocketApi(socketUrl: string, WebSocketImpl: typeof WebSock
   }
 }
 
+/** Wraps an API so that its listeners only see event payloads that pass the event's schema. */
+export function withCheckedEvents(api: TokenScopeApi): TokenScopeApi {
+  return {
+    invoke: (channel, payload) => api.invoke(channel, payload),
+    on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void {
+      if (!isEventChannel(event)) throw new ApiCallError('bad-request', `unknown event ${String(event)}`)
+      return api.on(event, (payload: unknown) => {
+        let checked: Events[E]
+        try {
+          checked = eventSchemas[event](payload, event) as Events[E]
+        } catch (e) {
+          console.error(`[tokenscope] dropped a malformed ${event} event:`, e)
+          return
+        }
+        listener(checked)
+      })
+    },
+  }
+}
+
 /** Wraps an API to record the last answer of each channel and the last progress event (for tests). */
 function withDebugRecord(api: TokenScopeApi): TokenScopeApi {
   const debug: DebugState = { api, last: {} }
@@ -170,10 +191,10 @@ function withDebugRecord(api: TokenScopeApi): TokenScopeApi {
 
 /** The Electron preload's API when present, else the browser-mode WebSocket client. */
 export function createApi(): TokenScopeApi {
-  if (window.tokenscope) return withDebugRecord(window.tokenscope)
+  if (window.tokenscope) return withDebugRecord(withCheckedEvents(window.tokenscope))
   const token = takeToken()
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token ?? '')}`
-  return withDebugRecord(createSocketApi(url))
+  return withDebugRecord(withCheckedEvents(createSocketApi(url)))
 }
 
 let singleton: TokenScopeApi | undefined

@@ -8,7 +8,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { QuickLookFrames } from '../../../common/ipc/contract'
-import { quickLookFramesSchema } from '../../../common/ipc/schema'
 import { useApi } from '../api/client'
 import { quantise, scaleOf } from '../timeline/colour'
 import { useVideoStore } from './video'
@@ -94,14 +93,8 @@ export const useQuickLookStore = defineStore('quicklook', () => {
 
   const bitmap = (k: number): ImageBitmap | null => bitmaps[k] ?? null
 
-  function onBatch(payload: unknown) {
-    let batch: QuickLookFrames
-    try {
-      batch = quickLookFramesSchema(payload, 'quicklook:frames')
-    } catch (e) {
-      console.error('[tokenscope] dropped a quick-look batch:', e)
-      return
-    }
+  /** A batch the API client already checked against its schema. */
+  function onBatch(batch: QuickLookFrames) {
     const id = video.quickLook?.id
     if (id === batch.id) add(batch)
     else if (!id && early.length < EARLY_MAX) early.push(batch)

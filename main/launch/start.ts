@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
-import { createAppServices } from './services'
-import { electronMainEntry, rendererDir } from './paths'
+import { createAppServices } from '../app/services'
+import { electronMainEntry, rendererDir } from '../app/paths'
 import { type Host, startHost } from '../host/server'
 
 export interface ServeOptions {
@@ -22,15 +22,18 @@ export interface ServeOptions {
   log?: (line: string) => void
 }
 
-/** Where Electron's binary is, or why it cannot be used. */
-export function findElectronBinary(env: NodeJS.ProcessEnv = process.env): { path: string } | { reason: string } {
-  const require = createRequire(import.meta.url)
-  let pkgDir: string
+/** The installed `electron` package's folder, if the optional dependency is installed. */
+function electronPackageDir(): string | undefined {
   try {
-    pkgDir = dirname(require.resolve('electron/package.json'))
+    return dirname(createRequire(import.meta.url).resolve('electron/package.json'))
   } catch {
-    return { reason: "the optional 'electron' package is not installed" }
+    return undefined
   }
+}
+
+/** Where Electron's binary is, or why it cannot be used. */
+export function findElectronBinary(env: NodeJS.ProcessEnv = process.env, pkgDir = electronPackageDir()): { path: string } | { reason: string } {
+  if (!pkgDir) return { reason: "the optional 'electron' package is not installed" }
   const pathTxt = join(pkgDir, 'path.txt')
   if (!existsSync(pathTxt)) return { reason: `the 'electron' package at ${pkgDir} has no downloaded binary (no path.txt)` }
   const relative = readFileSync(pathTxt, 'utf8').trim()
@@ -97,14 +100,4 @@ export async function startCommand(opts: Omit<ServeOptions, 'reason'> = {}): Pro
     return
   }
   await serveCommand({ ...opts, open: opts.open ?? true, reason: `${why}; serving the same UI in browser mode.` })
-}
-
-/** `tokenscope start [--port P] [--no-open]` / `tokenscope serve [--port P] [--open]`. */
-export async function startApp(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv
-  const portAt = rest.indexOf('--port')
-  const port = portAt >= 0 ? Number(rest[portAt + 1]) : undefined
-  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port < 65536)) throw new Error('--port needs a number between 0 and 65535')
-  if (command === 'serve') await serveCommand({ port, open: rest.includes('--open') })
-  else await startCommand({ port, open: !rest.includes('--no-open') })
 }

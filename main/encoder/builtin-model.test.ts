@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest'
 import { createRng } from '../../common/tensor/rng'
 import { BUILTIN_ID, BUILTIN_MANIFEST, builtinModel, foldNormalisation } from './builtin-model'
 import { dctMatrix } from '../../common/tensor/dct'
-import { bundledModelsDir, getModel } from '../encoder/registry'
-import { createEncoder } from '../encoder/session'
-import { modelInputFromRgb } from '../encoder/preprocess'
+import { bundledModelsDir, getModel } from './registry'
+import { createEncoder } from './session'
+import { modelInputFromRgb } from './preprocess'
+import { expectNormalised } from '../../tests/support/expect-normalised'
 
 const S = 224
 const P = 16
@@ -121,13 +122,7 @@ describe('built-in encoder tokenscope-dct16', () => {
         const dist = Array.from({ length: N }, (_, p) => Math.hypot(...Array.from({ length: D }, (_, k) => ref[p * D + k] - mean[k])))
         const md = dist.reduce((a, b) => a + b) / N + 1e-6
         const e = dist.map((d) => Math.exp(d / md / 0.5))
-        const z = e.reduce((a, b) => a + b)
-        let sum = 0
-        for (let p = 0; p < N; p++) {
-          expect(importance![f * N + p]).toBeCloseTo(e[p] / z, 5)
-          sum += importance![f * N + p]
-        }
-        expect(sum).toBeCloseTo(1, 5)
+        expectNormalised(importance!.subarray(f * N, (f + 1) * N), e, 5)
       }
       expect(worst).toBeLessThan(1e-4)
     } finally {

@@ -1,0 +1,39 @@
+/** `tokenscope bench` (`npm run bench`): runs the chosen sections of main/bench and prints each figure beside its baseline. */
+import { BENCH_SECTIONS, type BenchSection, runBench } from '../bench/bench'
+import type { UiBench } from '../bench/ui'
+import type { CommandContext } from './context'
+import { UsageError } from './errors'
+import { formatNumber, table } from './format'
+
+export async function benchCommand(ctx: CommandContext): Promise<void> {
+  const only = ((ctx.values.only as string | undefined) ?? BENCH_SECTIONS.join(',')).split(',') as BenchSection[]
+  for (const s of only) if (!BENCH_SECTIONS.includes(s)) throw new UsageError(`--only takes ${BENCH_SECTIONS.join(', ')}; got '${s}'`)
+  const frames = ctx.values.frames ? Number(ctx.values.frames) : 3600
+  const { results, file } = await runBench(only, frames, (s) => process.stderr.write(`${s}\n`))
+
+  ctx.out(results, () => {
+    const lines: string[] = []
+    if (results.pipeline.length) {
+      lines.push('Pipeline (median of alternating runs; ratio = pipeline / baseline)', '')
+      lines.push(
+        table(
+          ['measure', 'pipeline', 'baseline', 'ratio', 'target'],
+          results.pipeline.map((c) => [c.name, `${formatNumber(c.candidate.perSecond)} ${c.unit}`, `${formatNumber(c.baseline.perSecond)} (${c.baseline.label})`, c.ratio.toFixed(3), c.target ?? '']),
+        ),
+        '',
+      )
+    }
+    if (results.methods.length) {
+      lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
+      lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
+    }
+    if (results.ui) {
+      const u = results.ui
+      lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')
+      const ratio = (r: UiBench['rows'][number]) => (r.targetMs === undefined ? '' : (r.medianMs / r.targetMs).toFixed(3))
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', ratio(r)])), '')
+    }
+    lines.push(`results: ${file}`)
+    return lines.join('\n')
+  })
+}

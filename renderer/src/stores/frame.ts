@@ -32,7 +32,6 @@ export const useFrameStore = defineStore('frame', () => {
   const previewTime = ref<number | null>(null)
 
   const count = computed(() => video.framesReady)
-  const requestedPts = computed(() => (index.value < count.value ? video.pts[index.value] : NaN))
 
   const cache = new Map<string, FrameImage>()
 
@@ -163,5 +162,5 @@ export const useFrameStore = defineStore('frame', () => {
     if (imageIndex.value >= 0) show(index.value, true)
   })
 
-  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, requestedPts, show, step, preview, togglePlay }
+  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, show, step, preview, togglePlay }
 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, keyframeSlots, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
+  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, keyframeSlots, levelForSpan, levelToFit, maxLevel, ppsOfLevel,
   scrollToShow, stepFrame, thumbnailSlots, timeToX, typicalInterval, visibleTiles, visibleTimeRange, xToTime, zoomAround,
 } from './layout'
 
@@ -77,11 +77,6 @@ describe('frames and times', () => {
     expect(frameAtTime(pts, 99)).toBe(4)
     expect(frameAtTime(pts, 99, 3)).toBe(2)
     expect(frameAtTime(new Float64Array(0), 1)).toBe(-1)
-  })
-  it('nearestFrame picks the closer neighbour', () => {
-    expect(nearestFrame(pts, 1.5)).toBe(1)
-    expect(nearestFrame(pts, 1.6)).toBe(2)
-    expect(nearestFrame(pts, 3.9)).toBe(4)
   })
   it('agrees with a linear scan on a long ramp', () => {
     const long = ramp(10_800, 1, 0.5)

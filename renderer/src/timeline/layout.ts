@@ -89,13 +89,6 @@ export function frameAtTime(pts: ArrayLike<number>, time: number, count = pts.le
   return lo
 }
 
-/** Index of the frame whose pts is nearest to `time`; -1 when there are no frames. */
-export function nearestFrame(pts: ArrayLike<number>, time: number, count = pts.length): number {
-  const i = frameAtTime(pts, time, count)
-  if (i < 0 || i + 1 >= count) return i
-  return time - pts[i] <= pts[i + 1] - time ? i : i + 1
-}
-
 /** The typical spacing of sampled frames (mean interval); `fallback` with fewer than 2 frames. */
 export function typicalInterval(pts: ArrayLike<number>, count = pts.length, fallback = 1): number {
   if (count < 2) return fallback

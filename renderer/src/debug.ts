@@ -24,6 +24,8 @@ export function installDebug() {
   const video = useVideoStore()
   const frame = useFrameStore()
   const methods = useMethodsStore()
+  const timeline = useTimelineStore()
+  const quickLook = useQuickLookStore()
   const slotState = (id: SlotId) => {
     const s = methods.slots[id]
     const r = s.result
@@ -36,8 +38,6 @@ export function installDebug() {
       current: !!r && !s.running && r.methodId === methods.runId(s) && JSON.stringify(r.budget) === JSON.stringify(methods.budgetOf(id)),
     }
   }
-  const timeline = useTimelineStore()
-  const quickLook = useQuickLookStore()
   const w = window as unknown as { __tokenscope_debug?: Record<string, unknown> }
   const target = (w.__tokenscope_debug ??= {})
   const getters: Record<string, () => unknown> = {

@@ -14,7 +14,7 @@
 import { createRng as rng } from '../../../common/tensor/rng'
 import { frameShare, type TokenMap } from '../../../common/token-map'
 import { syntheticTokenMap } from '../../../common/bench/synthetic-token-map'
-import { useApi } from '../api/client'
+import { createApi } from '../api/client'
 import { RECOMPUTE_DEBOUNCE_MS } from '../stores/methods'
 import { decodeTokenMap, encodeTokenMap } from '../../../common/codec/token-map-codec'
 import { createTimelineRenderer, DEFAULT_METRICS, rulerCanvasHeight, type HeatRow, type TimelineData, type TimelineView } from '../timeline/renderer'
@@ -168,7 +168,7 @@ function benchTokenMap(results: Record<string, BenchStat>) {
  * transfer then overlaps what the host and the browser still do for the one before).
  */
 async function benchDelivery(results: Record<string, BenchStat>) {
-  const api = useApi()
+  const api = createApi()
   const request = { videoKey: 'bench', methodId: 'bench', budget: { ratio: 0.1 }, params: {}, seed: 0 }
   const arrive = arrivals()
   const deliver = async () => {

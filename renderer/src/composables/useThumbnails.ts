@@ -3,7 +3,7 @@
  * for the positions on screen, two at a time, newest wishes first, cached per frame (LRU).
  */
 import { shallowRef, triggerRef, type ShallowRef } from 'vue'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { imageDataOf } from '../frame/draw'
 
 const MAX_WIDTH = 160

@@ -6,10 +6,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { FrameImage } from '../../../common/ipc/contract'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
 import { useVideoStore } from './video'
-import { stepFrame } from '../timeline/layout'
+import { stepFrame } from '../util/frames'
 
 const IMAGE_CACHE_SIZE = 32
 

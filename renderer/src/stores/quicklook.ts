@@ -9,7 +9,7 @@ import { defineStore } from 'pinia'
 import { ref, shallowRef, triggerRef, watch } from 'vue'
 import type { QuickLookFrames } from '../../../common/ipc/contract'
 import { quickLookFramesSchema } from '../../../common/ipc/schema'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useVideoStore } from './video'
 
 /** Batches held while the id of the quick look they belong to is not known yet. */
@@ -29,7 +29,7 @@ export const useQuickLookStore = defineStore('quicklook', () => {
   const size = ref({ width: 0, height: 0 })
   /** Thumbnail per keyframe, null until its bitmap is ready. */
   const bitmaps: (ImageBitmap | null)[] = []
-  /** Thumbnails made into bitmaps so far (each arrival is a redraw). */
+  /** Thumbnails made into bitmaps so far (the timeline redraws as it grows). */
   const bitmapsReady = ref(0)
   const done = ref(false)
   let early: QuickLookFrames[] = []

@@ -6,9 +6,9 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AnalysisProgress, FrameSignals, ModelInfo, QuickLook, VideoSession } from '../../../common/ipc/contract'
 import type { Sampling, VideoInfo } from '../../../common/video'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
-import { typicalInterval } from '../timeline/layout'
+import { typicalInterval } from '../util/frames'
 
 /** How often the signals are refetched while an analysis runs. */
 const SIGNALS_EVERY_MS = 1000

@@ -8,7 +8,7 @@
  * (rounded) shows the typical level. Columns before the first frame or from `end` on keep the
  * background.
  */
-import { frameAtTime } from './layout'
+import { frameAtTime } from '../util/frames'
 
 /** How the levels of frames sharing one pixel column combine. */
 export type Aggregate = 'max' | 'mean'

@@ -12,7 +12,8 @@
  *
  * All drawing is in device pixels; a tile covers device content x [i·tileW, (i+1)·tileW).
  */
-import { frameAtTime, frameEnd, ppsOfLevel, timeToX, type ThumbnailSlot, visibleTiles, visibleTimeRange, type Viewport } from './layout'
+import { ppsOfLevel, timeToX, type ThumbnailSlot, visibleTiles, visibleTimeRange, type Viewport } from './layout'
+import { frameAtTime, frameEnd } from '../util/frames'
 import { fillHeatLine, type Aggregate, type FrameLevels } from './heat-line'
 import { packRgba } from '../colour/lut'
 import { formatPts } from '../util/format'

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { defineConfig } from 'electron-vite'
+import type { Plugin } from 'vite'
 import vue from '@vitejs/plugin-vue'
 
 // electron-vite reads Electron's version from the installed package. Where the optional
@@ -9,6 +10,17 @@ import vue from '@vitejs/plugin-vue'
 const pinnedElectron = JSON.parse(readFileSync(resolve(__dirname, 'package.json'), 'utf8'))
   .optionalDependencies.electron as string
 process.env.ELECTRON_MAJOR_VER ??= pinnedElectron.split('.')[0]
+
+/**
+ * The Content-Security-Policy of every renderer page (the app and the bench), as the first tag of
+ * its head: Electron loads the pages from file://, where no server sends one (the browser-mode
+ * host adds its own header, main/host/server.ts).
+ */
+const RENDERER_CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; script-src 'self'"
+const contentSecurityPolicy = (): Plugin => ({
+  name: 'tokenscope-csp',
+  transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: RENDERER_CSP }, injectTo: 'head-prepend' }],
+})
 
 export default defineConfig({
   main: {
@@ -38,7 +50,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'renderer'),
-    plugins: [vue()],
+    plugins: [vue(), contentSecurityPolicy()],
     build: {
       outDir: 'out/renderer',
       rollupOptions: {

@@ -29,6 +29,28 @@ const lastResponse = <T>(page: Page, channel: string) =>
     return r === undefined ? null : JSON.parse(JSON.stringify(r, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>) : v)))
   }, channel) as Promise<T | null>
 
+/** A value of the page's debug hook (renderer/src/debug.ts). */
+const debugValue = (page: Page, key: string) => page.evaluate((k) => (window.__tokenscope_debug as unknown as Record<string, unknown>)[k], key)
+
+interface SlotState {
+  running: boolean
+  frames: number | null
+  /** The result shown answers the method and budget chosen now. */
+  current: boolean
+}
+const slotStates = async (page: Page) => (await debugValue(page, 'methods')) as Record<'a' | 'b', SlotState>
+
+/**
+ * Waits until both method slots show results for the method and budget chosen now, and the page
+ * has drawn them (heat rows and overlay redraw in the animation frame after a result lands).
+ */
+async function resultsSettled(page: Page) {
+  await expect
+    .poll(async () => Object.values(await slotStates(page)).every((s) => s.current), { message: 'both slots show results for the current budget', timeout: 60_000 })
+    .toBe(true)
+  await page.evaluate(() => new Promise((drawn) => requestAnimationFrame(() => requestAnimationFrame(drawn))))
+}
+
 async function selectOptionOrFirst(page: Page, testId: string, wanted: string, fallbackIndex: number): Promise<string> {
   const select = page.getByTestId(testId)
   await expect(select.locator('option').nth(fallbackIndex)).toBeAttached()
@@ -89,8 +111,8 @@ test('analyze a clip, compare two methods, move the budget, step frames', async 
   const snap = (v: number) => (step > 0 ? min + Math.round((v - min) / step) * step : v)
   await slider.fill(String(snap(min + 0.1 * (max - min))))
   await expect.poll(async () => (await lastResponse<{ report: { budgetTokens: number } }>(app, 'method:run'))?.report.budgetTokens ?? -1).toBeGreaterThan(0)
-  // settle at the low budget
-  await app.waitForTimeout(500)
+  // Settle at the low budget: both results for it are in and drawn, so what changes next comes from raising it.
+  await resultsSettled(app)
   const low = { a: (await canvasPixels(heatA)).hash, b: (await canvasPixels(heatB)).hash, overlay: (await canvasPixels(overlay)).hash }
   const lowTokens = (await lastResponse<{ report: { budgetTokens: number } }>(app, 'method:run'))!.report.budgetTokens
   await app.screenshot({ path: testInfo.outputPath('02-low-budget.png') })
@@ -152,7 +174,7 @@ test('quick look: keyframe thumbnails and their novelty fill the timeline before
   const long = await makeClip({ seconds: 30, fps: 8, width: 320, height: 240, kind: 'cuts' })
   await app.getByTestId('open-path-input').fill(long)
   await app.getByTestId('open-button').click()
-  const debug = (key: string) => app.evaluate((k) => (window.__tokenscope_debug as unknown as Record<string, unknown>)[k], key)
+  const debug = (key: string) => debugValue(app, key)
   await expect.poll(() => debug('quickLookDone'), { timeout: 60_000 }).toBe(true)
   const look = await lastResponse<{ keyframePts: number[] }>(app, 'video:quick-look')
   expect(look?.keyframePts.length).toBe(30)
@@ -225,6 +247,10 @@ test('first start: one click on the demo video gives heat rows and a token-map o
   await expect
     .poll(async () => (await lastResponse<{ frameShare: number[] }>(app, 'method:run'))?.frameShare.length, { message: 'a result for every analysed frame', timeout: 120_000 })
     .toBe(frames)
+  // Both slots (not only the one that answered last) hold a result for every analysed frame, for the budget on screen.
+  await expect
+    .poll(async () => Object.values(await slotStates(app)).map((s) => s.current && s.frames), { message: 'both slots have a current result for every frame', timeout: 120_000 })
+    .toEqual([frames, frames])
   await expect(app.getByText('computing…')).toHaveCount(0, { timeout: 120_000 })
   for (const id of ['heat-row-canvas-a', 'heat-row-canvas-b', 'overlay-canvas-a']) {
     await expect.poll(async () => (await canvasPixels(app.getByTestId(id))).painted, { message: `${id} is drawn`, timeout: 60_000 }).toBeGreaterThan(0)

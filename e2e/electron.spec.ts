@@ -24,6 +24,9 @@ function electronMissing(): string | undefined {
 
 const missing = electronMissing()
 
+/** What the main process saw of the window's last navigation attempt (kept on its globalThis). */
+type NavigationWatch = { navigationAttempt?: Promise<{ url: string; refused: boolean }> }
+
 test('the Electron window exposes only the typed API and answers through IPC', async () => {
   test.skip(Boolean(missing), `Electron cannot run here: ${missing}`)
   const app = await electron.launch({ args: ['out/main/index.js'] })
@@ -46,11 +49,18 @@ test('the Electron window exposes only the typed API and answers through IPC', a
       ),
     )
     expect(bad).toMatch(/path must be a non-empty string/)
-    // Navigation away from the app is refused.
+    // Navigation away from the app is refused. A listener added now runs after the app's own
+    // (added when the window's contents were created), so it sees the attempt and the app's answer.
     const before = win.url()
+    await app.evaluate(({ BrowserWindow }) => {
+      const contents = BrowserWindow.getAllWindows()[0].webContents
+      ;(globalThis as NavigationWatch).navigationAttempt = new Promise((resolve) => contents.once('will-navigate', (e: { url?: string; defaultPrevented: boolean }, url: string) => resolve({ url: e.url ?? url, refused: e.defaultPrevented })))
+    })
     await win.evaluate(() => void (location.href = 'https://example.com/'))
-    await win.waitForTimeout(500)
+    const attempt = await app.evaluate(() => (globalThis as NavigationWatch).navigationAttempt)
+    expect(attempt).toEqual({ url: 'https://example.com/', refused: true })
     expect(win.url()).toBe(before)
+    expect(await win.evaluate(() => location.href)).toBe(before)
     await win.screenshot({ path: test.info().outputPath('electron-window.png') })
   } finally {
     await app.close()

@@ -5,12 +5,12 @@
  */
 import { useVideoStore } from './stores/video'
 import { useFrameStore } from './stores/frame'
-import { useMethodsStore } from './stores/methods'
+import { SLOT_IDS, useMethodsStore, type SlotId } from './stores/methods'
 import { useTimelineStore } from './stores/timeline'
 import { useQuickLookStore } from './stores/quicklook'
 
 /** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
-export function canvasChecksum(canvas: HTMLCanvasElement | null): number {
+function canvasChecksum(canvas: HTMLCanvasElement | null): number {
   if (!canvas || canvas.width === 0 || canvas.height === 0) return 0
   const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data
   let h = 0x811c9dc5
@@ -26,6 +26,18 @@ export function installDebug() {
   const methods = useMethodsStore()
   const timeline = useTimelineStore()
   const quickLook = useQuickLookStore()
+  const slotState = (id: SlotId) => {
+    const s = methods.slots[id]
+    const r = s.result
+    return {
+      id: methods.runId(s),
+      running: s.running,
+      tokensOut: r?.response.report.tokensOut ?? null,
+      frames: r?.map.frameCount ?? null,
+      error: s.error,
+      current: !!r && !s.running && r.methodId === methods.runId(s) && JSON.stringify(r.budget) === JSON.stringify(methods.budgetOf(id)),
+    }
+  }
   const w = window as unknown as { __tokenscope_debug?: Record<string, unknown> }
   const target = (w.__tokenscope_debug ??= {})
   const getters: Record<string, () => unknown> = {
@@ -46,10 +58,11 @@ export function installDebug() {
     quickLookDone: () => quickLook.done,
     /** The time previewed by scrubbing before any frame is encoded, or null. */
     previewTime: () => frame.previewTime,
-    methods: () => ({
-      a: { id: methods.runId(methods.slots.a), running: methods.slots.a.running, tokensOut: methods.slots.a.result?.response.report.tokensOut ?? null, error: methods.slots.a.error },
-      b: { id: methods.runId(methods.slots.b), running: methods.slots.b.running, tokensOut: methods.slots.b.result?.response.report.tokensOut ?? null, error: methods.slots.b.error },
-    }),
+    /**
+     * Per slot: the method, whether it runs, its result's output tokens and frames, and `current`:
+     * the result shown answers the method and budget chosen now (nothing left to compute for them).
+     */
+    methods: () => Object.fromEntries(SLOT_IDS.map((id) => [id, slotState(id)])),
   }
   for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
   const fns: Record<string, (...a: never[]) => unknown> = {

@@ -196,10 +196,3 @@ export function createApi(): TokenScopeApi {
   const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws?token=${encodeURIComponent(token ?? '')}`
   return withDebugRecord(withCheckedEvents(createSocketApi(url)))
 }
-
-let singleton: TokenScopeApi | undefined
-
-/** The app-wide API client (created on first use). */
-export function useApi(): TokenScopeApi {
-  return (singleton ??= createApi())
-}

@@ -14,13 +14,13 @@
 import { createRng as rng } from '../../../common/tensor/rng'
 import { frameShare, type TokenMap } from '../../../common/token-map'
 import { syntheticTokenMap } from '../../../common/bench/synthetic-token-map'
-import { useApi } from '../api/client'
+import { createApi } from '../api/client'
 import { RECOMPUTE_DEBOUNCE_MS } from '../stores/methods'
 import { decodeTokenMap, encodeTokenMap } from '../../../common/codec/token-map-codec'
 import { createTimelineRenderer, DEFAULT_METRICS, rulerCanvasHeight, type HeatRow, type TimelineData, type TimelineView } from '../timeline/renderer'
 import { levelForSpan, levelToFit, ppsOfLevel, clampScroll, contentWidth } from '../timeline/layout'
-import { LUTS, quantise, scaleOf } from '../timeline/colour'
-import { shareLevels } from '../timeline/rows'
+import { LUTS } from '../colour/lut'
+import { shareLevels, signalLevels } from '../colour/levels'
 import { buildGroupIndex, frameGroups, groupOutlineSegments } from '../frame/overlay'
 
 export interface BenchStat {
@@ -55,9 +55,9 @@ function syntheticTimeline(): TimelineData {
   const novelty = Float32Array.from({ length: T }, () => (random() < 0.02 ? 0.5 + random() / 2 : random() * 0.1))
   const concentration = Float32Array.from({ length: T }, (_, i) => 0.3 + 0.2 * Math.sin(i / 1000) + 0.1 * random())
   const rows: HeatRow[] = [
-    { id: 'a', label: 'A', version: 1, levels: shareLevels(share), count: T, lut: LUTS.teal, aggregate: 'mean' },
-    { id: 'novelty', label: 'novelty', version: 1, levels: quantise(novelty, scaleOf(novelty)), count: T, lut: LUTS.inferno, aggregate: 'max' },
-    { id: 'concentration', label: 'concentration', version: 1, levels: quantise(concentration, scaleOf(concentration)), count: T, lut: LUTS.inferno, aggregate: 'max' },
+    { id: 'a', levels: shareLevels(share), count: T, lut: LUTS.teal, aggregate: 'mean' },
+    { id: 'novelty', levels: signalLevels(novelty), count: T, lut: LUTS.inferno, aggregate: 'max' },
+    { id: 'concentration', levels: signalLevels(concentration), count: T, lut: LUTS.inferno, aggregate: 'max' },
   ]
   const keyframes = Float64Array.from({ length: T / 4 }, (_, i) => i * 4)
   return { pts, count: T, lastInterval: 1, duration: T, rows, keyframes }
@@ -168,7 +168,7 @@ function benchTokenMap(results: Record<string, BenchStat>) {
  * transfer then overlaps what the host and the browser still do for the one before).
  */
 async function benchDelivery(results: Record<string, BenchStat>) {
-  const api = useApi()
+  const api = createApi()
   const request = { videoKey: 'bench', methodId: 'bench', budget: { ratio: 0.1 }, params: {}, seed: 0 }
   const arrive = arrivals()
   const deliver = async () => {

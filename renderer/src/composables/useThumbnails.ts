@@ -2,8 +2,8 @@
  * Timeline thumbnails: small decoded frames (`video:frame` with a small maxWidth), fetched only
  * for the positions on screen, two at a time, newest wishes first, cached per frame (LRU).
  */
-import { ref } from 'vue'
-import { useApi } from '../api/client'
+import { shallowRef, triggerRef, type ShallowRef } from 'vue'
+import { useApi } from '../api/use-api'
 import { imageDataOf } from '../frame/draw'
 
 const MAX_WIDTH = 160
@@ -12,10 +12,9 @@ const CONCURRENCY = 2
 
 export function useThumbnails() {
   const api = useApi()
-  const cache = new Map<string, HTMLCanvasElement>()
+  /** Decoded thumbnails, least recently used first; triggered when one arrives (a redraw). */
+  const cache = shallowRef(new Map<string, HTMLCanvasElement>())
   const failed = new Set<string>()
-  /** Bumps when a thumbnail arrives (redraw trigger). */
-  const version = ref(0)
   let wanted: Array<{ key: string; path: string; pts: number }> = []
   let active = 0
 
@@ -23,16 +22,16 @@ export function useThumbnails() {
 
   function get(path: string, pts: number): HTMLCanvasElement | null {
     const key = keyOf(path, pts)
-    const hit = cache.get(key)
+    const hit = cache.value.get(key)
     if (!hit) return null
-    cache.delete(key) // refresh LRU position
-    cache.set(key, hit)
+    cache.value.delete(key) // refresh LRU position
+    cache.value.set(key, hit)
     return hit
   }
 
   /** Replaces the wish list with these frames (the ones on screen now). */
   function want(path: string, ptsList: number[]) {
-    wanted = ptsList.map((pts) => ({ key: keyOf(path, pts), path, pts })).filter((w) => !cache.has(w.key) && !failed.has(w.key))
+    wanted = ptsList.map((pts) => ({ key: keyOf(path, pts), path, pts })).filter((w) => !cache.value.has(w.key) && !failed.has(w.key))
     pump()
   }
 
@@ -48,9 +47,9 @@ export function useThumbnails() {
             canvas.width = img.width
             canvas.height = img.height
             canvas.getContext('2d')!.putImageData(imageDataOf(img), 0, 0)
-            cache.set(next.key, canvas)
-            if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-            version.value++
+            cache.value.set(next.key, canvas)
+            if (cache.value.size > CACHE_SIZE) cache.value.delete(cache.value.keys().next().value as string)
+            triggerRef(cache)
           },
           () => failed.add(next.key), // a missing thumbnail is not worth a banner
         )
@@ -62,10 +61,10 @@ export function useThumbnails() {
   }
 
   function clear() {
-    cache.clear()
+    cache.value.clear()
     failed.clear()
     wanted = []
   }
 
-  return { get, want, clear, version }
+  return { get, want, clear, loaded: cache as Readonly<ShallowRef<ReadonlyMap<string, HTMLCanvasElement>>> }
 }

@@ -1,12 +1,15 @@
 /**
- * Canvas drawing of the frame view (stateful helpers; geometry lives in overlay.ts). The patch
- * layers are drawn as tiny grid-sized images (one pixel per patch) scaled up with smoothing off,
- * so a frame costs a few drawImage calls, not one call per patch.
+ * Canvas drawing of the frame view (stateful: through the view's own scratch canvases; geometry
+ * lives in overlay.ts). The patch layers are drawn as tiny grid-sized images (one pixel per
+ * patch) scaled up with smoothing off, so a frame costs a few drawImage calls, not one call per
+ * patch.
  */
 import type { FrameImage } from '../../../common/ipc/contract'
 import type { TokenGrid } from '../../../common/tokens'
 import { PRUNED } from '../../../common/token-map'
-import { groupColour, LUTS, packRgba, quantise, scaleOf } from '../timeline/colour'
+import { LUTS, packRgba } from '../colour/lut'
+import { signalLevels } from '../colour/levels'
+import { groupColour } from '../colour/groups'
 import { groupOutlineSegments, SEGMENT_STRIDE, Side } from './overlay'
 
 /** An ImageData holding a copy of the frame's RGBA bytes. */
@@ -16,22 +19,27 @@ export function imageDataOf(img: FrameImage): ImageData {
   return new ImageData(bytes, img.width, img.height)
 }
 
-const scratch = { frame: null as HTMLCanvasElement | null, patches: null as HTMLCanvasElement | null }
+/** Scratch canvases of one frame view: the frame's pixels, and the patch layer (one pixel per patch). */
+export interface Scratch {
+  frame: HTMLCanvasElement
+  patches: HTMLCanvasElement
+}
 
-function scratchCanvas(which: keyof typeof scratch, w: number, h: number): HTMLCanvasElement {
-  const c = (scratch[which] ??= document.createElement('canvas'))
+export const createScratch = (): Scratch => ({ frame: document.createElement('canvas'), patches: document.createElement('canvas') })
+
+function sized(c: HTMLCanvasElement, w: number, h: number): HTMLCanvasElement {
   if (c.width !== w) c.width = w
   if (c.height !== h) c.height = h
   return c
 }
 
 /** Draws the frame scaled to the canvas (canvas backing store already sized). */
-export function drawFrame(canvas: HTMLCanvasElement, img: FrameImage | null) {
+export function drawFrame(canvas: HTMLCanvasElement, img: FrameImage | null, scratch: Scratch) {
   const ctx = canvas.getContext('2d')!
   ctx.fillStyle = '#0b0c0f'
   ctx.fillRect(0, 0, canvas.width, canvas.height)
   if (!img) return
-  const src = scratchCanvas('frame', img.width, img.height)
+  const src = sized(scratch.frame, img.width, img.height)
   src.getContext('2d')!.putImageData(imageDataOf(img), 0, 0)
   ctx.imageSmoothingEnabled = true
   ctx.drawImage(src, 0, 0, canvas.width, canvas.height)
@@ -54,7 +62,7 @@ export interface OverlayInput {
 }
 
 /** Draws heatmap, pruned-patch dimming, merged-group tints and outlines and the hover highlight. */
-export function drawOverlay(canvas: HTMLCanvasElement, o: OverlayInput) {
+export function drawOverlay(canvas: HTMLCanvasElement, o: OverlayInput, scratch: Scratch) {
   const ctx = canvas.getContext('2d')!
   const W = canvas.width
   const H = canvas.height
@@ -62,14 +70,14 @@ export function drawOverlay(canvas: HTMLCanvasElement, o: OverlayInput) {
   const { h, w } = o.grid
   const n = h * w
   if (n === 0) return
-  const patches = scratchCanvas('patches', w, h)
+  const patches = sized(scratch.patches, w, h)
   const pctx = patches.getContext('2d')!
   const img = pctx.createImageData(w, h)
   const words = new Uint32Array(img.data.buffer)
   ctx.imageSmoothingEnabled = false
 
   if (o.showHeat && o.importance && o.importance.length >= n) {
-    const levels = quantise(o.importance, scaleOf(o.importance, n), n)
+    const levels = signalLevels(o.importance, n)
     for (let i = 0; i < n; i++) words[i] = LUTS.inferno[levels[i]]
     pctx.putImageData(img, 0, 0)
     ctx.globalAlpha = 0.65 * o.opacity

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { tokenMapFromLabels } from '../../../common/token-map'
-import { SEGMENT_STRIDE, Side, buildGroupIndex, frameGroups, groupFrames, groupMembers, groupOutlineSegments, patchAt, patchRect } from './overlay'
+import { SEGMENT_STRIDE, Side, buildGroupIndex, frameGroups, groupFrames, groupMembers, groupOutlineSegments, patchAt } from './overlay'
 import { frameShare } from '../../../common/token-map'
 
 const grid = { h: 2, w: 3 }
 
 describe('patch geometry', () => {
-  it('tiles the picture without gaps', () => {
-    let area = 0
-    for (let i = 0; i < 6; i++) {
-      const r = patchRect(i, grid, 301, 200)
-      area += r.w * r.h
-    }
-    expect(area).toBe(301 * 200)
-    expect(patchRect(4, grid, 300, 200)).toEqual({ x: 100, y: 100, w: 100, h: 100 })
-  })
   it('hit-tests points to patches', () => {
     expect(patchAt(0, 0, grid, 300, 200)).toBe(0)
     expect(patchAt(299, 199, grid, 300, 200)).toBe(5)

@@ -1,31 +1,13 @@
 /**
- * Pure geometry for the frame overlay (no DOM): patch rectangles, hit testing, merged-group
- * outlines, and an index from output token to its source patches (for hover highlights, also
- * across frames for temporal merges).
+ * Pure geometry for the frame overlay (no DOM): hit testing, merged-group outlines, and an index
+ * from output token to its source patches (for hover highlights, also across frames for temporal
+ * merges).
  *
  * Patch i of a grid h × w sits at row ⌊i / w⌋, column i mod w; the grid is assumed to cover the
  * whole frame (the encoder resizes the frame to its input size).
  */
 import type { TokenGrid } from '../../../common/tokens'
 import { PRUNED, type TokenMap } from '../../../common/token-map'
-
-export interface Rect {
-  x: number
-  y: number
-  w: number
-  h: number
-}
-
-/** Rectangle of patch i in a `width` × `height` picture, with edges on whole-pixel boundaries shared by neighbours. */
-export function patchRect(i: number, grid: TokenGrid, width: number, height: number): Rect {
-  const r = Math.floor(i / grid.w)
-  const c = i - r * grid.w
-  const x0 = Math.round((c * width) / grid.w)
-  const x1 = Math.round(((c + 1) * width) / grid.w)
-  const y0 = Math.round((r * height) / grid.h)
-  const y1 = Math.round(((r + 1) * height) / grid.h)
-  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 }
-}
 
 /** The patch under picture point (x, y), or -1 outside the picture. */
 export function patchAt(x: number, y: number, grid: TokenGrid, width: number, height: number): number {

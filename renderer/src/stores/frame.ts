@@ -6,10 +6,10 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { FrameImage } from '../../../common/ipc/contract'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
 import { useVideoStore } from './video'
-import { stepFrame } from '../timeline/layout'
+import { stepFrame } from '../util/frames'
 
 const IMAGE_CACHE_SIZE = 32
 
@@ -32,7 +32,6 @@ export const useFrameStore = defineStore('frame', () => {
   const previewTime = ref<number | null>(null)
 
   const count = computed(() => video.framesReady)
-  const requestedPts = computed(() => (index.value < count.value ? video.pts[index.value] : NaN))
 
   const cache = new Map<string, FrameImage>()
 
@@ -163,5 +162,5 @@ export const useFrameStore = defineStore('frame', () => {
     if (imageIndex.value >= 0) show(index.value, true)
   })
 
-  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, requestedPts, show, step, preview, togglePlay }
+  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, show, step, preview, togglePlay }
 })

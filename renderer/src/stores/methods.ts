@@ -10,11 +10,9 @@ import type { RunMethodResponse } from '../../../common/ipc/contract'
 import type { Budget, MethodInfo, ParamSchema, ParamValues } from '../../../common/compression/types'
 import type { TokenMap } from '../../../common/token-map'
 import { decodeTokenMap } from '../../../common/codec/token-map-codec'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
 import { useVideoStore } from './video'
-import { buildGroupIndex, type GroupIndex } from '../frame/overlay'
-import { shareLevels } from '../timeline/rows'
 import { errorMessage } from '../util/format'
 
 export type SlotId = 'a' | 'b'
@@ -29,12 +27,10 @@ const WINDOW_ID = Math.random().toString(36).slice(2, 10)
 /** A result ready for drawing: decoded once when it arrives. */
 export interface SlotResult {
   methodId: string
+  /** The budget it was computed for (as sent to method:run). */
+  budget: Budget
   response: RunMethodResponse
   map: TokenMap
-  /** Heat-row LUT indices of response.frameShare. */
-  levels: Uint8Array
-  /** Unique per result (heat-row tile cache version). */
-  version: number
 }
 
 export interface Slot {
@@ -49,23 +45,13 @@ export interface Slot {
   error: string | null
 }
 
-export type BudgetMode = 'ratio' | 'tokens'
+/** What a budget is given in: a share of all input tokens, or a token count for the whole video. */
+export type BudgetUnit = 'ratio' | 'tokens'
 
 export interface BudgetState {
-  mode: BudgetMode
+  unit: BudgetUnit
   ratio: number
   tokens: number
-}
-
-let resultVersion = 0
-
-const groupIndexes = new WeakMap<SlotResult, GroupIndex>()
-
-/** Source patches per output token of a result, built on first use (only hovering needs it). */
-export function groupIndexOf(r: SlotResult): GroupIndex {
-  let index = groupIndexes.get(r)
-  if (!index) groupIndexes.set(r, (index = buildGroupIndex(r.map)))
-  return index
 }
 
 export const useMethodsStore = defineStore('methods', () => {
@@ -88,13 +74,13 @@ export const useMethodsStore = defineStore('methods', () => {
   const newSlot = (id: SlotId): Slot => ({ id, methodId: '', spatialId: '', params: {}, result: null, running: false, error: null })
   const slots = reactive<Record<SlotId, Slot>>({ a: newSlot('a'), b: newSlot('b') })
 
-  const budget = reactive<BudgetState>({ mode: 'ratio', ratio: 0.1, tokens: 2000 })
+  const budget = reactive<BudgetState>({ unit: 'ratio', ratio: 0.1, tokens: 2000 })
   const separateBudgetB = ref(false)
-  const budgetB = reactive<BudgetState>({ mode: 'ratio', ratio: 0.25, tokens: 2000 })
+  const budgetB = reactive<BudgetState>({ unit: 'ratio', ratio: 0.25, tokens: 2000 })
 
   const budgetOf = (slot: SlotId): Budget => {
     const b = slot === 'b' && separateBudgetB.value ? budgetB : budget
-    return b.mode === 'ratio' ? { ratio: b.ratio } : { tokens: Math.max(1, Math.round(b.tokens)) }
+    return b.unit === 'ratio' ? { ratio: b.ratio } : { tokens: Math.max(1, Math.round(b.tokens)) }
   }
 
   /** The id sent to method:run: `frame+spatial` for a composition. */
@@ -174,14 +160,15 @@ export const useMethodsStore = defineStore('methods', () => {
       return
     }
     const methodId = runId(s)
+    const budget = budgetOf(slot)
     s.running = true
     try {
-      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget: budgetOf(slot), params: requestParams(s), seed: SEED, slot: `${WINDOW_ID}/${slot}` })
+      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget, params: requestParams(s), seed: SEED, slot: `${WINDOW_ID}/${slot}` })
       if (seq !== seqs[slot]) return // a newer request superseded this one
       // Decode into the map before last (never the one on screen): no fresh memory per result.
       const map = decodeTokenMap(response.map, spares[slot])
       spares[slot] = s.result?.map
-      s.result = markRaw({ methodId, response, map, levels: shareLevels(response.frameShare), version: ++resultVersion })
+      s.result = markRaw({ methodId, budget, response, map })
       s.error = null
     } catch (e) {
       if (seq !== seqs[slot]) return

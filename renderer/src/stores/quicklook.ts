@@ -6,10 +6,9 @@
  * (Electron does not order events after replies) wait in `early` until the id is known.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef, watch } from 'vue'
+import { ref, shallowRef, triggerRef, watch } from 'vue'
 import type { QuickLookFrames } from '../../../common/ipc/contract'
-import { useApi } from '../api/client'
-import { quantise, scaleOf } from '../timeline/colour'
+import { useApi } from '../api/use-api'
 import { useVideoStore } from './video'
 
 /** Batches held while the id of the quick look they belong to is not known yet. */
@@ -19,26 +18,21 @@ export const useQuickLookStore = defineStore('quicklook', () => {
   const api = useApi()
   const video = useVideoStore()
 
-  /** Keyframe pts [count] of the thumbnails received so far (capacity grows by doubling). */
+  /**
+   * Keyframe pts and colour novelty [count] of the thumbnails received so far (capacity grows by
+   * doubling; written in place, then triggered).
+   */
   const pts = shallowRef(new Float64Array(0))
   const novelty = shallowRef(new Float32Array(0))
   const count = ref(0)
   const size = ref({ width: 0, height: 0 })
   /** Thumbnail per keyframe, null until its bitmap is ready. */
   const bitmaps: (ImageBitmap | null)[] = []
+  /** Thumbnails made into bitmaps so far (the timeline redraws as it grows). */
   const bitmapsReady = ref(0)
   const done = ref(false)
-  /** Bumps on every change (redraw trigger, heat-row version). */
-  const version = ref(0)
   let early: QuickLookFrames[] = []
   let generation = 0
-
-  /** LUT levels [count] of the novelty on its own min/max (recomputed per batch). */
-  const noveltyLevels = computed(() => {
-    void version.value
-    const values = novelty.value.subarray(0, count.value)
-    return quantise(values, scaleOf(values))
-  })
 
   function reset() {
     generation++
@@ -50,7 +44,6 @@ export const useQuickLookStore = defineStore('quicklook', () => {
     bitmapsReady.value = 0
     size.value = { width: 0, height: 0 }
     done.value = false
-    version.value++
   }
 
   function add(batch: QuickLookFrames) {
@@ -67,10 +60,11 @@ export const useQuickLookStore = defineStore('quicklook', () => {
     }
     pts.value.set(batch.pts, batch.start)
     novelty.value.set(batch.novelty, batch.start)
+    triggerRef(pts)
+    triggerRef(novelty)
     count.value = Math.max(count.value, end)
     size.value = { width: batch.width, height: batch.height }
     done.value ||= batch.done
-    version.value++
     decodeBitmaps(batch)
   }
 
@@ -84,7 +78,6 @@ export const useQuickLookStore = defineStore('quicklook', () => {
           if (gen !== generation) return bitmap.close()
           bitmaps[batch.start + i] = bitmap
           bitmapsReady.value++
-          version.value++
         },
         () => {}, // a thumbnail that cannot be made stays a placeholder
       )
@@ -116,5 +109,5 @@ export const useQuickLookStore = defineStore('quicklook', () => {
     { flush: 'sync' }, // before any batch of the new quick look is added
   )
 
-  return { pts, novelty, count, size, bitmapsReady, done, version, noveltyLevels, bitmap, init }
+  return { pts, novelty, count, size, bitmapsReady, done, bitmap, init }
 })

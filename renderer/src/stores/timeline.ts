@@ -1,7 +1,7 @@
 /** Timeline zoom and scroll (css px), kept within the video; follows the playhead. */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { clampScroll, contentWidth, exactFitLevel, maxLevel, ppsOfLevel, scrollToShow, zoomAround } from '../timeline/layout'
+import { clampScroll, contentWidth, exactFitLevel, maxLevel, ppsOfLevel, scrollToShow, timeToX, zoomAround, type Viewport } from '../timeline/layout'
 import { useVideoStore } from './video'
 import { useFrameStore } from './frame'
 
@@ -26,10 +26,10 @@ export const useTimelineStore = defineStore('timeline', () => {
   const fitLevel = computed(() => exactFitLevel(extent.value, width.value))
   const maxSteps = computed(() => Math.max(0, Math.ceil(maxLevel(video.lastInterval, MAX_PX_PER_FRAME) - fitLevel.value)))
   const level = computed(() => fitLevel.value + steps.value)
-  const deepestLevel = computed(() => fitLevel.value + maxSteps.value)
   const pps = computed(() => ppsOfLevel(level.value))
   const zoomed = computed(() => steps.value > 0)
   const visibleSeconds = computed(() => width.value / pps.value)
+  const viewport = computed<Viewport>(() => ({ scroll: scroll.value, width: width.value, pps: pps.value }))
 
   const clamp = (s: number) => clampScroll(s, contentWidth(extent.value, pps.value), width.value)
 
@@ -51,7 +51,7 @@ export const useTimelineStore = defineStore('timeline', () => {
   /** Viewport x of the playhead, or the centre when it is off screen. */
   function playheadX(): number {
     const t = video.pts[frame.index]
-    const x = t === undefined ? NaN : t * pps.value - scroll.value
+    const x = t === undefined ? NaN : timeToX(t, viewport.value)
     return Number.isFinite(x) && x >= 0 && x <= width.value ? x : width.value / 2
   }
 
@@ -74,5 +74,5 @@ export const useTimelineStore = defineStore('timeline', () => {
     },
   )
 
-  return { width, steps, level, scroll, extent, fitLevel, deepestLevel, maxSteps, pps, zoomed, visibleSeconds, zoomBy, scrollBy, fitAll }
+  return { width, steps, level, scroll, extent, fitLevel, maxSteps, pps, zoomed, visibleSeconds, viewport, zoomBy, scrollBy, fitAll }
 })

@@ -6,10 +6,9 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { AnalysisProgress, FrameSignals, ModelInfo, QuickLook, VideoSession } from '../../../common/ipc/contract'
 import type { Sampling, VideoInfo } from '../../../common/video'
-import { useApi } from '../api/client'
+import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
-import { LUTS, quantise, scaleOf } from '../timeline/colour'
-import { typicalInterval } from '../timeline/layout'
+import { typicalInterval } from '../util/frames'
 
 /** How often the signals are refetched while an analysis runs. */
 const SIGNALS_EVERY_MS = 1000
@@ -33,8 +32,6 @@ export const useVideoStore = defineStore('video', () => {
   const progress = ref<AnalysisProgress | null>(null)
   const signals = shallowRef<FrameSignals | null>(null)
   const busy = ref(false)
-  /** Increments whenever `signals` changes (heat-row versions, method reruns). */
-  const signalsVersion = ref(0)
 
   const sampling = computed<Sampling>(() =>
     samplingMode.value === 'fps' ? { mode: 'fps', fps: samplingFps.value } : samplingMode.value === 'count' ? { mode: 'count', frames: samplingFrames.value } : { mode: 'every-frame' },
@@ -50,10 +47,6 @@ export const useVideoStore = defineStore('video', () => {
     const fallback = s.mode === 'fps' ? 1 / s.fps : s.mode === 'count' ? duration.value / s.frames : 1 / (info.value?.fps || 30)
     return typicalInterval(pts.value, pts.value.length, fallback || 1)
   })
-
-  /** Heat-row levels of the signals: scales over the whole video, computed once per fetch. */
-  const noveltyLevels = computed(() => levelsOf(signals.value?.novelty))
-  const concentrationLevels = computed(() => levelsOf(signals.value?.concentration))
 
   async function init() {
     api.on('analysis:progress', onProgress)
@@ -97,7 +90,6 @@ export const useVideoStore = defineStore('video', () => {
       progress.value = null
       signals.value = null
       quickLook.value = null
-      signalsVersion.value++
       api.invoke('video:quick-look', { path: target }).then(
         (q) => {
           if (path.value === target) quickLook.value = q
@@ -200,7 +192,6 @@ export const useVideoStore = defineStore('video', () => {
       const fetched = await api.invoke('tokens:signals', { videoKey: s.videoKey })
       if (session.value?.videoKey === s.videoKey && fetched.pts.length >= framesReady.value) {
         signals.value = fetched
-        signalsVersion.value++
       }
     } catch (e) {
       errors.report(e)
@@ -214,16 +205,7 @@ export const useVideoStore = defineStore('video', () => {
 
   return {
     models, recent, path, info, modelId, samplingMode, samplingFps, samplingFrames, sampling, quickLook, session, progress, signals,
-    signalsVersion, busy, framesReady, pts, duration, phase, complete, running, lastInterval, noveltyLevels, concentrationLevels,
+    busy, framesReady, pts, duration, phase, complete, running, lastInterval,
     init, choose, open, analyze, demo, cancel,
   }
 })
-
-/** LUT indices of a per-frame signal on its own min/max over the whole video (computed once per fetch). */
-function levelsOf(values: Float32Array | undefined): Uint8Array {
-  if (!values) return new Uint8Array(0)
-  return quantise(values, scaleOf(values))
-}
-
-/** The LUTs of the signal rows (one place, shared by the timeline and its legend). */
-export const SIGNAL_LUTS = { novelty: LUTS.inferno, concentration: LUTS.inferno }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  clampScroll, contentWidth, exactFitLevel, frameAtTime, frameEnd, keyframeSlots, levelForSpan, levelToFit, maxLevel, nearestFrame, ppsOfLevel,
-  scrollToShow, stepFrame, thumbnailSlots, timeToX, typicalInterval, visibleTiles, visibleTimeRange, xToTime, zoomAround,
+  clampScroll, contentWidth, exactFitLevel, keyframeSlots, levelForSpan, levelToFit, maxLevel, ppsOfLevel,
+  scrollToShow, thumbnailSlots, timeToX, visibleTiles, visibleTimeRange, xToTime, zoomAround,
 } from './layout'
 
 const ramp = (n: number, step = 1, start = 0) => Float64Array.from({ length: n }, (_, i) => start + i * step)
@@ -65,43 +65,6 @@ describe('tiles', () => {
   it('stops at the end of the content', () => {
     expect(visibleTiles(0, 1000, 256, 300)).toEqual({ first: 0, last: 1 })
     expect(visibleTiles(0, 1000, 256, 0).last).toBeLessThan(0)
-  })
-})
-
-describe('frames and times', () => {
-  const pts = Float64Array.from([0.04, 1.04, 2.04, 3.1, 4.0])
-  it('frameAtTime finds the frame containing a time', () => {
-    expect(frameAtTime(pts, 0)).toBe(0)
-    expect(frameAtTime(pts, 1.04)).toBe(1)
-    expect(frameAtTime(pts, 3.05)).toBe(2)
-    expect(frameAtTime(pts, 99)).toBe(4)
-    expect(frameAtTime(pts, 99, 3)).toBe(2)
-    expect(frameAtTime(new Float64Array(0), 1)).toBe(-1)
-  })
-  it('nearestFrame picks the closer neighbour', () => {
-    expect(nearestFrame(pts, 1.5)).toBe(1)
-    expect(nearestFrame(pts, 1.6)).toBe(2)
-    expect(nearestFrame(pts, 3.9)).toBe(4)
-  })
-  it('agrees with a linear scan on a long ramp', () => {
-    const long = ramp(10_800, 1, 0.5)
-    for (const t of [0, 0.5, 0.99, 1.5, 5000.2, 10_799.4, 20_000]) {
-      let expected = 0
-      for (let i = 0; i < long.length; i++) if (long[i] <= t) expected = i
-      expect(frameAtTime(long, t)).toBe(expected)
-    }
-  })
-  it('frame spans and intervals', () => {
-    expect(typicalInterval(pts)).toBeCloseTo((4.0 - 0.04) / 4, 12)
-    expect(typicalInterval(pts, 1, 0.5)).toBe(0.5)
-    expect(frameEnd(pts, 1, 1)).toBe(2.04)
-    expect(frameEnd(pts, 4, 1)).toBe(5)
-  })
-  it('stepFrame clamps', () => {
-    expect(stepFrame(5, -10, 100)).toBe(0)
-    expect(stepFrame(95, 10, 100)).toBe(99)
-    expect(stepFrame(5, 1, 100)).toBe(6)
-    expect(stepFrame(3, 1, 0)).toBe(0)
   })
 })
 

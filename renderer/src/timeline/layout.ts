@@ -5,10 +5,9 @@
  *
  * Zoom is a level k with pps = 2^(k/2); the UI uses the level that fits the whole video exactly
  * plus whole √2 steps, so rendered tiles can be cached by (level, tile index) and stay valid while
- * scrolling. Frames are the sampled frames of
- * the video, known by their presentation timestamps `pts` [T] (seconds, ascending); frame i covers
- * [pts[i], pts[i+1]) and the last one covers one typical interval.
+ * scrolling. Frames on the time axis: ../util/frames.ts.
  */
+import { frameAtTime, frameEnd } from '../util/frames'
 
 export interface Viewport {
   /** Content x at the viewport's left edge (pixels). */
@@ -73,45 +72,6 @@ export function visibleTiles(scroll: number, viewW: number, tileW: number, conte
   const first = Math.max(0, Math.floor(scroll / tileW))
   const last = Math.ceil(end / tileW) - 1
   return { first, last }
-}
-
-/** Index of the frame containing `time` (last pts ≤ time), clamped to [0, T-1]; -1 when there are no frames. */
-export function frameAtTime(pts: ArrayLike<number>, time: number, count = pts.length): number {
-  if (count === 0) return -1
-  let lo = 0
-  let hi = count - 1
-  if (time < pts[0]) return 0
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1
-    if (pts[mid] <= time) lo = mid
-    else hi = mid - 1
-  }
-  return lo
-}
-
-/** Index of the frame whose pts is nearest to `time`; -1 when there are no frames. */
-export function nearestFrame(pts: ArrayLike<number>, time: number, count = pts.length): number {
-  const i = frameAtTime(pts, time, count)
-  if (i < 0 || i + 1 >= count) return i
-  return time - pts[i] <= pts[i + 1] - time ? i : i + 1
-}
-
-/** The typical spacing of sampled frames (mean interval); `fallback` with fewer than 2 frames. */
-export function typicalInterval(pts: ArrayLike<number>, count = pts.length, fallback = 1): number {
-  if (count < 2) return fallback
-  const mean = (pts[count - 1] - pts[0]) / (count - 1)
-  return mean > 0 ? mean : fallback
-}
-
-/** End time of frame i: the next frame's pts, or pts + `lastInterval` for the last one. */
-export function frameEnd(pts: ArrayLike<number>, i: number, lastInterval: number, count = pts.length): number {
-  return i + 1 < count ? pts[i + 1] : pts[i] + lastInterval
-}
-
-/** Frame index after a step of `delta` frames, clamped to [0, count-1]. */
-export function stepFrame(current: number, delta: number, count: number): number {
-  if (count <= 0) return 0
-  return Math.min(count - 1, Math.max(0, current + delta))
 }
 
 /**

@@ -1,32 +1,35 @@
 /**
- * Canvas drawing of the timeline (stateful; geometry lives in layout.ts, colours in colour.ts).
+ * Canvas drawing of the timeline (stateful; geometry lives in layout.ts, the pixels of a heat
+ * row in heat-line.ts, colours in ../colour).
  *
  * The ruler canvas (time ruler, sampled-frame and keyframe ticks, thumbnail strip, playhead) is
  * redrawn in full each time — it only draws what is visible. Each heat row has its own canvas.
  * A heat row is one line of pixels repeated downwards, so a tile is one line of TILE_CSS css
- * pixels, rendered once per (row version, zoom level, tile index) from per-frame LUT indices that
+ * pixels, rendered once per (levels array, zoom level, tile index) from per-frame LUT levels that
  * were computed once per data change. A redraw composes the visible tiles into the row's reused
  * pixel buffer (plain copies) and puts it with one putImageData: scrolling renders only the tiles
  * that just came into view, and a new result for one row leaves the other rows' tiles cached.
  *
  * All drawing is in device pixels; a tile covers device content x [i·tileW, (i+1)·tileW).
  */
-import { frameAtTime, frameEnd, ppsOfLevel, type ThumbnailSlot, visibleTiles, type Viewport } from './layout'
-import { packRgba } from './colour'
+import { ppsOfLevel, timeToX, type ThumbnailSlot, visibleTiles, visibleTimeRange, type Viewport } from './layout'
+import { frameAtTime, frameEnd } from '../util/frames'
+import { fillHeatLine, type Aggregate, type FrameLevels } from './heat-line'
+import { packRgba } from '../colour/lut'
 import { formatPts } from '../util/format'
 
 export interface HeatRow {
   id: string
-  label: string
-  /** Changes whenever levels or the frames' pts change (a new version renders new tiles). */
-  version: number
-  /** LUT index per frame [count] (quantised once per data change, colour.ts `quantise`). */
+  /**
+   * LUT level per frame [count] (../colour/levels.ts). Tiles are cached per array: new data
+   * comes as a new array (never written into one already drawn).
+   */
   levels: Uint8Array
   /** Frames with a value (≤ the timeline's frame count while results are partial). */
   count: number
   lut: Uint32Array
   /** How frames sharing one pixel column combine: spikes stay visible with 'max'. */
-  aggregate: 'max' | 'mean'
+  aggregate: Aggregate
   /**
    * The row's own times [count] when its values are not per sampled frame (the quick look's
    * keyframes); each value then spans until the next time, the last one until `end` (s).
@@ -69,7 +72,7 @@ export interface TimelineMetrics {
   thumbHeight: number
 }
 
-export const TILE_CSS = 256
+const TILE_CSS = 256
 export const DEFAULT_METRICS: TimelineMetrics = { rulerHeight: 20, keyframeHeight: 8, thumbHeight: 0 }
 
 const BACKGROUND = packRgba(22, 25, 31)
@@ -96,7 +99,7 @@ export function createTimelineRenderer(
   /** Rendered tiles: one line of tileW pixels each (a heat row is one line repeated downwards). */
   const cache = new Map<string, Uint32Array>()
   /** Per row canvas, the reused full-size pixel buffer it is composed in. */
-  const frames = new WeakMap<HTMLCanvasElement, { image: ImageData; words: Uint32Array }>()
+  const buffers = new WeakMap<HTMLCanvasElement, { image: ImageData; words: Uint32Array }>()
   /** Evicted lines, reused so steady scrolling allocates nothing. */
   const spare: Uint32Array[] = []
   let tilesRendered = 0
@@ -115,48 +118,40 @@ export function createTimelineRenderer(
     if (spare.length > MAX_TILES) spare.length = MAX_TILES
   }
 
+  /** The frames of `row` on the time axis: its own times, or the sampled frames that exist so far. */
+  const framesOf = (data: TimelineData, row: HeatRow): FrameLevels => {
+    if (row.own) {
+      const { pts, end } = row.own
+      return { pts, levels: row.levels, count: row.count, end: row.count > 0 ? Math.max(end, pts[row.count - 1]) : end, aggregate: row.aggregate }
+    }
+    const count = Math.min(data.count, row.count)
+    const end = count > 0 ? frameEnd(data.pts, count - 1, data.lastInterval, count) : 0
+    return { pts: data.pts, levels: row.levels, count, end, aggregate: row.aggregate }
+  }
+
   /** Renders tile `index` of `row` (tileW device px at `ppsD` device px per second) into a line. */
   const renderTile = (data: TimelineData, row: HeatRow, index: number, tileW: number, ppsD: number): Uint32Array => {
     let line = spare.pop()
     if (!line || line.length !== tileW) line = new Uint32Array(tileW)
-    line.fill(BACKGROUND)
-    const pts = row.own?.pts ?? data.pts
-    const count = row.own ? row.count : Math.min(data.count, row.count)
     tilesRendered++
-    if (count === 0) return line
-    const { levels, lut } = row
-    const videoEnd = row.own ? Math.max(row.own.end, pts[count - 1]) : frameEnd(pts, count - 1, data.lastInterval, count)
-    const x0 = index * tileW
-    let f = frameAtTime(pts, x0 / ppsD, count)
-    for (let px = 0; px < tileW; px++) {
-      const t0 = (x0 + px) / ppsD
-      const t1 = (x0 + px + 1) / ppsD
-      if (t1 <= pts[0]) continue
-      if (t0 >= videoEnd) break
-      while (f + 1 < count && pts[f + 1] <= t0) f++
-      let g = f
-      while (g + 1 < count && pts[g + 1] < t1) g++
-      let level: number
-      if (row.aggregate === 'max') {
-        level = 0
-        for (let i = f; i <= g; i++) if (levels[i] > level) level = levels[i]
-      } else {
-        let sum = 0
-        for (let i = f; i <= g; i++) sum += levels[i]
-        level = Math.round(sum / (g - f + 1))
-      }
-      line[px] = lut[level]
-      f = g
-    }
-    return line
+    return fillHeatLine(line, index * tileW, ppsD, framesOf(data, row), row.lut, BACKGROUND)
+  }
+
+  /** A number per levels array (the tile cache's version of a row's data). */
+  const levelIds = new WeakMap<Uint8Array, number>()
+  let nextLevelId = 0
+  const levelId = (levels: Uint8Array): number => {
+    let id = levelIds.get(levels)
+    if (id === undefined) levelIds.set(levels, (id = nextLevelId++))
+    return id
   }
 
   const pixelsOf = (canvas: HTMLCanvasElement) => {
-    let px = frames.get(canvas)
+    let px = buffers.get(canvas)
     if (!px || px.image.width !== canvas.width || px.image.height !== canvas.height) {
       const image = new ImageData(canvas.width, canvas.height)
       px = { image, words: new Uint32Array(image.data.buffer) }
-      frames.set(canvas, px)
+      buffers.set(canvas, px)
     }
     return px
   }
@@ -173,7 +168,7 @@ export function createTimelineRenderer(
     words.fill(BACKGROUND, 0, W)
     const { first, last } = visibleTiles(shift, W, tileW, data.duration * ppsD)
     for (let i = first; i <= last; i++) {
-      const key = `${row.id}@${row.version}:${view.level}:${i}:${tileW}`
+      const key = `${row.id}@${levelId(row.levels)}:${view.level}:${i}:${tileW}`
       let tile = cache.get(key)
       if (tile) cache.delete(key) // re-inserted below: Map order is the LRU order
       else tile = renderTile(data, row, i, tileW, ppsD)
@@ -193,11 +188,11 @@ export function createTimelineRenderer(
   const drawPlayhead = (ctx: CanvasRenderingContext2D, data: TimelineData, view: TimelineView, vp: Viewport, dpr: number, H: number) => {
     if (data.count === 0 && view.previewTime !== undefined) {
       ctx.fillStyle = '#ffffff'
-      ctx.fillRect(Math.round((view.previewTime * vp.pps - vp.scroll) * dpr) - Math.floor(dpr / 2), 0, Math.max(1, Math.round(dpr * 1.5)), H)
+      ctx.fillRect(Math.round(timeToX(view.previewTime, vp) * dpr) - Math.floor(dpr / 2), 0, Math.max(1, Math.round(dpr * 1.5)), H)
     }
     if (view.frame < 0 || view.frame >= data.count) return
-    const start = data.pts[view.frame] * vp.pps - vp.scroll
-    const end = frameEnd(data.pts, view.frame, data.lastInterval, data.count) * vp.pps - vp.scroll
+    const start = timeToX(data.pts[view.frame], vp)
+    const end = timeToX(frameEnd(data.pts, view.frame, data.lastInterval, data.count), vp)
     if ((end - start) * dpr >= 4) {
       ctx.fillStyle = 'rgba(255, 255, 255, 0.16)'
       ctx.fillRect(Math.round(start * dpr), 0, Math.round((end - start) * dpr), H)
@@ -214,7 +209,7 @@ export function createTimelineRenderer(
     ctx.fillStyle = '#111318'
     ctx.fillRect(0, 0, W, H)
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
-    const [t0, t1] = [vp.scroll / vp.pps, (vp.scroll + vp.width) / vp.pps]
+    const [t0, t1] = visibleTimeRange(vp)
 
     // Time ruler: labelled ticks at least 90 css px apart.
     const step = TICK_STEPS.find((s) => s * vp.pps >= 90) ?? TICK_STEPS[TICK_STEPS.length - 1]
@@ -223,7 +218,7 @@ export function createTimelineRenderer(
     ctx.textBaseline = 'top'
     const extentEnd = Math.min(t1, data.duration)
     for (let t = Math.ceil(t0 / step) * step; t <= extentEnd; t += step) {
-      const x = Math.round(t * vp.pps - vp.scroll) + 0.5
+      const x = Math.round(timeToX(t, vp)) + 0.5
       ctx.fillStyle = '#3a4150'
       ctx.fillRect(x, 0, 1, m.rulerHeight)
       ctx.fillStyle = '#9aa3b5'
@@ -237,7 +232,7 @@ export function createTimelineRenderer(
       ctx.fillStyle = '#5b6577'
       const last = frameAtTime(data.pts, t1, data.count)
       for (let i = frameAtTime(data.pts, t0, data.count); i <= last; i++) {
-        ctx.fillRect(Math.round(data.pts[i] * vp.pps - vp.scroll), top - 5, 1, 5)
+        ctx.fillRect(Math.round(timeToX(data.pts[i], vp)), top - 5, 1, 5)
       }
     }
 
@@ -248,7 +243,7 @@ export function createTimelineRenderer(
       let lastX = -1
       const end = frameAtTime(kf, t1)
       for (let i = frameAtTime(kf, t0); i <= end; i++) {
-        const x = Math.round(kf[i] * vp.pps - vp.scroll)
+        const x = Math.round(timeToX(kf[i], vp))
         if (x === lastX || x < 0) continue
         lastX = x
         ctx.fillRect(x, top + 1, 1, m.keyframeHeight - 2)
@@ -271,7 +266,7 @@ export function createTimelineRenderer(
     // Playhead (or the previewed time before any frame is encoded).
     const playTime = view.frame >= 0 && view.frame < data.count ? data.pts[view.frame] : data.count === 0 ? view.previewTime : undefined
     if (playTime !== undefined) {
-      const x = playTime * vp.pps - vp.scroll
+      const x = timeToX(playTime, vp)
       ctx.fillStyle = '#ffffff'
       ctx.beginPath()
       ctx.moveTo(x - 5, 0)

@@ -1,0 +1,168 @@
+/**
+ * Checking annotation data from outside: a project file (its version first, then every field) and
+ * an op as it arrives over IPC. Built on the IPC layer's validators (../ipc/schema.ts), so an
+ * error names the field: `sets[0].keyframes[3].pts must be a number in [-10000000, 10000000], got "x"`.
+ *
+ * Lists are sorted on the way in (a hand-edited file may list keyframes in any order) and ids must
+ * be unique, so what comes out satisfies every invariant of model.ts.
+ */
+import { literal, num, obj, oneOf, optional, SchemaError, str, type Validator } from '../ipc/schema'
+import { type AnnotationProject, type AnnotationSet, DEFAULT_PALETTE, type Keyframe, keyframeOrder, PROJECT_FORMAT, PROJECT_VERSION, type Segment, segmentOrder } from './model'
+import { type AnnotationOp, OP_TYPES } from './ops'
+
+/** Why a project or annotation file cannot be used; `message` names the file (when known) and the field. */
+export class AnnotationFormatError extends Error {
+  override name = 'AnnotationFormatError'
+  constructor(
+    message: string,
+    /** damaged: unreadable or invalid; newer-version: written by a newer TokenScope; wrong-video: made for another video. */
+    readonly problem: 'damaged' | 'newer-version' | 'wrong-video' = 'damaged',
+  ) {
+    super(message)
+  }
+}
+
+/** A string of at most `maxLength` characters, possibly empty, without NUL bytes. */
+export const text =
+  (maxLength: number): Validator<string> =>
+  (v, at) => {
+    if (typeof v === 'string' && v.length <= maxLength && !v.includes('\0')) return v
+    throw new SchemaError(`${at} must be text of at most ${maxLength} characters, got ${typeof v === 'string' ? `${v.length} characters` : describe(v)}`)
+  }
+
+/** An array of at most `maxLength` items, each checked by `item` (errors say `at[i]`). */
+export const arrayOf =
+  <T>(item: Validator<T>, maxLength: number): Validator<T[]> =>
+  (v, at) => {
+    if (!Array.isArray(v)) throw new SchemaError(`${at} must be a list, got ${describe(v)}`)
+    if (v.length > maxLength) throw new SchemaError(`${at} has ${v.length} items, more than ${maxLength}`)
+    return v.map((x, i) => item(x, `${at}[${i}]`))
+  }
+
+const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : JSON.stringify(v))
+
+const id = str(256)
+const seconds = num(-1e7, 1e7)
+const frameIndex = num(0, 1e9, { integer: true })
+const label = text(256)
+const note = text(10_000)
+const MAX_ITEMS = 10_000_000
+
+const keyframeShape = obj({ id, sourceFrame: frameIndex, pts: seconds, label: optional(label), note: optional(note) })
+const segmentShape = obj({ id, inPts: seconds, outPts: seconds, label: optional(label), note: optional(note) })
+
+export const keyframeSchema: Validator<Keyframe> = (v, at) => {
+  const k = keyframeShape(v, at)
+  return { id: k.id, sourceFrame: k.sourceFrame, pts: k.pts, label: k.label ?? '', note: k.note ?? '' }
+}
+
+export const segmentSchema: Validator<Segment> = (v, at) => {
+  const s = segmentShape(v, at)
+  if (s.outPts < s.inPts) throw new SchemaError(`${at}.outPts (${s.outPts}) must not come before inPts (${s.inPts})`)
+  return { id: s.id, inPts: s.inPts, outPts: s.outPts, label: s.label ?? '', note: s.note ?? '' }
+}
+
+const setShape = obj({
+  id,
+  name: str(256),
+  annotator: optional(text(256)),
+  question: optional(text(4096)),
+  palette: optional(arrayOf(str(256), 64)),
+  keyframes: optional(arrayOf(keyframeSchema, MAX_ITEMS)),
+  segments: optional(arrayOf(segmentSchema, MAX_ITEMS)),
+})
+
+export const setSchema: Validator<AnnotationSet> = (v, at) => {
+  const s = setShape(v, at)
+  const keyframes = [...(s.keyframes ?? [])].sort(keyframeOrder)
+  const segments = [...(s.segments ?? [])].sort(segmentOrder)
+  unique(keyframes.map((k) => k.id), `${at}.keyframes`, 'id')
+  unique(keyframes.map((k) => String(k.sourceFrame)), `${at}.keyframes`, 'sourceFrame')
+  unique(segments.map((x) => x.id), `${at}.segments`, 'id')
+  return { id: s.id, name: s.name, annotator: s.annotator ?? '', question: s.question ?? '', palette: s.palette ?? DEFAULT_PALETTE, keyframes, segments }
+}
+
+function unique(values: string[], at: string, field: string) {
+  const seen = new Set<string>()
+  for (const v of values) {
+    if (seen.has(v)) throw new SchemaError(`${at} has two items with ${field} ${v}`)
+    seen.add(v)
+  }
+}
+
+const videoSchema = obj({ path: str(4096), fingerprint: str(128), duration: num(0, 1e8), fps: num(0, 1e5) })
+
+const projectShape = obj({
+  format: literal(PROJECT_FORMAT),
+  version: num(1, PROJECT_VERSION, { integer: true }),
+  revision: num(0, Number.MAX_SAFE_INTEGER, { integer: true }),
+  video: videoSchema,
+  sets: arrayOf(setSchema, 10_000),
+})
+
+/** A project as a value (parsed JSON): checked and normalised; throws AnnotationFormatError. `where` names the file in messages. */
+export function checkProject(value: unknown, where = 'the project'): AnnotationProject {
+  const head = value as { format?: unknown; version?: unknown } | null
+  if (typeof head !== 'object' || head === null || Array.isArray(head)) throw new AnnotationFormatError(`${where} is not a TokenScope annotation project (expected a JSON object)`)
+  if (head.format !== PROJECT_FORMAT) throw new AnnotationFormatError(`${where} is not a TokenScope annotation project (format is ${describe(head.format)}, expected "${PROJECT_FORMAT}")`)
+  if (typeof head.version === 'number' && head.version > PROJECT_VERSION) {
+    throw new AnnotationFormatError(`${where} was written by a newer TokenScope (format version ${head.version}; this one reads up to ${PROJECT_VERSION}): update TokenScope to open it`, 'newer-version')
+  }
+  try {
+    const p = projectShape(value, '')
+    unique(p.sets.map((s) => s.id), 'sets', 'id')
+    unique(p.sets.map((s) => s.name), 'sets', 'name')
+    return { ...p, format: PROJECT_FORMAT }
+  } catch (e) {
+    if (e instanceof SchemaError) throw new AnnotationFormatError(`${where}: ${e.message}`)
+    throw e
+  }
+}
+
+/** A project file's text: JSON, then checkProject. */
+export function parseProject(textValue: string, where = 'the project'): AnnotationProject {
+  let value: unknown
+  try {
+    value = JSON.parse(textValue)
+  } catch (e) {
+    const empty = textValue.trim().length === 0
+    throw new AnnotationFormatError(empty ? `${where} is empty` : `${where} is not valid JSON (${(e as Error).message})`)
+  }
+  return checkProject(value, where)
+}
+
+const setFieldsSchema = obj({ name: optional(str(256)), annotator: optional(text(256)), question: optional(text(4096)), palette: optional(arrayOf(str(256), 64)) })
+const keyframeFieldsSchema = obj({ sourceFrame: optional(frameIndex), pts: optional(seconds), label: optional(label), note: optional(note) })
+const segmentFieldsSchema = obj({ inPts: optional(seconds), outPts: optional(seconds), label: optional(label), note: optional(note) })
+const videoFieldsSchema = obj({ path: optional(str(4096)), duration: optional(num(0, 1e8)), fps: optional(num(0, 1e5)) })
+
+const opShapes: { [T in AnnotationOp['type']]: Validator<unknown> } = {
+  'add-set': obj({ type: literal('add-set'), set: setSchema, index: optional(num(0, 10_000, { integer: true })) }),
+  'remove-set': obj({ type: literal('remove-set'), setId: id }),
+  'update-set': obj({ type: literal('update-set'), setId: id, fields: setFieldsSchema }),
+  'add-keyframe': obj({ type: literal('add-keyframe'), setId: id, keyframe: keyframeSchema }),
+  'remove-keyframe': obj({ type: literal('remove-keyframe'), setId: id, id }),
+  'update-keyframe': obj({ type: literal('update-keyframe'), setId: id, id, fields: keyframeFieldsSchema }),
+  'add-segment': obj({ type: literal('add-segment'), setId: id, segment: segmentSchema }),
+  'remove-segment': obj({ type: literal('remove-segment'), setId: id, id }),
+  'update-segment': obj({ type: literal('update-segment'), setId: id, id, fields: segmentFieldsSchema }),
+  'update-video': obj({ type: literal('update-video'), fields: videoFieldsSchema }),
+  batch: obj({ type: literal('batch'), ops: arrayOf((v, at) => opSchema(v, at), 1_000_000) }),
+}
+
+/** An op as it arrives over IPC (shape only; applyOp checks that it fits the project). */
+export const opSchema: Validator<AnnotationOp> = (v, at) => {
+  const type = oneOf(OP_TYPES)((v as { type?: unknown } | null)?.type, `${at || 'op'}.type`)
+  return opShapes[type](v, at) as AnnotationOp
+}
+
+/** Sets an importer built, checked like a project file's (unique ids and frames, sorted lists); `where` names the file. */
+export function checkSets(sets: readonly AnnotationSet[], where: string): AnnotationSet[] {
+  try {
+    unique(sets.map((s) => s.name), 'sets', 'name')
+    return sets.map((s, i) => setSchema(s, `sets[${i}] ("${s.name}")`))
+  } catch (e) {
+    if (e instanceof SchemaError) throw new AnnotationFormatError(`${where}: ${e.message}`)
+    throw e
+  }
+}

@@ -6,13 +6,40 @@
  * not fsync the folder, which is the step that makes the rename survive a power cut.
  */
 import { randomBytes } from 'node:crypto'
-import { open, rename, rm } from 'node:fs/promises'
+import { open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** Name of a temporary file beside `file`; `isTemporaryOf` recognises leftovers of a killed writer. */
 export const temporaryName = (file: string): string => join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
 
-export const isTemporaryOf = (file: string, candidate: string): boolean => candidate.startsWith(`.${basename(file)}.`) && candidate.endsWith('.tmp')
+/**
+ * Removes what writers of `file` killed mid-write left beside it: temporary files (and other
+ * `<name>.<pid>.….tmp|stale` leftovers) of processes that no longer exist. Never touches `file`.
+ */
+export async function removeLeftovers(file: string): Promise<void> {
+  const dir = dirname(file)
+  const base = basename(file)
+  const names = await readdir(dir).catch(() => [] as string[])
+  const leftover = new RegExp(`^\\.?${escapeRegExp(base)}(?:\\.bak|\\.lock)?\\.(\\d+)\\.(?:[0-9a-f]+\\.tmp|stale)$`)
+  await Promise.all(
+    names.map(async (name) => {
+      const pid = Number(leftover.exec(name)?.[1])
+      if (pid && !isAlive(pid)) await rm(join(dir, name), { force: true })
+    }),
+  )
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+export function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH'
+  }
+}
 
 /** Atomically replaces `file` with `data`; on return the new content is on disk. */
 export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {

@@ -8,6 +8,7 @@
  * processes taking over the same stale lock only one succeeds.
  */
 import { open, readFile, rename, rm, stat } from 'node:fs/promises'
+import { isAlive } from './durable-write'
 import { ProjectError } from './project-error'
 
 /** A holder writes for milliseconds; a lock this old belongs to a process that hung. */
@@ -51,6 +52,12 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>): Promi
   }
 }
 
+/** Removes the lock of `file` when its owner is gone (a writer killed while holding it). */
+export async function clearStaleLock(file: string): Promise<void> {
+  const lock = lockFileOf(file)
+  if (await isStale(lock)) await rm(lock, { force: true })
+}
+
 async function isStale(lock: string): Promise<boolean> {
   let text: string
   let age: number
@@ -63,11 +70,5 @@ async function isStale(lock: string): Promise<boolean> {
   const pid = Number(text.trim())
   // Killed between creating the file and writing its pid.
   if (!Number.isInteger(pid) || pid <= 0) return age > 1000
-  if (pid === process.pid) return false
-  try {
-    process.kill(pid, 0)
-    return false
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ESRCH'
-  }
+  return !isAlive(pid)
 }

@@ -24,8 +24,8 @@ import type { Stats } from 'node:fs'
 import type { AnnotationProject } from '../../common/annotations/model'
 import { type AnnotationOp, applyOp } from '../../common/annotations/ops'
 import { AnnotationFormatError, parseProject } from '../../common/annotations/validate'
-import { writeFileDurable } from './durable-write'
-import { withFileLock } from './file-lock'
+import { removeLeftovers, writeFileDurable } from './durable-write'
+import { clearStaleLock, withFileLock } from './file-lock'
 import { backupFileOf, readBackup, readProjectFile, setAside } from './project-file'
 import { ProjectError } from './project-error'
 import { createProjectSerializer } from './serialize'
@@ -87,6 +87,8 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
   /** The file as read at open: becomes the backup at the first save. */
   let backupText: string | null = null
   let backupAt = 0
+  await removeLeftovers(file)
+  await clearStaleLock(file)
   try {
     const text = await readFile(file, 'utf8')
     diskStat = await statOrNull(file)

@@ -1,12 +1,13 @@
 /**
  * Checking annotation data from outside: a project file (its version first, then every field) and
- * an op as it arrives over IPC. Built on the IPC layer's validators (../ipc/schema.ts), so an
+ * an op as it arrives over IPC. Built on the IPC layer's validators (../ipc/validators.ts), so an
  * error names the field: `sets[0].keyframes[3].pts must be a number in [-10000000, 10000000], got "x"`.
  *
  * Lists are sorted on the way in (a hand-edited file may list keyframes in any order) and ids must
  * be unique, so what comes out satisfies every invariant of model.ts.
  */
-import { literal, num, obj, oneOf, optional, SchemaError, str, type Validator } from '../ipc/schema'
+import { arrayOf, flatRecord, literal, num, obj, oneOf, optional, SchemaError, str, text, type Validator } from '../ipc/validators'
+import type { AnnotationsChange, ProjectView } from '../ipc/contract'
 import { type AnnotationProject, type AnnotationSet, DEFAULT_PALETTE, type Keyframe, keyframeOrder, PROJECT_FORMAT, PROJECT_VERSION, type Segment, segmentOrder } from './model'
 import { type AnnotationOp, OP_TYPES } from './ops'
 
@@ -21,23 +22,6 @@ export class AnnotationFormatError extends Error {
     super(message)
   }
 }
-
-/** A string of at most `maxLength` characters, possibly empty, without NUL bytes. */
-export const text =
-  (maxLength: number): Validator<string> =>
-  (v, at) => {
-    if (typeof v === 'string' && v.length <= maxLength && !v.includes('\0')) return v
-    throw new SchemaError(`${at} must be text of at most ${maxLength} characters, got ${typeof v === 'string' ? `${v.length} characters` : describe(v)}`)
-  }
-
-/** An array of at most `maxLength` items, each checked by `item` (errors say `at[i]`). */
-export const arrayOf =
-  <T>(item: Validator<T>, maxLength: number): Validator<T[]> =>
-  (v, at) => {
-    if (!Array.isArray(v)) throw new SchemaError(`${at} must be a list, got ${describe(v)}`)
-    if (v.length > maxLength) throw new SchemaError(`${at} has ${v.length} items, more than ${maxLength}`)
-    return v.map((x, i) => item(x, `${at}[${i}]`))
-  }
 
 const describe = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : JSON.stringify(v))
 
@@ -165,4 +149,33 @@ export function checkSets(sets: readonly AnnotationSet[], where: string): Annota
     if (e instanceof SchemaError) throw new AnnotationFormatError(`${where}: ${e.message}`)
     throw e
   }
+}
+
+const problemSchema = obj({ kind: oneOf(['damaged', 'newer-version', 'wrong-video'] as const), message: str(8192) })
+const seqsSchema: Validator<Record<string, number>> = (v, at) => {
+  const seqs = flatRecord(100_000)(v, at)
+  for (const [client, seq] of Object.entries(seqs)) num(0, Number.MAX_SAFE_INTEGER, { integer: true })(seq, `${at}.${client}`)
+  return seqs as Record<string, number>
+}
+
+/** A ProjectView as a window receives it. */
+export const projectViewSchema: Validator<ProjectView> = obj({
+  projectId: id,
+  file: str(4096),
+  project: (v, at) => checkProject(v, at || 'project'),
+  appliedSeqs: seqsSchema,
+  problem: optional(problemSchema),
+  notices: arrayOf(text(8192), 100),
+})
+
+const changeShapes = {
+  op: obj({ projectId: id, kind: literal('op'), revision: num(1, Number.MAX_SAFE_INTEGER, { integer: true }), op: opSchema, clientId: optional(id), seq: optional(num(1, Number.MAX_SAFE_INTEGER, { integer: true })) }),
+  reset: obj({ projectId: id, kind: literal('reset'), view: projectViewSchema, message: text(8192) }),
+  problem: obj({ projectId: id, kind: literal('problem'), message: str(8192) }),
+}
+
+/** The `annotations:changed` event. */
+export const annotationsChangeSchema: Validator<AnnotationsChange> = (v, at) => {
+  const kind = oneOf(['op', 'reset', 'problem'] as const)((v as { kind?: unknown } | null)?.kind, `${at || 'payload'}.kind`)
+  return changeShapes[kind](v, at) as AnnotationsChange
 }

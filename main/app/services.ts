@@ -13,7 +13,9 @@ import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
 import { defaultModelDirs, getModel } from '../encoder/registry'
 import { probeVideo } from '../video/probe'
-import { defaultCacheDir, recentVideosFile } from '../settings'
+import { defaultCacheDir, projectsDir, recentVideosFile } from '../settings'
+import { createFrameStepper } from '../video/frame-stepper'
+import { createAnnotationProjects } from './annotation-projects'
 import { createAnalysisJobs } from './analysis-jobs'
 import { appInfo } from './app-info'
 import { createEventHub } from './events'
@@ -44,6 +46,8 @@ export interface AppServicesOptions {
   modelsDirs?: string[]
   /** The recent-videos JSON file (default: settings' recentVideosFile()). */
   recentFile?: string
+  /** Annotation projects folder (default: settings' projectsDir()). */
+  projectsDir?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
 }
@@ -56,6 +60,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
   const methodRuns = createMethodRuns(videos)
+  const stepper = createFrameStepper()
+  const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),
@@ -80,6 +86,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'tokens:signals': ({ videoKey }) => frameSignals(videos, videoKey),
     'tokens:importance': ({ videoKey, frame }) => frameImportance(videos, videoKey, frame),
     'method:run': (req) => methodRuns.run(req),
+    'video:frame-table': ({ path }) => stepper.table(resolve(path)),
+    'video:source-frame': ({ path, index, maxWidth }) => stepper.frame(resolve(path), index, maxWidth),
+    'annotations:open': ({ videoPath, file }) => projects.open(videoPath, file),
+    'annotations:edit': (edit) => projects.edit(edit),
+    'annotations:save-as': ({ projectId, file }) => projects.saveAs(projectId, file),
+    'annotations:recover': ({ projectId }) => projects.recover(projectId),
   }
 
   return {
@@ -87,7 +99,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     handlers,
     on: events.on,
     async close() {
-      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close()])
+      stepper.close()
+      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), projects.close()])
       await recent.flush()
     },
   }

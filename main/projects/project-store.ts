@@ -19,7 +19,8 @@
  * first save of each session and every ten minutes) and reports the problem; `recover()` moves
  * the bad file aside unchanged and saves the shown state in its place.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { mkdir, readFile, stat } from 'node:fs/promises'
+import { dirname } from 'node:path'
 import type { Stats } from 'node:fs'
 import type { AnnotationProject } from '../../common/annotations/model'
 import { type AnnotationOp, applyOp } from '../../common/annotations/ops'
@@ -152,6 +153,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
   }
 
   const saveLoop = async () => {
+    if (unsaved.length) await mkdir(dirname(file), { recursive: true })
     while (unsaved.length && !problem) {
       await withFileLock(file, async () => {
         const now = await statOrNull(file)
@@ -233,6 +235,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
     flush,
     async moveTo(target) {
       await flush()
+      await mkdir(dirname(target), { recursive: true })
       await withFileLock(target, async () => {
         const existing = await readProjectFile(target).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? null : Promise.reject(e)))
         if (existing && existing.video.fingerprint !== current.video.fingerprint) {

@@ -22,30 +22,14 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
 import { frameWithPts, nearestFrame, PTS_TOLERANCE } from '../../common/annotations/frames'
+import type { FrameTable, SourceFrame } from '../../common/ipc/contract'
 import { resolveBinaries, type Binaries } from './binaries'
 import { chunkReader, followLog } from './decode'
 import { VideoError, stderrTail } from './errors'
 import { displaySize, probeDetails, runFfprobe, type ProbeDetails } from './probe'
 
-export interface FrameTable {
-  /** Presentation timestamps (s) of every frame, ascending. */
-  pts: Float64Array
-  /** Indices (into pts) of the keyframes, ascending. */
-  keyframes: Uint32Array
-}
-
-export interface SourceFrame {
-  /** Index among the source frames (presentation order). */
-  index: number
-  /** The decoded frame's presentation timestamp (s). */
-  pts: number
-  width: number
-  height: number
-  /** RGBA, width × height × 4. */
-  rgba: Uint8Array
-}
-
 export interface FrameStepper {
+  /** Every frame's pts and the keyframes (cached per video). */
   table(path: string): Promise<FrameTable>
   /** Source frame `index` (clamped to the video), scaled to at most `maxWidth` px wide. */
   frame(path: string, index: number, maxWidth?: number): Promise<SourceFrame>

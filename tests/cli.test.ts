@@ -2,42 +2,17 @@
  * The `tokenscope` command as a user runs it: the built CLI (`npm run build` first; `npm test`
  * builds before it runs these) in a child process, on real generated video.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { cli, expectOneLineError, json } from './support/cli'
 import { makeAudioOnly, makeClip, makeEmpty, makeTextFile, makeTruncated, makeUnsupportedCodec } from './fixtures/videos'
 
 const root = resolve(__dirname, '..')
 const bin = join(root, 'bin', 'tokenscope.js')
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'))
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-const json = (r: Run) => {
-  expect(r.stderr).not.toMatch(/internal error/)
-  return JSON.parse(r.stdout)
-}
-
-/** A user-facing failure: exit 1, exactly one line on stderr, no stack trace. */
-function expectOneLineError(r: Run, pattern: RegExp) {
-  expect(r.code).toBe(1)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^tokenscope \w+: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
 
 beforeAll(() => {
   if (!existsSync(join(root, 'out', 'main', 'cli.js'))) throw new Error("the CLI is not built: run 'npm run build' first")

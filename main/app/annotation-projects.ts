@@ -6,11 +6,9 @@
  */
 import { resolve } from 'node:path'
 import type { AnnotationEdit, AnnotationsChange, ProjectView } from '../../common/ipc/contract'
-import { newProject } from '../../common/annotations/model'
-import { fingerprintVideo } from '../video/fingerprint'
-import { probeVideo } from '../video/probe'
-import { checkProjectFor, locateProject, pointTo } from '../projects/locate'
-import { openProjectStore, type ProjectStore } from '../projects/project-store'
+import { pointTo } from '../projects/locate'
+import type { ProjectStore } from '../projects/project-store'
+import { openVideoProject, projectIdOf } from '../projects/video-project'
 import { AppError } from './errors'
 
 /** How often an open project looks for changes other processes made (ms). */
@@ -65,38 +63,24 @@ export function createAnnotationProjects(opts: { projectsDir: () => string; emit
   }
 
   async function openFor(videoPath: string, chosen?: string): Promise<{ projectId: string; o: Open }> {
-    const path = resolve(videoPath)
-    const [fingerprint, info] = await Promise.all([fingerprintVideo(path), probeVideo(path)])
-    const dir = opts.projectsDir()
-    const already = open.get(fingerprint)
-    if (already && (!chosen || resolve(chosen) === already.store.file)) return { projectId: fingerprint, o: already }
-    if (chosen) {
-      await checkProjectFor(resolve(chosen), fingerprint)
-      if (already) {
-        await already.store.close()
-        already.unsubscribe()
-        open.delete(fingerprint)
-      }
-      await pointTo(dir, fingerprint, resolve(chosen))
-    }
-    const key = `${fingerprint}|${chosen ?? ''}`
+    const projectId = await projectIdOf(videoPath)
+    const already = open.get(projectId)
+    if (already && (!chosen || resolve(chosen) === already.store.file)) return { projectId, o: already }
+    const key = `${projectId}|${chosen ?? ''}`
     let pending = opening.get(key)
     if (!pending) {
       pending = (async () => {
-        const located = chosen ? { file: resolve(chosen), notices: [] } : await locateProject(dir, { path, fingerprint })
-        const video = { path, fingerprint, duration: info.duration, fps: info.fps }
-        const store = await openProjectStore({ file: located.file, initial: newProject(video), watchMs: WATCH_MS })
-        const notices = [...located.notices]
-        const recorded = store.project.video.path
-        if (!store.problem && recorded !== path) {
-          store.apply({ type: 'update-video', fields: { path } })
-          notices.push(`This video was found by its content: its project was made when it was at ${recorded}.`)
+        const opened = await openVideoProject(videoPath, { projectsDir: opts.projectsDir(), file: chosen, watchMs: WATCH_MS })
+        const before = open.get(projectId)
+        if (before) {
+          before.unsubscribe()
+          await before.store.close()
         }
-        return attach(fingerprint, store, notices)
+        return attach(projectId, opened.store, opened.notices)
       })().finally(() => opening.delete(key))
       opening.set(key, pending)
     }
-    return { projectId: fingerprint, o: await pending }
+    return { projectId, o: await pending }
   }
 
   return {

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
+import { annotationsCommand, annotationsUsage } from './annotations'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
 import { modelsCommand, probeCommand } from './info'
 import type { CommandContext } from './context'
@@ -81,6 +82,12 @@ const commands: Record<string, Command> = {
       const { startCommand } = await import('../launch/start')
       await startCommand({ port: portArg(ctx) })
     },
+  },
+  annotations: {
+    summary: "a video's hand annotations: list, export, import (json, csv, lvhaystack, qvhighlights), annotator agreement",
+    usage: annotationsUsage,
+    options: { format: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, sets: { type: 'string' }, delta: { type: 'string' }, projects: { type: 'string' } },
+    run: annotationsCommand,
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',

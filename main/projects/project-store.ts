@@ -15,8 +15,8 @@
  * are silently overwritten. While idle it checks the file every `watchMs` and takes in changes.
  *
  * A file it cannot read (damaged, or from a newer TokenScope) is never overwritten: the store
- * opens read-only with the backup's state (the last good file, `<file>.bak`, refreshed at the
- * first save of each session and every ten minutes) and reports the problem; `recover()` moves
+ * opens read-only with the backup's state (the last good file, `<file>.bak`: the file as it was
+ * when last opened, refreshed every ten minutes while editing) and reports the problem; `recover()` moves
  * the bad file aside unchanged and saves the shown state in its place.
  */
 import { mkdir, readFile, stat } from 'node:fs/promises'
@@ -73,7 +73,7 @@ export interface ProjectStore {
   close(): Promise<void>
 }
 
-/** The backup is refreshed at the first save of a session and then at most this often. */
+/** While editing, the backup is refreshed at most this often. */
 const BACKUP_EVERY_MS = 10 * 60_000
 const RETRY_MS = 1000
 
@@ -85,7 +85,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
   let current = opts.initial
   let problem: AnnotationFormatError | null = null
   let diskStat: Stats | null = null
-  /** The file as read at open: becomes the backup at the first save. */
+  /** The last good content written or read: the next backup. */
   let backupText: string | null = null
   let backupAt = 0
   await removeLeftovers(file)
@@ -94,6 +94,9 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
     const text = await readFile(file, 'utf8')
     diskStat = await statOrNull(file)
     current = parseProject(text, file)
+    // The file as opened is the last good state: kept as the backup before anything changes it.
+    await writeFileDurable(backupFileOf(file), text)
+    backupAt = Date.now()
     backupText = text
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {

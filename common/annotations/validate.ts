@@ -46,14 +46,51 @@ export const segmentSchema: Validator<Segment> = (v, at) => {
   return { id: s.id, inPts: s.inPts, outPts: s.outPts, label: s.label ?? '', note: s.note ?? '' }
 }
 
+/*
+ * Fast paths for the long lists (a project may hold millions of items): the same rules as the
+ * schemas above, checked without building a field path per value; an item that fails them goes
+ * through its schema, whose error names the field.
+ */
+const isId = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 256 && !v.includes('\0')
+const isText = (v: unknown, max: number) => v === undefined || (typeof v === 'string' && v.length <= max && !v.includes('\0'))
+const isSeconds = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= -1e7 && v <= 1e7
+const onlyKeys = (o: object, allowed: readonly string[]) => Object.keys(o).every((k) => allowed.includes(k))
+const KEYFRAME_KEYS = ['id', 'sourceFrame', 'pts', 'label', 'note']
+const SEGMENT_KEYS = ['id', 'inPts', 'outPts', 'label', 'note']
+type Raw = Record<string, unknown>
+
+function quickKeyframe(v: unknown): Keyframe | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null
+  const k = v as Raw
+  const frame = k.sourceFrame
+  if (!isId(k.id) || typeof frame !== 'number' || !Number.isInteger(frame) || frame < 0 || frame > 1e9 || !isSeconds(k.pts) || !isText(k.label, 256) || !isText(k.note, 10_000) || !onlyKeys(k, KEYFRAME_KEYS)) return null
+  return { id: k.id, sourceFrame: frame, pts: k.pts, label: (k.label as string | undefined) ?? '', note: (k.note as string | undefined) ?? '' }
+}
+
+function quickSegment(v: unknown): Segment | null {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return null
+  const s = v as Raw
+  if (!isId(s.id) || !isSeconds(s.inPts) || !isSeconds(s.outPts) || s.outPts < s.inPts || !isText(s.label, 256) || !isText(s.note, 10_000) || !onlyKeys(s, SEGMENT_KEYS)) return null
+  return { id: s.id, inPts: s.inPts, outPts: s.outPts, label: (s.label as string | undefined) ?? '', note: (s.note as string | undefined) ?? '' }
+}
+
+/** A list of items: each through `quick`, and through `schema` (for its error) when that fails. */
+const itemList =
+  <T>(quick: (v: unknown) => T | null, schema: Validator<T>): Validator<T[]> =>
+  (v, at) => {
+    if (!Array.isArray(v)) return arrayOf(schema, MAX_ITEMS)(v, at)
+    if (v.length > MAX_ITEMS) throw new SchemaError(`${at} has ${v.length} items, more than ${MAX_ITEMS}`)
+    return v.map((x, i) => quick(x) ?? schema(x, `${at}[${i}]`))
+  }
+
 const setShape = obj({
   id,
   name: str(256),
   annotator: optional(text(256)),
   question: optional(text(4096)),
   palette: optional(arrayOf(str(256), 64)),
-  keyframes: optional(arrayOf(keyframeSchema, MAX_ITEMS)),
-  segments: optional(arrayOf(segmentSchema, MAX_ITEMS)),
+  keyframes: optional(itemList(quickKeyframe, keyframeSchema)),
+  segments: optional(itemList(quickSegment, segmentSchema)),
 })
 
 export const setSchema: Validator<AnnotationSet> = (v, at) => {

@@ -7,6 +7,7 @@
  *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
+ *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { join } from 'node:path'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
+import { benchAnnotations, type AnnotationBenchRow } from './annotations'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -27,7 +29,7 @@ import { methods } from '../../common/compression/registry'
 import type { Sampling } from '../../common/video'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'ui', 'annotations'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -182,6 +184,7 @@ export interface BenchResults {
   pipeline: Comparison[]
   methods: Comparison[]
   ui?: UiBench
+  annotations?: AnnotationBenchRow[]
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
@@ -195,6 +198,7 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()
   }
+  if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

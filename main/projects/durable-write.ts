@@ -6,7 +6,7 @@
  * not fsync the folder, which is the step that makes the rename survive a power cut.
  */
 import { randomBytes } from 'node:crypto'
-import { open, readdir, rename, rm } from 'node:fs/promises'
+import { type FileHandle, open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 
 /** Name of a temporary file beside `file`; `isTemporaryOf` recognises leftovers of a killed writer. */
@@ -41,12 +41,13 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Atomically replaces `file` with `data`; on return the new content is on disk. */
-export async function writeFileDurable(file: string, data: string | Uint8Array): Promise<void> {
+/** Atomically replaces `file` with `data` (or its pieces, in order); on return the new content is on disk. */
+export async function writeFileDurable(file: string, data: string | Uint8Array | Uint8Array[]): Promise<void> {
   const tmp = temporaryName(file)
   const handle = await open(tmp, 'wx', 0o644)
   try {
-    await handle.writeFile(data)
+    if (Array.isArray(data)) await writeAll(handle, data)
+    else await handle.writeFile(data)
     await handle.sync()
   } catch (e) {
     await handle.close().catch(() => {})
@@ -61,6 +62,17 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
     throw e
   }
   await syncFolder(dirname(file))
+}
+
+/** Pieces written with writev, IOV_MAX (1024) at a time. */
+async function writeAll(handle: FileHandle, pieces: Uint8Array[]): Promise<void> {
+  for (let i = 0; i < pieces.length; i += 1024) {
+    const batch = pieces.slice(i, i + 1024)
+    const total = batch.reduce((n, b) => n + b.byteLength, 0)
+    const { bytesWritten } = await handle.writev(batch)
+    // A short write (rare; disk full is an error instead): write the rest in one piece.
+    if (bytesWritten < total) await handle.write(Buffer.concat(batch).subarray(bytesWritten))
+  }
 }
 
 /** fsync of a folder: makes a rename or a new file in it durable. Windows cannot open folders for it (and needs no such step). */

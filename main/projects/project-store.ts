@@ -86,16 +86,17 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
   let problem: AnnotationFormatError | null = null
   let diskStat: Stats | null = null
   /** The last good content written or read: the next backup. */
-  let backupText: string | null = null
+  let backupText: string | Uint8Array[] | null = null
   let backupAt = 0
+  let backupWrite: Promise<void> = Promise.resolve()
   await removeLeftovers(file)
   await clearStaleLock(file)
   try {
     const text = await readFile(file, 'utf8')
     diskStat = await statOrNull(file)
     current = parseProject(text, file)
-    // The file as opened is the last good state: kept as the backup before anything changes it.
-    await writeFileDurable(backupFileOf(file), text)
+    // The file as opened is the last good state: kept as the backup (in the background; the first save waits for it).
+    backupWrite = writeFileDurable(backupFileOf(file), text).catch((e: unknown) => console.error('[tokenscope] could not write the project backup:', e))
     backupAt = Date.now()
     backupText = text
   } catch (e) {
@@ -157,6 +158,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
 
   const saveLoop = async () => {
     if (unsaved.length) await mkdir(dirname(file), { recursive: true })
+    await backupWrite
     while (unsaved.length && !problem) {
       await withFileLock(file, async () => {
         const now = await statOrNull(file)
@@ -273,6 +275,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
       if (watcher) clearInterval(watcher)
       if (retry) clearTimeout(retry)
       await flush()
+      await backupWrite
       // A save that failed and waited for its retry: one last try.
       if (unsaved.length && !problem) await saveLoop()
     },

@@ -54,7 +54,10 @@ export const useSourceFramesStore = defineStore('sourceFrames', () => {
       if (!path) return
       try {
         const t = await api.invoke('video:frame-table', { path })
-        if (tableFor === path) table.value = t
+        if (tableFor !== path) return
+        table.value = t
+        // Nothing on screen yet (no analysis): show the first frame, ready for stepping.
+        if (!frame.image) goTo(0)
       } catch (e) {
         errors.report(e)
       }

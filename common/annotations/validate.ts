@@ -95,16 +95,22 @@ const setShape = obj({
 
 export const setSchema: Validator<AnnotationSet> = (v, at) => {
   const s = setShape(v, at)
-  const keyframes = [...(s.keyframes ?? [])].sort(keyframeOrder)
-  const segments = [...(s.segments ?? [])].sort(segmentOrder)
+  const keyframes = sorted(s.keyframes ?? [], keyframeOrder)
+  const segments = sorted(s.segments ?? [], segmentOrder)
   unique(keyframes.map((k) => k.id), `${at}.keyframes`, 'id')
-  unique(keyframes.map((k) => String(k.sourceFrame)), `${at}.keyframes`, 'sourceFrame')
+  unique(keyframes.map((k) => k.sourceFrame), `${at}.keyframes`, 'sourceFrame')
   unique(segments.map((x) => x.id), `${at}.segments`, 'id')
   return { id: s.id, name: s.name, annotator: s.annotator ?? '', question: s.question ?? '', palette: s.palette ?? DEFAULT_PALETTE, keyframes, segments }
 }
 
-function unique(values: string[], at: string, field: string) {
-  const seen = new Set<string>()
+/** `items` in `order` (files we write are sorted already: checked in one pass, sorted only when not). */
+function sorted<T>(items: T[], order: (a: T, b: T) => number): T[] {
+  for (let i = 1; i < items.length; i++) if (order(items[i - 1], items[i]) > 0) return [...items].sort(order)
+  return items
+}
+
+function unique(values: (string | number)[], at: string, field: string) {
+  const seen = new Set<string | number>()
   for (const v of values) {
     if (seen.has(v)) throw new SchemaError(`${at} has two items with ${field} ${v}`)
     seen.add(v)

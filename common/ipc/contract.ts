@@ -41,8 +41,42 @@ export interface ModelInfo {
   hasClassToken: boolean
   importanceKind?: ImportanceKind
   hasTextEncoder: boolean
+  /** Per-frame and per-patch embeddings in the text tower's space (what text relevance is computed on). */
+  textRelevance?: 'frame' | 'frame-and-patch'
+  /** Which tokens every result on this model is computed on, in one line. */
+  tokens: string
   /** Set when the manifest or its files are unusable; the UI shows it and disables the model. */
   error?: string
+}
+
+/** A model `tokenscope models pull` (and the model picker's "get a real model") can download. */
+export interface PullableModel {
+  id: string
+  name: string
+  description: string
+  licence: string
+  /** Approximate download size. */
+  bytes: number
+  installed: boolean
+}
+
+export const PULL_PHASES = ['resolving', 'downloading', 'verifying', 'editing', 'checking', 'done', 'error'] as const
+
+export type PullPhase = (typeof PULL_PHASES)[number]
+
+/** Pushed as the `models:pull-progress` event while a model downloads (and printed by the CLI). */
+export interface PullProgress {
+  modelId: string
+  phase: PullPhase
+  /** The file being downloaded or verified. */
+  file?: string
+  bytesDone: number
+  /** All files' bytes (0 until known). */
+  bytesTotal: number
+  bytesPerSecond: number
+  /** -1: unknown. */
+  etaSeconds: number
+  message?: string
 }
 
 export interface AnalyzeRequest {
@@ -184,6 +218,9 @@ export interface Requests {
   'tokens:signals': [{ videoKey: string }, FrameSignals]
   'tokens:importance': [{ videoKey: string; frame: number }, Float32Array | null]
   'method:run': [RunMethodRequest, RunMethodResponse]
+  'models:pullable': [void, PullableModel[]]
+  /** Downloads a model (progress as `models:pull-progress`); answers with the installed model. */
+  'models:pull': [{ id: string }, ModelInfo]
 }
 
 export type Channel = keyof Requests
@@ -194,6 +231,7 @@ export type ResponseOf<C extends Channel> = Requests[C][1]
 export interface Events {
   'analysis:progress': AnalysisProgress
   'quicklook:frames': QuickLookFrames
+  'models:pull-progress': PullProgress
 }
 
 export type EventChannel = keyof Events

@@ -34,6 +34,8 @@ export const EDIT_RECIPE = 'tokenscope-graph-edit-1'
 export interface VisionEditRequest {
   /** The pooled, projected output to walk back from (CLIP: 'image_embeds'); absent: no hidden state / patch embeddings. */
   pooledOutput?: string
+  /** Clone the head after the class row into patch_embeds (default true; needs pooledOutput). */
+  patchEmbeds?: boolean
   /** The hidden-state output that already exists (DINOv2, SigLIP: 'last_hidden_state'), used to find the attention feeding it. */
   hiddenOutput?: string
   /** Expose the last block's attention: heads H and tokens T (class/register rows + patches). */
@@ -185,9 +187,10 @@ export function planVisionEdit(graph: GraphInfo, req: VisionEditRequest): Vision
       const fromGather = descendantValues(graph, gather.outputs[0])
       const head = graph.nodes.filter((n) => onPath.has(n) && n.inputs.some((i) => fromGather.has(i)))
       const bad = head.find((n) => !ROW_WISE_OPS.has(n.op) || (n.op === 'ReduceMean' && !reducesLastAxis(ix, n)))
-      if (bad) {
+      const wanted = req.patchEmbeds !== false
+      if (wanted && bad) {
         skipped.push(`patch_embeds: the head after the class row has '${bad.op}' (${bad.name}), which may mix tokens`)
-      } else {
+      } else if (wanted) {
         const renamed = new Map([[gather.outputs[0], hidden]])
         const pooledProducer = ix.producer.get(req.pooledOutput)
         for (const n of head) {

@@ -182,6 +182,8 @@ export interface RunMethodRequest {
   seed: number
   /** LLM preset for the prefill-cost metric. */
   llm?: string
+  /** The user's text query, for prompt-guided methods (embedded by the video's model's text tower). */
+  query?: string
   /**
    * The UI's result slot, unique per window ('<window id>/a'). A run replaces the one still
    * computing for the same video and slot: that one is aborted (its workers terminated) and
@@ -201,6 +203,19 @@ export interface RunMethodResponse {
   elapsedMs: number
 }
 
+/**
+ * How relevant each sampled frame is to a text query: cosine of the frame's embedding
+ * (outputs.frameEmbeds) with the query's text embedding, both in the model's joint space.
+ */
+export interface QueryRelevance {
+  /** [T] cosine per frame. */
+  perFrame: Float32Array
+  /** Whether per-patch relevance exists for this model (outputs.patchEmbeds). */
+  hasPatches: boolean
+  /** Query tokens cut at the text tower's context length (0 when it fit). */
+  truncated: number
+}
+
 /** channel → [request payload, response]. */
 export interface Requests {
   'app:info': [void, AppInfo]
@@ -218,6 +233,9 @@ export interface Requests {
   'tokens:signals': [{ videoKey: string }, FrameSignals]
   'tokens:importance': [{ videoKey: string; frame: number }, Float32Array | null]
   'method:run': [RunMethodRequest, RunMethodResponse]
+  'tokens:relevance': [{ videoKey: string; query: string }, QueryRelevance]
+  /** [N] cosine of each patch of `frame` with the query; null when the model has no per-patch embeddings. */
+  'tokens:patch-relevance': [{ videoKey: string; query: string; frame: number }, Float32Array | null]
   'models:pullable': [void, PullableModel[]]
   /** Downloads a model (progress as `models:pull-progress`); answers with the installed model. */
   'models:pull': [{ id: string }, ModelInfo]

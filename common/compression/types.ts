@@ -36,16 +36,34 @@ export interface MethodNeeds {
   importance?: 'required' | 'proxy-ok'
   /** The model's class / global token. */
   cls?: boolean
-  /** A text query embedded by a text-capable model (prompt-guided methods). */
-  textQuery?: boolean
+  /**
+   * A text query and the model's embeddings in its text tower's space (prompt-guided methods):
+   * 'frame' = per-frame embeddings (VideoTokens.frameEmbeds), 'patch' = per-patch ones too.
+   */
+  textQuery?: 'frame' | 'patch'
+  /** The method also runs without a query (another mode, said in its notes). */
+  queryOptional?: boolean
+}
+
+/** A text query, embedded by the video's model's text tower. */
+export interface TextQuery {
+  text: string
+  /** [P] unit length, in the space of VideoTokens.frameEmbeds / patchEmbeds. */
+  embedding: Float32Array
+  /** The texts the method asked for (Method.prompts), embedded the same way, by text. */
+  prompts?: Record<string, Float32Array>
 }
 
 export interface MethodContext {
   /** Seed for every random choice; the same seed gives the same result. */
   seed: number
-  /** L2-normalised text embedding in the vision token space, for prompt-guided methods. */
-  query?: Float32Array
+  /** The user's text query, for prompt-guided methods. */
+  query?: TextQuery
 }
+
+/** What a refusal for want of a text-capable model tells the user to do. */
+export const TEXT_MODEL_HINT = "get one with 'tokenscope models pull clip-vit-b16'"
+
 
 /** What a method reports beside its token map. */
 export interface MethodReport {
@@ -73,13 +91,19 @@ export interface MethodResult {
   report: MethodReport
 }
 
-/** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N]. */
+/** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N], frameEmbed [P], patchEmbeds [N, P]. */
 export interface FrameInput {
   tokens: Float32Array
   grid: TokenGrid
   dim: number
   cls?: Float32Array
   importance?: Float32Array
+  /** The frame in the text tower's space (VideoTokens.frameEmbeds[t]). */
+  frameEmbed?: Float32Array
+  /** Its patches in the text tower's space (VideoTokens.patchEmbeds[t]). */
+  patchEmbeds?: Float32Array
+  /** P, the width of frameEmbed and of each patchEmbeds row. */
+  embedDim?: number
 }
 
 /**
@@ -106,6 +130,11 @@ interface MethodBase<P extends ParamValues> {
   params: ParamSchema
   needs: MethodNeeds
   budgetMode: BudgetMode
+  /**
+   * Texts besides the query that the method compares frames with (e.g. T*'s object prompts), from
+   * the query text and the params: embedded by the caller into ctx.query.prompts.
+   */
+  prompts?(query: string, params: P): string[]
   /** Runs the whole video (for spatial methods: per frame with the budget split evenly). */
   run(video: VideoTokens, budget: Budget, params: P, ctx: MethodContext): MethodResult
   /** phantom, keeps P */

@@ -1,6 +1,7 @@
 import { baselinesMethods } from './baselines/index'
 import { spatialMethods } from './spatial/index'
 import { temporalMethods } from './temporal/index'
+import { promptMethods } from './prompt/index'
 import { runSpatial } from './framework'
 import type { VideoTokens } from '../tokens'
 import {
@@ -16,7 +17,7 @@ import {
 } from './types'
 
 /** Every registered method, in listing order. */
-export const methods: readonly Method[] = [...baselinesMethods, ...spatialMethods, ...temporalMethods]
+export const methods: readonly Method[] = [...baselinesMethods, ...spatialMethods, ...temporalMethods, ...promptMethods]
 
 const byId = new Map(methods.map((m) => [m.id, m]))
 

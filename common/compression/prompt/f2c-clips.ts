@@ -13,28 +13,29 @@ const CLIP_LENGTHS = [1, 2, 4, 8, 16]
 
 /**
  * f2c-clips: From Frames to Clips (F2C, "Efficient Key Clip Selection for Long-Form Video
- * Understanding"): instead of K isolated keyframes, K_anchor short clips around query-relevant,
- * mutually distant anchor frames, their frames at a lower resolution so the token count stays that
- * of the K frames.
+ * Understanding"): instead of K isolated keyframes, K short clips around query-relevant, mutually
+ * distant anchor frames, their frames at a lower resolution so the token count stays that of the
+ * K frames.
  *
  * Shapes: frameEmbeds e [T, P], query q [P] → per-frame token counts [T] (frame selection); run
  * on its own, each selected frame's grid average-pooled to its count (avg-pool's s × s windows).
  * 1. Relevance r_t = cos(e_t, q), optionally smoothed by a moving average of ±peakSmoothing frames.
  * 2. Candidates: the local maxima of r over time (r_t ≥ r_{t−1} and r_t > r_{t+1}; an end frame
  *    against its one neighbour).
- * 3. K = floor(B / N) full-frame equivalents (at least 1). Clip length L: `clipLength`, or (0 =
- *    adaptive) the largest L in {1, 2, 4, 8, 16}, L ≤ T, with L ≤ K / min(#candidates, K): few
- *    distinct peaks buy longer clips, many peaks more clips. K_anchor = max(1, floor(K / L)).
- * 4. Anchors: K-means over the candidates' times (1-D, k = K_anchor, initialised at the time
- *    quantiles, Lloyd's iterations to convergence); in each group its most relevant candidate. Too
- *    few candidates: the most relevant other frames fill up.
+ * 3. K = floor(B / N) frames' worth of tokens (at least 1, at most T). Anchors: K-means over the
+ *    candidates' times (1-D, k = min(K, #candidates), centres initialised at the time quantiles,
+ *    Lloyd's iterations to convergence), in each group its most relevant candidate; with fewer
+ *    candidates than K the most relevant other frames fill up to K.
+ * 4. Clip length L: `clipLength`, or (0 = adaptive) the largest L in {1, 2, 4, 8, 16} with K·L ≤ T
+ *    for which every anchor's clip stays relevant: its mean r ≥ (r_anchor + median r) / 2. A
+ *    sustained relevant event buys long clips, a brief one keeps them short.
  * 5. Clips: L frames centred on each anchor (shifted inward at the video's ends); overlapping clips
- *    share frames. The budget is split evenly over the clips' frames (≤ N each, the most relevant
- *    frames take the remainder): about N/L tokens per frame, i.e. resolution traded for length.
+ *    share frames. The budget is split evenly over the clips' frames (≤ N each; the most relevant
+ *    frames take the remainder): about N/L tokens per frame, resolution traded for length.
  *
  * Open choices (no public code; the paper's text gives the outline, not these details): the
  * candidate rule (plain local maxima), the K-means features (time only) and initialisation, the
- * fill-up, the adaptive length rule of step 3, and the resolution: a lower-resolution frame here
+ * fill-up, the adaptive length rule of step 4, and the resolution: a lower-resolution frame here
  * is the cached token grid average-pooled (a ViT run on a smaller image, as the paper does, needs
  * re-encoding). budgetMode 'grid': the pooled grids fit the per-frame counts, so tokensOut ≤ B;
  * in a composition the spatial stage gets the exact counts. Keyframes reported = the anchors.
@@ -75,27 +76,24 @@ function planClips(video: VideoTokens, budget: Budget, params: Params, ctx: Meth
   const { n, T, want } = videoBudget(video, budget)
   const r = smooth(frameRelevance(video, ctx.query!.embedding)!, params.peakSmoothing)
   const candidates = localMaxima(r)
-  const K = Math.max(1, Math.floor(want / n))
-  const L = params.clipLength || CLIP_LENGTHS.filter((l) => l <= T && l <= K / Math.min(candidates.length, K)).at(-1)!
-  const anchors = chooseAnchors(r, candidates, Math.max(1, Math.floor(K / L)))
-  const inClip = new Uint8Array(T)
-  for (const a of anchors) {
+  const K = Math.min(T, Math.max(1, Math.floor(want / n)))
+  const anchors = chooseAnchors(r, candidates, K)
+  const median = Float32Array.from(r).sort()[Math.floor((T - 1) / 2)]
+  const clipOf = (a: number, L: number) => {
     const start = Math.max(0, Math.min(T - L, a - Math.floor((L - 1) / 2)))
-    for (let t = start; t < Math.min(T, start + L); t++) inClip[t] = 1
+    return Array.from({ length: Math.min(T, L) }, (_, i) => start + i)
   }
+  const staysRelevant = (L: number) => anchors.every((a) => clipOf(a, L).reduce((s, t) => s + r[t], 0) / Math.min(T, L) >= (r[a] + median) / 2)
+  const L = params.clipLength || CLIP_LENGTHS.filter((l) => l === 1 || (anchors.length * l <= T && staysRelevant(l))).at(-1)!
+  const inClip = new Uint8Array(T)
+  for (const a of anchors) for (const t of clipOf(a, L)) inClip[t] = 1
   const frames = Array.from({ length: T }, (_, t) => t).filter((t) => inClip[t])
   const perFrame = new Int32Array(T)
   const total = Math.min(want, frames.length * n)
   const base = Math.floor(total / frames.length)
   for (const t of frames) perFrame[t] = base
   const byRelevance = frames.slice().sort((a, b) => r[b] - r[a] || a - b)
-  for (let left = total - base * frames.length, i = 0; left > 0; i = (i + 1) % frames.length) {
-    const t = byRelevance[i]
-    if (perFrame[t] < n) {
-      perFrame[t]++
-      left--
-    }
-  }
+  for (let i = 0; i < total - base * frames.length; i++) perFrame[byRelevance[i]]++
   return { perFrame, anchors, derived: { clipLength: L, anchors: anchors.length, candidates: candidates.length, framesKept: frames.length } }
 }
 

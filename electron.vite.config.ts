@@ -35,6 +35,7 @@ export default defineConfig({
           'encode-worker': resolve(__dirname, 'main/encoder/encode-worker.ts'),
           'methods-worker': resolve(__dirname, 'main/compute/methods-worker.ts'),
           'pull-worker': resolve(__dirname, 'main/models/pull-worker.ts'),
+          'text-worker': resolve(__dirname, 'main/text/text-worker.ts'),
         },
       },
     },

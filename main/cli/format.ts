@@ -16,16 +16,6 @@ export function progressLine(done: number, total: number, fps: number, eta: numb
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} frames  ${fps.toFixed(1)} frames/s  ETA ${formatDuration(eta)}`
 }
 
-/** Bytes in decimal units: `512 B`, `2.2 MB`, `1.35 GB`. */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 1000) return `${Math.max(0, Math.round(bytes || 0))} B`
-  const units = ['kB', 'MB', 'GB', 'TB']
-  let v = bytes / 1000
-  let u = 0
-  while (v >= 1000 && u < units.length - 1) [v, u] = [v / 1000, u + 1]
-  return `${v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2)} ${units[u]}`
-}
-
 export type Cell = string | number | null | undefined
 
 const show = (c: Cell): string => (c === null || c === undefined ? '-' : typeof c === 'number' ? formatNumber(c) : c)

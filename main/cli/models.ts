@@ -11,7 +11,8 @@ import { CATALOG } from '../models/catalog'
 import { pullModel } from '../models/pull'
 import type { CommandContext } from './context'
 import { UsageError } from './errors'
-import { formatBytes, formatDuration, table } from './format'
+import { formatDuration, table } from './format'
+import { formatBytes } from '../../common/units'
 
 export async function modelsCommand(ctx: CommandContext): Promise<void> {
   const [sub, ...rest] = ctx.positionals

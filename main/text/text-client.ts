@@ -72,27 +72,37 @@ export function createQueryEmbedder(cacheDir: string): QueryEmbedder {
   const fileOf = (model: ModelEntry, tower: string, text: string) =>
     join(cacheDir, 'text-embeddings', model.id, `${createHash('sha256').update(`${tower}\0${text}`).digest('hex').slice(0, 32)}.json`)
 
+  /** Calls run one after another: two callers asking for one text embed it once and write its file once. */
+  let queue: Promise<unknown> = Promise.resolve()
+
+  async function embedNow(model: ModelEntry, texts: readonly string[]): Promise<EmbeddedText[]> {
+    const tower = await towerKey(model)
+    const key = (t: string) => `${model.id}\0${tower}\0${t}`
+    const missing: string[] = []
+    for (const t of new Set(texts)) {
+      if (memory.has(key(t))) continue
+      const cached = await readFile(fileOf(model, tower, t), 'utf8').then((s) => JSON.parse(s) as { text: string; truncated: number; embedding: number[] }, () => null)
+      if (cached?.text === t && cached.embedding.length === model.text?.embedDim) memory.set(key(t), { text: t, truncated: cached.truncated, embedding: Float32Array.from(cached.embedding) })
+      else missing.push(t)
+    }
+    if (missing.length) {
+      for (const e of await run(model, missing)) {
+        memory.set(key(e.text), e)
+        const file = fileOf(model, tower, e.text)
+        await mkdir(join(file, '..'), { recursive: true })
+        const tmp = `${file}.${process.pid}.tmp` // another process may write the same file
+        await writeFile(tmp, JSON.stringify({ text: e.text, truncated: e.truncated, embedding: Array.from(e.embedding) }))
+        await rename(tmp, file)
+      }
+    }
+    return texts.map((t) => memory.get(key(t))!)
+  }
+
   return {
-    async embed(model, texts) {
-      const tower = await towerKey(model)
-      const key = (t: string) => `${model.id}\0${tower}\0${t}`
-      const missing: string[] = []
-      for (const t of new Set(texts)) {
-        if (memory.has(key(t))) continue
-        const cached = await readFile(fileOf(model, tower, t), 'utf8').then((s) => JSON.parse(s) as { text: string; truncated: number; embedding: number[] }, () => null)
-        if (cached?.text === t && cached.embedding.length === model.text?.embedDim) memory.set(key(t), { text: t, truncated: cached.truncated, embedding: Float32Array.from(cached.embedding) })
-        else missing.push(t)
-      }
-      if (missing.length) {
-        for (const e of await run(model, missing)) {
-          memory.set(key(e.text), e)
-          const file = fileOf(model, tower, e.text)
-          await mkdir(join(file, '..'), { recursive: true })
-          await writeFile(`${file}.tmp`, JSON.stringify({ text: e.text, truncated: e.truncated, embedding: Array.from(e.embedding) }))
-          await rename(`${file}.tmp`, file)
-        }
-      }
-      return texts.map((t) => memory.get(key(t))!)
+    embed(model, texts) {
+      const result = queue.then(() => embedNow(model, texts))
+      queue = result.catch(() => {})
+      return result
     },
     async close() {
       await Promise.all([...workers.values()].map((w) => w.worker.terminate()))

@@ -1,6 +1,5 @@
-import { runSpatial } from '../framework'
+import { spatialMethod } from '../define'
 import { keepPatches } from '../frame-ops'
-import type { SpatialMethod } from '../types'
 import { cosineToQuery } from '../../text-relevance'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { topK } from '../../tensor/top-k'
@@ -39,10 +38,9 @@ type Params = { relevanceSign: string; theta: number }
  * - When the kernel's rank is exhausted before k picks (max d² ≤ 1e−10, e.g. duplicate tokens) the
  *   reference divides by √0; here the remaining picks are the most relevant unpicked patches.
  */
-export const cdPruner: SpatialMethod<Params> = {
+export const cdPruner = spatialMethod<Params>({
   id: 'cdpruner',
   name: 'CDPruner (conditional DPP)',
-  kind: 'spatial',
   family: 'prompt-guided',
   paper: {
     title: 'Beyond Attention or Similarity: Maximizing Conditional Diversity for Token Pruning in MLLMs',
@@ -62,10 +60,7 @@ export const cdPruner: SpatialMethod<Params> = {
     const r = conditionalRelevance(cosineToQuery(input.patchEmbeds!, ctx.query!.embedding), params)
     return keepPatches(input.tokens, input.dim, n, greedyDppMap(l2NormalizeRows(input.tokens, input.dim), input.dim, r, keep).sort((a, b) => a - b))
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})
 
 /** Steps 2 and the θ option: the min–max normalised, signed relevance [N]. */
 export function conditionalRelevance(cos: Float32Array, params: Params): Float64Array {

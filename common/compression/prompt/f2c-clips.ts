@@ -1,7 +1,5 @@
-import { videoBudget } from '../allocation'
-import { avgPool } from '../baselines/avg-pool'
-import { checkNeeds, runSpatial } from '../framework'
-import type { Budget, FrameSelectionMethod, MethodContext } from '../types'
+import { frameSelectionMethod } from '../define'
+import type { Allocation, MethodContext, VideoPlan } from '../types'
 import type { VideoTokens } from '../../tokens'
 import { frameRelevance } from '../../text-relevance'
 import { topK } from '../../tensor/top-k'
@@ -17,8 +15,9 @@ const CLIP_LENGTHS = [1, 2, 4, 8, 16]
  * distant anchor frames, their frames at a lower resolution so the token count stays that of the
  * K frames.
  *
- * Shapes: frameEmbeds e [T, P], query q [P] → per-frame token counts [T] (frame selection); run
- * on its own, each selected frame's grid average-pooled to its count (avg-pool's s × s windows).
+ * Shapes: frameEmbeds e [T, P], query q [P] → per-frame token counts [T] (frame selection). Run
+ * on its own, each clip frame keeps its count of evenly strided patches (a nearest-neighbour
+ * lower-resolution grid); `f2c-clips+avg-pool` average-pools each frame instead.
  * 1. Relevance r_t = cos(e_t, q), optionally smoothed by a moving average of ±peakSmoothing frames.
  * 2. Candidates: the local maxima of r over time (r_t ≥ r_{t−1} and r_t > r_{t+1}; an end frame
  *    against its one neighbour).
@@ -30,21 +29,20 @@ const CLIP_LENGTHS = [1, 2, 4, 8, 16]
  *    for which every anchor's clip stays relevant: its mean r ≥ (r_anchor + median r) / 2. A
  *    sustained relevant event buys long clips, a brief one keeps them short.
  * 5. Clips: L frames centred on each anchor (shifted inward at the video's ends); overlapping clips
- *    share frames. The budget is split evenly over the clips' frames (≤ N each; the most relevant
- *    frames take the remainder): about N/L tokens per frame, resolution traded for length.
+ *    share frames (when that leaves fewer than B / N frames, the most relevant other frames join).
+ *    The budget is split evenly over the clips' frames (≤ N each; the most relevant frames take
+ *    the remainder): about N/L tokens per frame, resolution traded for length.
  *
  * Open choices (no public code; the paper's text gives the outline, not these details): the
  * candidate rule (plain local maxima), the K-means features (time only) and initialisation, the
  * fill-up, the adaptive length rule of step 4, and the resolution: a lower-resolution frame here
- * is the cached token grid average-pooled (a ViT run on a smaller image, as the paper does, needs
- * re-encoding). budgetMode 'grid': the pooled grids fit the per-frame counts, so tokensOut ≤ B;
- * in a composition the spatial stage gets the exact counts. Keyframes reported = the anchors.
+ * is the cached token grid subsampled or pooled (a ViT run on a smaller image, as the paper does,
+ * needs re-encoding). Exact budget; keyframes reported = the anchors.
  */
-export const f2cClips: FrameSelectionMethod<Params> = {
+export const f2cClips = frameSelectionMethod<Params>({
   id: 'f2c-clips',
   name: 'F2C key clips',
   family: 'prompt-guided',
-  kind: 'frame-selection',
   paper: {
     title: 'From Frames to Clips: Efficient Key Clip Selection for Long-Form Video Understanding',
     authors: 'Guangyu Sun, Archit Singhal, Burak Uzkent, Mubarak Shah, Chen Chen, Garin Kessler',
@@ -57,23 +55,12 @@ export const f2cClips: FrameSelectionMethod<Params> = {
     peakSmoothing: { type: 'integer', default: 0, min: 0, max: 100, help: 'Moving-average half-width applied to the relevance before finding its peaks (0 = none)' },
   },
   needs: { textQuery: 'frame' },
-  budgetMode: 'grid',
-  allocate(video, budget, params, ctx) {
-    const { perFrame, derived } = planClips(video, budget, params, ctx)
-    return { perFrame, derived, notes: [] }
-  },
-  run(video, budget, params, ctx) {
-    const plan = planClips(video, budget, params, ctx)
-    const r = runSpatial(avgPool, video, budget, {}, ctx, plan.perFrame)
-    r.report.derived = { ...plan.derived, poolStride: r.report.derived.stride }
-    r.report.keyframes = plan.anchors
-    return r
-  },
-}
+  budgetMode: 'exact',
+  allocate: (video, plan, params, ctx) => clips(video, plan, params, ctx),
+})
 
-function planClips(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext) {
-  checkNeeds(f2cClips, video, ctx)
-  const { n, T, want } = videoBudget(video, budget)
+function clips(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): Allocation {
+  const { n, frames: T, tokens: want } = plan
   const r = smooth(frameRelevance(video, ctx.query!.embedding)!, params.peakSmoothing)
   const candidates = localMaxima(r)
   const K = Math.min(T, Math.max(1, Math.floor(want / n)))
@@ -87,6 +74,9 @@ function planClips(video: VideoTokens, budget: Budget, params: Params, ctx: Meth
   const L = params.clipLength || CLIP_LENGTHS.filter((l) => l === 1 || (anchors.length * l <= T && staysRelevant(l))).at(-1)!
   const inClip = new Uint8Array(T)
   for (const a of anchors) for (const t of clipOf(a, L)) inClip[t] = 1
+  // Overlapping clips can leave too few frames to hold the budget: the most relevant others join.
+  let count = inClip.reduce((a, b) => a + b, 0)
+  for (const t of topK(r, T)) if (count * n < want && !inClip[t]) [inClip[t], count] = [1, count + 1]
   const frames = Array.from({ length: T }, (_, t) => t).filter((t) => inClip[t])
   const perFrame = new Int32Array(T)
   const total = Math.min(want, frames.length * n)
@@ -94,7 +84,7 @@ function planClips(video: VideoTokens, budget: Budget, params: Params, ctx: Meth
   for (const t of frames) perFrame[t] = base
   const byRelevance = frames.slice().sort((a, b) => r[b] - r[a] || a - b)
   for (let i = 0; i < total - base * frames.length; i++) perFrame[byRelevance[i]]++
-  return { perFrame, anchors, derived: { clipLength: L, anchors: anchors.length, candidates: candidates.length, framesKept: frames.length } }
+  return { perFrame, keyframes: anchors, derived: { clipLength: L, anchors: anchors.length, candidates: candidates.length, framesKept: frames.length }, notes: [] }
 }
 
 function smooth(r: Float32Array, half: number): Float32Array {

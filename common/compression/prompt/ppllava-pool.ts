@@ -1,7 +1,5 @@
-import { videoBudget } from '../allocation'
-import { checkNeeds } from '../framework'
+import { videoMethod } from '../define'
 import { assembleResult } from '../temporal/assemble'
-import type { VideoMethod } from '../types'
 import { cosineToQuery } from '../../text-relevance'
 
 type Params = { logitScale: number; temperature: number }
@@ -37,10 +35,9 @@ type Params = { logitScale: number; temperature: number }
  * - SigLIP models: the reference's SigLIP variant needs per-patch embeddings from a modified
  *   pooling head, which the exports do not have; such models have no patchEmbeds and are refused.
  */
-export const ppllavaPool: VideoMethod<Params> = {
+export const ppllavaPool = videoMethod<Params>({
   id: 'ppllava-pool',
   name: 'PPLLaVA prompt-guided pooling',
-  kind: 'video',
   family: 'prompt-guided',
   paper: {
     title: 'PPLLaVA: Varied Video Sequence Understanding With Prompt Guidance',
@@ -55,9 +52,8 @@ export const ppllavaPool: VideoMethod<Params> = {
   },
   needs: { textQuery: 'patch' },
   budgetMode: 'grid',
-  run(video, budget, params, ctx) {
-    checkNeeds(this, video, ctx)
-    const { n, T, want } = videoBudget(video, budget)
+  apply(video, plan, params, ctx) {
+    const { n, frames: T, tokens: want } = plan
     const { h, w } = video.grid
     const d = video.dim
     const [oT, oH, oW] = poolingShape([T, h, w], want)
@@ -78,9 +74,9 @@ export const ppllavaPool: VideoMethod<Params> = {
           key[id] = b * oW + c
           features[id] = pooledWindow(video.tokens, weights, d, w, [wt.window(a), wh.window(b), ww.window(c)], params.temperature)
         }
-    return assembleResult(video, { labels, frame, key, features }, { budgetTokens: want, derived: { outputShape: `${oT}×${oH}×${oW}`, kernel: `${wt.kernel}×${wh.kernel}×${ww.kernel}`, stride: `${wt.stride}×${wh.stride}×${ww.stride}` }, notes: [] })
+    return assembleResult(video, { labels, frame, key, features }, { derived: { outputShape: `${oT}×${oH}×${oW}`, kernel: `${wt.kernel}×${wh.kernel}×${ww.kernel}`, stride: `${wt.stride}×${wh.stride}×${ww.stride}` }, notes: [] })
   },
-}
+})
 
 /** The reference's default kernel = stride per axis (time, height, width): the tie-breaker. */
 const DEFAULT_FACTORS = [2, 3, 3]

@@ -4,6 +4,7 @@ import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { bVllmSelect } from '../temporal/b-vllm-select'
+import { planOf } from '../plan'
 import { cdPruner, conditionalRelevance, greedyDppMap } from './cdpruner'
 import { chooseAnchors, f2cClips, localMaxima } from './f2c-clips'
 import { localOutlierFactor, outlierRatio } from './local-outlier-factor'
@@ -161,16 +162,16 @@ describe('f2c-clips', () => {
   it('anchors on the planted relevance peaks and keeps a clip around each at a lower resolution', () => {
     const video = plantedVideo(40, 4, 4, bump, () => 0)
     // Two frames' worth of tokens: two anchors; the events last ~8 frames, so 8-frame clips at 2 tokens a frame.
-    const alloc = f2cClips.allocate(video, { tokens: 2 * 16 }, { clipLength: 0, peakSmoothing: 0 }, { seed: 1, query: query() })
+    const alloc = f2cClips.allocate(video, planOf(video, { tokens: 2 * 16 }), { clipLength: 0, peakSmoothing: 0 }, { seed: 1, query: query() })
     expect(alloc.derived).toMatchObject({ clipLength: 8, anchors: 2, candidates: 2, framesKept: 16 })
     const kept = Array.from(alloc.perFrame).flatMap((k, t) => (k ? [t] : []))
     expect(kept).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 27, 28, 29, 30, 31, 32, 33, 34])
     expect(alloc.perFrame.reduce((a, b) => a + b, 0)).toBe(32)
     const r = f2cClips.run(video, { tokens: 2 * 16 }, { clipLength: 0, peakSmoothing: 0 }, { seed: 1, query: query() })
     expect(r.report.keyframes).toEqual([10, 30])
-    expect(r.report.tokensOut).toBeLessThanOrEqual(32)
+    expect(r.report.tokensOut).toBe(32)
     // A fixed clip length of 2: 4 frames at 8 tokens (4 × 4 grid pooled to 2 × 2 = 4 ≤ 8).
-    const short = f2cClips.allocate(video, { tokens: 2 * 16 }, { clipLength: 2, peakSmoothing: 0 }, { seed: 1, query: query() })
+    const short = f2cClips.allocate(video, planOf(video, { tokens: 2 * 16 }), { clipLength: 2, peakSmoothing: 0 }, { seed: 1, query: query() })
     expect(Array.from(short.perFrame).flatMap((k, t) => (k ? [[t, k]] : []))).toEqual([[10, 8], [11, 8], [30, 8], [31, 8]])
   })
 
@@ -228,7 +229,7 @@ describe('b-vllm-select (query mode)', () => {
     const rand = createRng(9)
     const video = plantedVideo(12, 2, 2, (t) => (t === 3 ? 0.8 : t === 8 ? 0.9 : 0.1), () => 0)
     video.frameEmbeds![9] = Float32Array.from(video.frameEmbeds![8], (v) => v + 0.001 * (rand() - 0.5)) // a near-copy of 8, as relevant
-    const alloc = bVllmSelect.allocate(video, { tokens: 8 }, { maxFrames: 3, duplicateThreshold: 0.95, globalFeature: 'mean' }, { seed: 1, query: query() })
+    const alloc = bVllmSelect.allocate(video, planOf(video, { tokens: 8 }), { maxFrames: 3, duplicateThreshold: 0.95, globalFeature: 'mean' }, { seed: 1, query: query() })
     expect(Array.from(alloc.perFrame).flatMap((k, t) => (k ? [t] : []))).toEqual([3, 8])
     expect(alloc.derived).toMatchObject({ ranking: 'query', mergedDuplicates: 1 })
   })

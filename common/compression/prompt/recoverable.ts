@@ -1,6 +1,5 @@
+import { spatialMethod } from '../define'
 import { labelledResult } from '../frame-ops'
-import { runSpatial } from '../framework'
-import type { SpatialMethod } from '../types'
 import { cosineToQuery } from '../../text-relevance'
 import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
@@ -47,10 +46,9 @@ type Params = { visualNeighbours: number; textNeighbours: number; recoverNeighbo
  * - Ties in every top-k: the lower patch index first.
  * budgetMode 'adaptive': the LOF ratios decide the count; derived reports ρ_v, ρ_t, ρ_r.
  */
-export const recoverable: SpatialMethod<Params> = {
+export const recoverable = spatialMethod<Params>({
   id: 'recoverable',
   name: 'Recoverable Compression (text-guided recovery)',
-  kind: 'spatial',
   family: 'prompt-guided',
   paper: {
     title: 'Recoverable Compression: A Multimodal Vision Token Recovery Mechanism Guided by Text Information',
@@ -134,7 +132,4 @@ export const recoverable: SpatialMethod<Params> = {
     const result = labelledResult(labels, d, (label, out, offset) => out.set(features.get(label)!, offset))
     return { ...result, derived: { visualRatio: rhoV, textRatio: rhoT, recoverRatio: rhoR, centres: centres.length } }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

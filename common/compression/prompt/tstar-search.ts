@@ -1,7 +1,6 @@
-import { splitEvenly, videoBudget } from '../allocation'
-import { checkNeeds } from '../framework'
-import { runFrameSelection } from '../frame-selection-run'
-import type { FrameSelectionMethod, MethodContext } from '../types'
+import { splitEvenly } from '../allocation'
+import { frameSelectionMethod } from '../define'
+import type { MethodContext } from '../types'
 import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { topK } from '../../tensor/top-k'
@@ -54,11 +53,10 @@ const BACKGROUND = ' '
  * - Every random draw is seeded from ctx.seed (the reference's numpy draws are not).
  * - Objects are embedded as written (no "a photo of a …" template).
  */
-export const tstarSearch: FrameSelectionMethod<Params> = {
+export const tstarSearch = frameSelectionMethod<Params>({
   id: 'tstar-search',
   name: 'T* temporal search',
   family: 'prompt-guided',
-  kind: 'frame-selection',
   paper: {
     title: 'Re-thinking Temporal Search for Long-Form Video Understanding',
     authors: 'Jinhui Ye, Zihan Wang, Haosen Sun, Keshigeyan Chandrasegaran, Zane Durante, Cristobal Eyzaguirre, Yonatan Bisk, Juan Carlos Niebles, Ehsan Adeli, Li Fei-Fei, Jiajun Wu, Manling Li',
@@ -77,9 +75,8 @@ export const tstarSearch: FrameSelectionMethod<Params> = {
   needs: { textQuery: 'frame' },
   budgetMode: 'exact',
   prompts: (query) => [...searchObjects(query).filter((o) => o.text !== query).map((o) => o.text), BACKGROUND],
-  allocate(video, budget, params, ctx) {
-    checkNeeds(this, video, ctx)
-    const { n, T, want } = videoBudget(video, budget)
+  allocate(video, plan, params, ctx) {
+    const { n, frames: T, tokens: want } = plan
     const search = runSearch(video, params, ctx)
     const K = Math.min(T, Math.ceil(want / n))
     const keyframes = pickKeyframes(search.score, K, params.finalSelection, ctx.seed).sort((a, b) => a - b)
@@ -88,16 +85,12 @@ export const tstarSearch: FrameSelectionMethod<Params> = {
     keyframes.forEach((t, j) => (perFrame[t] = tokens[j]))
     return {
       perFrame,
+      keyframes,
       derived: { framesExamined: search.examined, rounds: search.rounds, targetsFound: `${search.found}/${search.targets}`, keyframes: keyframes.length },
       notes: search.found < search.targets ? [`search budget spent before every target reached confidence ${params.confidenceThreshold}`] : [],
     }
   },
-  run(video, budget, params, ctx) {
-    const r = runFrameSelection(this, video, budget, params, ctx)
-    r.report.keyframes = Array.from(r.map.keptFrames).flatMap((kept, t) => (kept ? [t] : []))
-    return r
-  },
-}
+})
 
 interface SearchObject {
   text: string

@@ -20,7 +20,6 @@ import { resolveBinaries, type Binaries } from './binaries'
 import { VideoError, fileLabel, stderrTail } from './errors'
 import { decodeFrameAt, resumeSeek, TIME_TOLERANCE } from './frame-lookup'
 import { probeDetails, type ProbeDetails } from './probe'
-import { runRaw } from './run'
 import { parseShowinfo } from './showinfo'
 import type { ResizeMode } from '../../common/video'
 

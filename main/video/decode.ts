@@ -230,8 +230,8 @@ interface StreamContext {
   details: ProbeDetails
   /** Set for full decodes: lets us tell when the frames stop well before the video's end. */
   sampling?: Sampling
-  /** For a resumed decode: the stream's first frame pts, and the last pts delivered before. */
-  resume?: { origin: number; afterPts: number }
+  /** For a resumed decode: the stream's first frame pts, the last pts delivered before, and where it seeks. */
+  resume?: { origin: number; afterPts: number; seek: number | null }
 }
 
 async function* streamFrames(
@@ -264,6 +264,10 @@ async function* streamFrames(
   signal?.addEventListener('abort', kill, { once: true })
 
   let index = 0
+  // A seek starts decoding before its keyframe (MPEG-TS: on any packet): the errors logged before
+  // the first delivered frame come from frames never delivered and say nothing about the file.
+  const seeked = Boolean(ctx.resume?.seek)
+  let errorsBeforeFirst = 0
   let firstPts = NaN
   let lastPts = NaN
   try {
@@ -278,7 +282,10 @@ async function* streamFrames(
         if (filled < frameBytes) continue
         const pts = await log.ptsOf(index)
         if (signal?.aborted) return { frames: index, warnings, aborted: true }
-        if (index === 0) firstPts = pts
+        if (index === 0) {
+          firstPts = pts
+          if (seeked) errorsBeforeFirst = log.errors.length
+        }
         lastPts = pts
         yield { index, pts, data: frame }
         index++
@@ -292,12 +299,14 @@ async function* streamFrames(
       throw new VideoError('ffmpeg-missing', `ffmpeg could not be started (${(spawnError as Error).message}): check the ffmpeg setting.`)
     }
     await log.closed
-    const trouble = log.errors.length ? log.errors.slice(0, 3).join(' | ') : stderrTail(log.tail.join('\n'))
-    if (index === 0 && (code !== 0 || log.errors.length)) {
+    if (seeked && index === 0) errorsBeforeFirst = log.errors.length
+    const errors = log.errors.slice(errorsBeforeFirst)
+    const trouble = errors.length ? errors.slice(0, 3).join(' | ') : stderrTail(log.tail.join('\n'))
+    if (index === 0 && (code !== 0 || errors.length)) {
       throw new VideoError('corrupt', `${fileLabel(ctx.path)} is damaged: no frame could be decoded.`, trouble)
     }
     if (code !== 0) warn(`ffmpeg stopped with an error after ${index} frames: ${trouble}`)
-    else if (log.errors.length) warn(`Some data could not be decoded (${log.errors.length} errors): ${trouble}`)
+    else if (errors.length) warn(`Some data could not be decoded (${errors.length} errors): ${trouble}`)
     if (filled > 0) warn(`The last frame was incomplete (${filled} of ${frameBytes} bytes) and was dropped.`)
     const early = endsEarly(ctx, index, firstPts, lastPts)
     if (early) warn(early)

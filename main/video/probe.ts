@@ -4,6 +4,7 @@ import type { VideoInfo } from '../../common/video'
 import { nextInChain, resolveBinaries, type Binaries, type Binary } from './binaries'
 import { VideoError, fileLabel, stderrTail } from './errors'
 import { crashed, runRaw, type RunResult } from './run'
+import { parseShowinfo } from './showinfo'
 import {
   durationsVary,
   frameDurations,
@@ -61,7 +62,8 @@ const probeCache = new Map<string, Promise<ProbeDetails>>()
  *   r_frame_rate, except for a constant-rate stream whose timestamps say otherwise (then the rate
  *   they show). `fps` (average): avg_frame_rate, unless the counted frames over their span differ
  *   from it by more than 2 % (then frames / span, with a warning).
- * - `startTime`: the video stream's first timestamp as stored (stream start_time).
+ * - `startTime`: the video stream's first timestamp as stored (stream start_time); for a raw stream
+ *   (no stored times) the time ffmpeg gives its first frame.
  * - `rotation`: degrees counter-clockwise, as the display matrix gives (av_display_rotation_get);
  *   from the legacy `rotate` tag (clockwise) when there is no matrix; normalised to 0/90/180/270.
  *   ffmpeg applies it when decoding, so decoded frames are upright (see decode.ts);
@@ -74,11 +76,11 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
 
 export async function probeDetails(path: string, opts: ProbeOptions = {}): Promise<ProbeDetails> {
   const file = await checkFile(path)
-  const { ffprobe } = opts.binaries ?? (await resolveBinaries())
-  const key = JSON.stringify([path, file.size, file.mtimeMs, ffprobe.path])
+  const binaries = opts.binaries ?? (await resolveBinaries())
+  const key = JSON.stringify([path, file.size, file.mtimeMs, binaries.ffprobe.path, binaries.ffmpeg.path])
   let hit = probeCache.get(key)
   if (!hit) {
-    hit = readDetails(path, file.size, ffprobe)
+    hit = readDetails(path, file.size, binaries)
     hit.catch(() => probeCache.delete(key))
     probeCache.set(key, hit)
     if (probeCache.size > PROBE_CACHE_MAX) probeCache.delete(probeCache.keys().next().value as string)
@@ -86,7 +88,7 @@ export async function probeDetails(path: string, opts: ProbeOptions = {}): Promi
   return hit
 }
 
-async function readDetails(path: string, sizeBytes: number, ffprobe: Binary): Promise<ProbeDetails> {
+async function readDetails(path: string, sizeBytes: number, { ffmpeg, ffprobe }: Binaries): Promise<ProbeDetails> {
   const res = await runFfprobe(ffprobe, [
     '-v', 'warning', '-hide_banner', '-of', 'json',
     '-show_format', '-show_streams',
@@ -149,8 +151,8 @@ async function readDetails(path: string, sizeBytes: number, ffprobe: Binary): Pr
   let duration = containerDuration || (stated && fps ? stated / fps : 0)
   let videoDuration = num(video.duration) || duration
   if (span > 0 && !(duration >= span - 1.5 * step - 1e-3)) {
-    const said = duration > 0 ? `states ${duration.toFixed(3)} s` : 'states no duration'
-    warnings.push(`The container ${said}, but the video's ${frameCount} frames span ${span.toFixed(3)} s: using the frames' span.`)
+    const said = duration > 0 ? `The container's duration (${duration.toFixed(3)} s) is shorter than` : 'The container states no duration for'
+    warnings.push(`${said} the video's ${frameCount} frames, which span ${span.toFixed(3)} s: using their span.`)
     duration = span
   }
   if (span > 0 && !(videoDuration >= span - 1.5 * step - 1e-3)) videoDuration = span
@@ -170,7 +172,7 @@ async function readDetails(path: string, sizeBytes: number, ffprobe: Binary): Pr
     nominalFps,
     frameCount: exact ? frameCount : Math.round(duration * (fps || 25)),
     frameCountExact: exact,
-    startTime: video.start_time !== undefined && Number.isFinite(Number(video.start_time)) ? Number(video.start_time) : (range?.first ?? 0),
+    startTime: timestamps === 'none' ? await firstFrameTime(ffmpeg, path) : num(video.start_time ?? range?.first),
     width,
     height,
     rotation: rotationOf(video),
@@ -234,6 +236,15 @@ async function checkFile(path: string): Promise<{ size: number; mtimeMs: number 
   }
   if (size === 0) throw new VideoError('empty', `${fileLabel(path)} is empty (0 bytes): the copy or download may have failed.`)
   return { size, mtimeMs }
+}
+
+/** The time ffmpeg gives the first decoded frame (a raw stream's timestamps are its own numbering); 0 when none decodes. */
+async function firstFrameTime(ffmpeg: Binary, path: string): Promise<number> {
+  const res = await runRaw(ffmpeg.path, [
+    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
+    '-copyts', '-i', path, '-map', '0:v:0', '-vf', 'settb=AVTB,showinfo', '-frames:v', '1', '-f', 'null', '-',
+  ])
+  return res.stderr.split(/\r?\n|\r/).map(parseShowinfo).find((f) => f !== null)?.pts ?? 0
 }
 
 /** Every packet of the video stream, in read order (demux only). */

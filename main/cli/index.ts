@@ -1,13 +1,13 @@
 /**
  * `tokenscope` — the command line. Every command takes --json for machine-readable output.
  * Errors a user can act on (bad file, unknown model, a method the model cannot serve) print one
- * line and exit 1; --debug adds the stack.
+ * line and exit 1; --debug adds the stack. Ctrl-C during an analysis exits 130 (143 for SIGTERM).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
 import { modelsCommand, probeCommand } from './info'
-import { describeError } from './errors'
+import { InterruptedError, describeError } from './errors'
 
 export interface CommandContext {
   json: boolean
@@ -149,7 +149,7 @@ export async function main(argv: string[]): Promise<number> {
     if (json) console.log(JSON.stringify({ error: message }))
     console.error(`tokenscope ${name}: ${message}`)
     if (values.debug || !expected) console.error((e as Error)?.stack ?? '')
-    return 1
+    return e instanceof InterruptedError ? e.exitCode : 1
   }
 }
 

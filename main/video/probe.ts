@@ -9,6 +9,7 @@ import {
   durationsVary,
   frameDurations,
   median,
+  nominalRate,
   parsePacketLines,
   timeRange,
   timestampSource,
@@ -136,8 +137,7 @@ async function readDetails(path: string, sizeBytes: number, { ffmpeg, ffprobe }:
   const durations = frameDurations(packets)
   const frameDuration = median(durations)
   const varies = durationsVary(durations)
-  let nominalFps = rate(video.r_frame_rate)
-  if (!varies && frameDuration > 0 && !(Math.abs(nominalFps * frameDuration - 1) <= 0.01)) nominalFps = 1 / frameDuration
+  const nominalFps = nominalRate(rate(video.r_frame_rate), durations)
   let fps = rate(video.avg_frame_rate) || nominalFps
   const step = frameDuration > 0 ? frameDuration : 1 / (nominalFps || 25)
 

@@ -51,28 +51,32 @@ export function timestampSource(formatName: string, packets: readonly PacketTimi
 }
 
 /**
- * Each frame's duration as the timestamps show it: between two packets k < j in read order that
- * both carry a decode timestamp, (dts_j − dts_k) / (j − k) for each of the j − k frames, so packets
- * without timestamps in between are spread evenly rather than read as gaps. Uses dts (monotonic in
- * read order, so a list cut off anywhere is complete); streams without dts use the sorted pts, up
- * to the last one that no later packet can come before (B-frames arrive ahead of their time).
+ * Each frame's duration as the timestamps show it. Decode timestamps (monotonic in read order, so a
+ * list cut off anywhere is complete) between two packets k < j that carry one: (dts_j − dts_k) /
+ * (j − k) for each of the j − k frames, so packets without timestamps in between are spread evenly
+ * rather than read as long gaps. Without dts: the gaps of the sorted pts when every packet has one,
+ * up to the last pts no later packet can come before (B-frames arrive ahead of their time); when
+ * only some have one, reordering makes single gaps meaningless: one average duration, first to
+ * last timed packet.
  */
 export function frameDurations(packets: readonly PacketTiming[]): number[] {
-  const withDts = packets.filter((p) => Number.isFinite(p.dts)).length
   const out: number[] = []
-  if (withDts >= 2 && withDts >= packets.length / 2) {
-    let last = -1
-    for (let j = 0; j < packets.length; j++) {
-      if (!Number.isFinite(packets[j].dts)) continue
-      if (last >= 0) {
-        const gap = (packets[j].dts - packets[last].dts) / (j - last)
-        for (let k = last; k < j; k++) out.push(gap)
-      }
-      last = j
+  const dtsAt = packets.flatMap((p, i) => (Number.isFinite(p.dts) ? [i] : []))
+  if (dtsAt.length >= 2) {
+    for (let q = 1; q < dtsAt.length; q++) {
+      const [k, j] = [dtsAt[q - 1], dtsAt[q]]
+      const gap = (packets[j].dts - packets[k].dts) / (j - k)
+      for (let f = k; f < j; f++) out.push(gap)
     }
     return out.filter((g) => g > 1e-6)
   }
-  const pts = packets.map((p) => p.pts).filter(Number.isFinite)
+  const ptsAt = packets.flatMap((p, i) => (Number.isFinite(p.pts) ? [i] : []))
+  const pts = ptsAt.map((i) => packets[i].pts)
+  if (ptsAt.length < packets.length) {
+    if (ptsAt.length < 2) return []
+    const span = (Math.max(...pts) - Math.min(...pts)) / (ptsAt[ptsAt.length - 1] - ptsAt[0])
+    return span > 1e-6 ? [span] : []
+  }
   const sorted = [...pts].sort((a, b) => a - b)
   // Reordering reaches a few frames at most: the last 16 read may still have earlier ones unread.
   const complete = pts.length > 32 ? Math.min(...pts.slice(-16)) : Infinity
@@ -92,6 +96,17 @@ export function durationsVary(durations: readonly number[]): boolean {
   const min = Math.min(...durations)
   const max = Math.max(...durations)
   return max > 1.5 * min + 2e-6
+}
+
+/**
+ * The nominal frame rate: the stated one (r_frame_rate), unless the stream is constant-rate and its
+ * timestamps show another rate by more than 1 % (MPEG streams state twice theirs when timestamps
+ * are sparse): then the rate the timestamps show. A variable-rate stream keeps the stated rate.
+ */
+export function nominalRate(stated: number, durations: readonly number[]): number {
+  const frame = median(durations)
+  if (durationsVary(durations) || !(frame > 0)) return stated
+  return Math.abs(stated * frame - 1) <= 0.01 ? stated : 1 / frame
 }
 
 export function median(values: readonly number[]): number {

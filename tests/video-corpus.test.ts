@@ -1,57 +1,28 @@
 /**
  * Every file of the real-world corpus (fixtures/corpus.ts) against ffmpeg's own decode from the
- * start (framemd5): probe fields, sampled frames (times and pixels, also of a resumed decode), the
- * frame view at the first, a middle and the last frame, an interrupted and resumed analysis, and
- * count sampling (`--frames K`). The analysis checks frame times; the pixels behind them are the
- * sampling check's (the built-in encoder turns equal pixels into equal tokens, which
- * main/analysis/analyze.test.ts checks for a resumed run).
+ * start (framemd5): probe fields, sampled frames (times and pixels, also of a resumed decode, and
+ * count sampling: `--frames K`), the frame view at the first, a middle and the last frame, the
+ * quick look's keyframes (their times as a full decode gives them, ffprobe -show_frames). The
+ * interrupted analysis of each file is in video-corpus-analysis.test.ts.
  */
 import { createHash } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { analyzeVideo, loadVideoTokens } from '../main/analysis/analyze'
-import { decodeFrameAt, decodeFrames, listFramePts } from '../main/video/decode'
+import { decodeFrameAt, decodeFrames, decodeKeyframes, listFramePts, listKeyframes } from '../main/video/decode'
+import { resolveBinaries } from '../main/video/binaries'
+import { run } from '../main/video/run'
 import { displaySize, probeVideo } from '../main/video/probe'
 import type { Sampling } from '../common/video'
-import { corpusClasses, makeCorpusFile, type CorpusFile } from './fixtures/corpus'
-import { frameChecksums, type FrameChecksum } from './fixtures/framemd5'
+import { corpusClasses } from './fixtures/corpus'
+import { countTargets, firstAtOrAfter, prepareCorpusFile as prepare, SAMPLE } from './fixtures/corpus-reference'
+import { frameChecksums } from './fixtures/framemd5'
 
-const MODEL = 'tokenscope-dct16'
-const SAMPLE = { width: 64, height: 48, resize: 'squash' as const }
 const md5 = (data: Uint8Array) => createHash('md5').update(data).digest('hex')
-
-/** The file and ffmpeg's reference decode at the sampling size, made once per class. */
-const prepared = new Map<string, Promise<{ file: CorpusFile; reference: FrameChecksum[] } | { skip: string }>>()
-function prepare(id: string) {
-  let p = prepared.get(id)
-  if (!p) {
-    const c = corpusClasses.find((k) => k.id === id)!
-    p = makeCorpusFile(c).then(async (made) => ('skip' in made ? made : { file: made.file, reference: await frameChecksums(made.file.path, [`scale=${SAMPLE.width}:${SAMPLE.height}`]) }))
-    prepared.set(id, p)
-  }
-  return p
-}
-
-/** For each target (s from the first frame), the first frame at or after it; a frame serves one target. */
-function firstAtOrAfter(pts: number[], targets: number[]): number[] {
-  const out: number[] = []
-  for (const t of targets) {
-    const p = pts.find((x) => x >= pts[0] + t - 1e-4)
-    if (p !== undefined && out[out.length - 1] !== p) out.push(p)
-  }
-  return out
-}
 
 async function sampled(path: string, sampling: Sampling, resumeAfterPts?: number) {
   const frames: { pts: number; md5: string }[] = []
   for await (const f of decodeFrames(path, { ...SAMPLE, sampling, resumeAfterPts })) frames.push({ pts: f.pts, md5: md5(f.data) })
   return frames
 }
-
-/** What count sampling must pick: the first frame at or after each (i+0.5)·D/K. */
-const countTargets = (pts: number[], duration: number, K: number) => firstAtOrAfter(pts, Array.from({ length: K }, (_, i) => ((i + 0.5) * duration) / K))
 
 const close = (a: number, b: number) => Math.abs(a - b) < 2e-6
 
@@ -117,23 +88,17 @@ describe.each(corpusClasses.map((c) => c.id))('corpus: %s', (id) => {
     }
   })
 
-  it('resumes an interrupted analysis (--frames K) with exactly the frames an uninterrupted one has', async (ctx) => {
+  it('lists the keyframes, and decodes their thumbnails, at the times a full decode gives them (quick look)', async (ctx) => {
     const made = await prepare(id)
     if ('skip' in made) return ctx.skip(made.skip)
-    const { file, reference } = made
-    const K = 10
-    const sampling: Sampling = { mode: 'count', frames: K }
-    const cacheDir = mkdtempSync(join(tmpdir(), 'ts-corpus-'))
-    const controller = new AbortController()
-    await expect(
-      analyzeVideo({ path: file.path, modelId: MODEL, sampling, cacheDir, batchSize: 2, signal: controller.signal, onFrames: (n) => n >= 4 && controller.abort() }),
-    ).rejects.toThrow()
-    const resumed = await analyzeVideo({ path: file.path, modelId: MODEL, sampling, cacheDir, batchSize: 2 })
-    expect(resumed).toMatchObject({ resumed: true, frames: K, complete: true })
-    expect(resumed.resumedFrom).toBeGreaterThanOrEqual(4)
-    expect(resumed.warning).toBeUndefined()
-    const tokens = (await loadVideoTokens({ path: file.path, modelId: MODEL, sampling, cacheDir }))!
-    const info = await probeVideo(file.path)
-    expect(Array.from(tokens.pts)).toEqual(countTargets(reference.map((r) => r.pts), info.duration, K).map((p) => expect.closeTo(p, 5)))
+    const { file } = made
+    const { ffprobe } = await resolveBinaries()
+    const res = await run(ffprobe.path, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=key_frame,best_effort_timestamp_time', '-of', 'csv=p=0', file.path])
+    const keys = res.stdout.split('\n').map((l) => l.split(',')).filter(([k, t]) => k === '1' && t && t !== 'N/A').map(([, t]) => Number(t))
+    expect(keys.length).toBeGreaterThan(0)
+    expect(Array.from(await listKeyframes(file.path))).toEqual(keys.map((t) => expect.closeTo(t, 5)))
+    const thumbs: number[] = []
+    for await (const f of decodeKeyframes(file.path, { width: 16, height: 12, resize: 'squash' })) thumbs.push(f.pts)
+    expect(thumbs).toEqual(keys.map((t) => expect.closeTo(t, 5)))
   })
 })

@@ -81,6 +81,7 @@ export interface DecodeArgsOptions extends FrameSizeOptions {
    * Decode only keyframes: 'skip-others' has the decoder skip every other frame (`-skip_frame
    * nokey`, fast; their times are right only when every packet carries its timestamp);
    * 'select' decodes all and keeps the keyframes (their times as a full decode gives them).
+   * Both end in `select='key'`.
    */
   keyframesOnly?: 'skip-others' | 'select'
   /**
@@ -110,7 +111,8 @@ const ERROR_LINE = /\[(error|fatal|panic)\]\s*(.*)$/
  */
 export function buildDecodeArgs(path: string, opts: DecodeArgsOptions): string[] {
   checkFrameSize(opts)
-  const keySelect = opts.keyframesOnly === 'select' ? "select='key'" : null
+  // Some decoders (libdav1d, VP9) ignore -skip_frame and decode everything: select keeps keyframes only either way.
+  const keySelect = opts.keyframesOnly ? "select='key'" : null
   const filters = [keySelect, selectFilter(opts.sampling, opts.duration, opts.resume), ...resizeFilters(opts), 'settb=AVTB', 'showinfo']
   const seek = opts.resume?.seek
   return [

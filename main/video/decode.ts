@@ -18,6 +18,7 @@ import type { Readable } from 'node:stream'
 import type { Sampling } from '../../common/video'
 import { resolveBinaries, type Binaries } from './binaries'
 import { VideoError, fileLabel, stderrTail } from './errors'
+import { firstFrameTime } from './first-frame'
 import { decodeFrameAt, resumeSeek, TIME_TOLERANCE } from './frame-lookup'
 import { probeDetails, type ProbeDetails } from './probe'
 import { parseShowinfo } from './showinfo'
@@ -149,12 +150,10 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
     // Targets are counted from the stream's first frame (select's start_t); after a seek start_t
     // moves, so the resumed run names the origin explicitly. The seek must land on a keyframe at
     // or before the last delivered frame (resumeSeek), else decoding starts from the beginning.
-    const first = await decodeFrameAt(path, -Infinity, { binaries, maxWidth: 16, signal: opts.signal }).catch((e: unknown) => {
-      if (e instanceof RangeError) throw new VideoError('corrupt', `Could not decode the first frame of ${fileLabel(path)} to resume.`)
-      throw e
-    })
+    const origin = await firstFrameTime(binaries.ffmpeg.path, path, opts.signal)
+    if (origin === null) throw new VideoError('corrupt', `Could not decode the first frame of ${fileLabel(path)} to resume.`)
     const seek = await resumeSeek(binaries.ffmpeg.path, path, details, opts.resumeAfterPts, opts.signal)
-    resume = { afterPts: opts.resumeAfterPts, origin: first.pts, seek }
+    resume = { afterPts: opts.resumeAfterPts, origin, seek }
   }
   const args = buildDecodeArgs(path, { ...opts, sampling, duration: info.duration, resume })
   return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details, sampling, resume })

@@ -4,7 +4,7 @@ import type { VideoInfo } from '../../common/video'
 import { nextInChain, resolveBinaries, type Binaries, type Binary } from './binaries'
 import { VideoError, fileLabel, stderrTail } from './errors'
 import { crashed, runRaw, type RunResult } from './run'
-import { parseShowinfo } from './showinfo'
+import { firstFrameTime } from './first-frame'
 import {
   durationsVary,
   frameDurations,
@@ -172,7 +172,7 @@ async function readDetails(path: string, sizeBytes: number, { ffmpeg, ffprobe }:
     nominalFps,
     frameCount: exact ? frameCount : Math.round(duration * (fps || 25)),
     frameCountExact: exact,
-    startTime: timestamps === 'none' ? await firstFrameTime(ffmpeg, path) : num(video.start_time ?? range?.first),
+    startTime: timestamps === 'none' ? ((await firstFrameTime(ffmpeg.path, path)) ?? 0) : num(video.start_time ?? range?.first),
     width,
     height,
     rotation: rotationOf(video),
@@ -236,15 +236,6 @@ async function checkFile(path: string): Promise<{ size: number; mtimeMs: number 
   }
   if (size === 0) throw new VideoError('empty', `${fileLabel(path)} is empty (0 bytes): the copy or download may have failed.`)
   return { size, mtimeMs }
-}
-
-/** The time ffmpeg gives the first decoded frame (a raw stream's timestamps are its own numbering); 0 when none decodes. */
-async function firstFrameTime(ffmpeg: Binary, path: string): Promise<number> {
-  const res = await runRaw(ffmpeg.path, [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    '-copyts', '-i', path, '-map', '0:v:0', '-vf', 'settb=AVTB,showinfo', '-frames:v', '1', '-f', 'null', '-',
-  ])
-  return res.stderr.split(/\r?\n|\r/).map(parseShowinfo).find((f) => f !== null)?.pts ?? 0
 }
 
 /** Every packet of the video stream, in read order (demux only). */

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { decodeFrameAt, decodeFrames, decodeKeyframes, listFramePts, listKeyframes } from '../main/video/decode'
 import { resolveBinaries } from '../main/video/binaries'
 import { run } from '../main/video/run'
-import { displaySize, probeVideo } from '../main/video/probe'
+import { displaySize, probeDetails, probeVideo } from '../main/video/probe'
 import type { Sampling } from '../common/video'
 import { corpusClasses } from './fixtures/corpus'
 import { countTargets, firstAtOrAfter, prepareCorpusFile as prepare, SAMPLE } from './fixtures/corpus-reference'
@@ -31,8 +31,9 @@ describe.each(corpusClasses.map((c) => c.id))('corpus: %s', (id) => {
     const made = await prepare(id)
     if ('skip' in made) return ctx.skip(made.skip)
     const { file, reference } = made
-    const info = await probeVideo(file.path)
+    const { info, timestamps } = await probeDetails(file.path)
     const e = file.expect
+    expect(timestamps).toBe(e.timestamps)
     expect(info).toMatchObject({ codec: e.codec, width: e.width, height: e.height, rotation: e.rotation, hasAudio: e.hasAudio })
     expect(info.variableFrameRate).toBe(e.variableFrameRate)
     expect(info.frameCount).toBe(reference.length)

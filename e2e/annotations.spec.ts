@@ -186,10 +186,10 @@ test.describe('hand annotation', () => {
   })
 })
 
-test('kill -9 of the host a second after an edit: after a restart the edit is there', async ({ page, clip }, testInfo) => {
+test('kill -9 of the host a second after an edit: after a restart the edit is there', async ({ page, clip, hub }, testInfo) => {
   const cacheDir = mkdtempSync(join(tmpdir(), 'ts-e2e-kill-cache-'))
   const dataDir = mkdtempSync(join(tmpdir(), 'ts-e2e-kill-data-'))
-  let host = await startHostProcess(cacheDir, dataDir)
+  let host = await startHostProcess(cacheDir, dataDir, hub.url)
   try {
     await page.goto(host.url)
     await openVideo(page, clip)
@@ -210,7 +210,7 @@ test('kill -9 of the host a second after an edit: after a restart the edit is th
     expect(onDisk.sets[0].keyframes.map((k) => k.sourceFrame).slice(0, 2)).toEqual([1, 2])
     expect(readdirSync(join(dataDir, 'projects')).filter((n) => n.endsWith('.tmp'))).toEqual([])
 
-    host = await startHostProcess(cacheDir, dataDir)
+    host = await startHostProcess(cacheDir, dataDir, hub.url)
     await page.goto(host.url)
     await openVideo(page, clip)
     expect((await currentSet(page)).keyframes.map((k) => k.sourceFrame).slice(0, 2)).toEqual([1, 2])
@@ -220,7 +220,7 @@ test('kill -9 of the host a second after an edit: after a restart the edit is th
     await new Promise((r) => host.child.once('exit', r))
     const damaged = readFileSync(file, 'utf8').slice(0, 200)
     writeFileSync(file, damaged)
-    host = await startHostProcess(cacheDir, dataDir)
+    host = await startHostProcess(cacheDir, dataDir, hub.url)
     await page.goto(host.url)
     await page.getByTestId('open-path-input').fill(clip)
     await page.getByTestId('open-button').click()

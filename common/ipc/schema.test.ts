@@ -33,6 +33,10 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
   },
   'annotations:save-as': { valid: { projectId: 'p', file: '/p.json' }, invalid: { projectId: 'p' } },
   'annotations:recover': { valid: { projectId: 'p' }, invalid: { projectId: '' } },
+  'tokens:relevance': { valid: { videoKey: 'k', query: 'a red car' }, invalid: { videoKey: 'k', query: '' } },
+  'tokens:patch-relevance': { valid: { videoKey: 'k', query: 'a red car', frame: 3 }, invalid: { videoKey: 'k', query: 'a red car' } },
+  'models:pullable': { valid: undefined, invalid: { id: 'x' } },
+  'models:pull': { valid: { id: 'clip-vit-b16' }, invalid: { id: '' } },
 }
 
 /** The same for every event. */
@@ -48,6 +52,10 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
   'annotations:changed': {
     valid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'remove-keyframe', setId: 's', id: 'k' }, clientId: 'w1', seq: 2 },
     invalid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'erase-everything' } },
+  },
+  'models:pull-progress': {
+    valid: { modelId: 'clip-vit-b16', phase: 'downloading', file: 'onnx/vision_model.onnx', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
+    invalid: { modelId: 'clip-vit-b16', phase: 'paused', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
   },
 }
 

@@ -2,7 +2,7 @@
  * Runtime validation of every request payload (the contract's types, checked at the door) and of
  * every event payload (checked where the UI receives it), with the validators of validators.ts.
  */
-import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, type QuickLookFrames, type RequestOf } from './contract'
+import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, PULL_PHASES, type PullProgress, type QuickLookFrames, type RequestOf } from './contract'
 import { PROVIDER_CHOICES } from '../providers'
 import { annotationsChangeSchema, opSchema } from '../annotations/validate'
 import { bool, flatRecord, literal, none, num, obj, oneOf, optional, SchemaError, str, typedArray, union, type Validator } from './validators'
@@ -11,6 +11,8 @@ export { SchemaError, type Validator, str, num, oneOf, literal, optional, obj, u
 
 const path = str(4096)
 const id = str(256)
+/** A text query (far longer than any text tower's context, which truncates it). */
+const query = str(2000)
 
 export const samplingSchema = union(
   'a sampling: {mode: every-frame} | {mode: fps, fps} | {mode: count, frames}',
@@ -52,6 +54,7 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     params: flatRecord(),
     seed: num(0, 2 ** 32 - 1, { integer: true }),
     llm: optional(id),
+    query: optional(query),
     slot: optional(str(16)),
   }),
   'video:frame-table': obj({ path }),
@@ -60,6 +63,10 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
   'annotations:edit': obj({ projectId: id, clientId: id, seq: num(1, Number.MAX_SAFE_INTEGER, { integer: true }), op: opSchema }),
   'annotations:save-as': obj({ projectId: id, file: path }),
   'annotations:recover': obj({ projectId: id }),
+  'tokens:relevance': obj({ videoKey: id, query }),
+  'tokens:patch-relevance': obj({ videoKey: id, query, frame: num(0, 1e8, { integer: true }) }),
+  'models:pullable': none,
+  'models:pull': obj({ id }),
 }
 
 const quickLookFramesShape = obj({
@@ -88,6 +95,18 @@ const analysisProgressSchema: Validator<AnalysisProgress> = obj({
   message: optional(str(4096)),
 })
 
+const pullProgressSchema: Validator<PullProgress> = obj({
+  modelId: id,
+  phase: oneOf(PULL_PHASES),
+  file: optional(path),
+  bytesDone: num(0, 1e15, { integer: true }),
+  bytesTotal: num(0, 1e15, { integer: true }),
+  bytesPerSecond: num(0, 1e15),
+  /** -1: unknown. */
+  etaSeconds: num(-1, 1e9),
+  message: optional(str(4096)),
+})
+
 /** The `quicklook:frames` event as the UI receives it: the fields, and array sizes that agree. */
 const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
   const b = quickLookFramesShape(v, at)
@@ -107,6 +126,7 @@ export const eventSchemas: { [E in EventChannel]: Validator<Events[E]> } = {
   'analysis:progress': analysisProgressSchema,
   'quicklook:frames': quickLookFramesSchema,
   'annotations:changed': annotationsChangeSchema,
+  'models:pull-progress': pullProgressSchema,
 }
 
 /** Every event channel pushed from main to the UI. */

@@ -11,7 +11,8 @@ import { resolve } from 'node:path'
 import type { Channel, EventChannel, Events, RequestOf, ResponseOf } from '../../common/ipc/contract'
 import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
-import { defaultModelDirs, getModel } from '../encoder/registry'
+import { defaultModelDirs, getModel, userModelsDirs } from '../encoder/registry'
+import { createQueryEmbedder } from '../text/text-client'
 import { probeVideo } from '../video/probe'
 import { defaultCacheDir, projectsDir, recentVideosFile } from '../settings'
 import { createFrameStepper } from '../video/frame-stepper'
@@ -21,6 +22,8 @@ import { appInfo } from './app-info'
 import { createEventHub } from './events'
 import { createMethodRuns } from './method-runs'
 import { listModelInfo } from './model-list'
+import { createModelPulls } from './model-pulls'
+import { queryPatchRelevance, queryRelevance } from './query-relevance'
 import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
@@ -50,6 +53,10 @@ export interface AppServicesOptions {
   projectsDir?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
+  /** Where `models:pull` installs models (default: the first user models folder). */
+  pullDir?: string
+  /** The model hub (default: settings' hubUrl()). */
+  hubUrl?: string
 }
 
 export function createAppServices(opts: AppServicesOptions): AppServices {
@@ -59,7 +66,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const videos = createOpenVideos(cacheDir)
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
-  const methodRuns = createMethodRuns(videos)
+  const embedder = createQueryEmbedder(cacheDir)
+  const methodRuns = createMethodRuns(videos, embedder)
+  const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
   const stepper = createFrameStepper()
   const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })
 
@@ -92,6 +101,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'annotations:edit': (edit) => projects.edit(edit),
     'annotations:save-as': ({ projectId, file }) => projects.saveAs(projectId, file),
     'annotations:recover': ({ projectId }) => projects.recover(projectId),
+    'tokens:relevance': ({ videoKey, query }) => queryRelevance(videos, embedder, videoKey, query),
+    'tokens:patch-relevance': ({ videoKey, query, frame }) => queryPatchRelevance(videos, embedder, videoKey, query, frame),
+    'models:pullable': () => pulls.pullable(),
+    'models:pull': ({ id }) => pulls.pull(id),
   }
 
   return {
@@ -100,7 +113,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     on: events.on,
     async close() {
       stepper.close()
-      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), projects.close()])
+      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close(), projects.close()])
       await recent.flush()
     },
   }

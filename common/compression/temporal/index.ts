@@ -1,14 +1,18 @@
 import type { Method } from '../types'
 import { bVllmSelect } from './b-vllm-select'
 import { dycokeTtm } from './dycoke-ttm'
+import { evs } from './evs'
 import { fastVid } from './fastvid'
+import { flashVid } from './flashvid'
 import { frameFusionMerge } from './framefusion-merge'
 import { holiTom } from './holitom'
+import { keyeSlowFast } from './keye-slowfast'
 import { keyframesCodec } from './keyframes-codec'
 import { pruneVid } from './prunevid'
 import { sceneSegments } from './scene-segments'
 import { tempMe } from './tempme'
 import { tsThumbnail } from './ts-thumbnail'
+import { vidCom2 } from './vidcom2'
 
 /** Temporal (across-frame) and frame-selection methods, in listing order. */
 export const temporalMethods: Method[] = [
@@ -22,4 +26,8 @@ export const temporalMethods: Method[] = [
   sceneSegments,
   tsThumbnail,
   bVllmSelect,
+  vidCom2,
+  evs,
+  flashVid,
+  keyeSlowFast,
 ]

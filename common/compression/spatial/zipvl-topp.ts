@@ -98,7 +98,13 @@ export const zipVlTopP = spatialMethod<ZipVlParams>({
     let lo = 0
     let hi = 1
     if (total(hi) <= plan.tokens) lo = hi
-    else for (let i = 0; i < CALIBRATION_STEPS; i++) (total((lo + hi) / 2) <= plan.tokens ? (lo = (lo + hi) / 2) : (hi = (lo + hi) / 2))
+    else {
+      for (let i = 0; i < CALIBRATION_STEPS; i++) {
+        const mid = (lo + hi) / 2
+        if (total(mid) <= plan.tokens) lo = mid
+        else hi = mid
+      }
+    }
     const frames = curves.map((c, t) => keepPatches(video.tokens[t], video.dim, plan.n, c.order.slice(0, topPCount(c.cumulative, lo))))
     const kept = frames.reduce((s, f) => s + f.features.length / video.dim, 0)
     return { frames, derived: { kept: kept / frameCount(video), p: lo } }

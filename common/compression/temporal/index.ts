@@ -8,11 +8,14 @@ import { frameFusionMerge } from './framefusion-merge'
 import { holiTom } from './holitom'
 import { keyeSlowFast } from './keye-slowfast'
 import { keyframesCodec } from './keyframes-codec'
+import { llavaScissor } from './llava-scissor'
 import { pruneVid } from './prunevid'
 import { sceneSegments } from './scene-segments'
+import { sttm } from './sttm'
 import { tempMe } from './tempme'
 import { tsThumbnail } from './ts-thumbnail'
 import { vidCom2 } from './vidcom2'
+import { vqCodebook } from './vq-codebook'
 
 /** Temporal (across-frame) and frame-selection methods, in listing order. */
 export const temporalMethods: Method[] = [
@@ -30,4 +33,7 @@ export const temporalMethods: Method[] = [
   evs,
   flashVid,
   keyeSlowFast,
+  sttm,
+  llavaScissor,
+  vqCodebook,
 ]

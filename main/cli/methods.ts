@@ -6,6 +6,7 @@ import { analyzeVideo, readAllFrames } from '../analysis/analyze'
 import { openTokenCacheIfExists } from '../cache/token-cache'
 import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
+import { biasDensityTable, rowHistogram } from './bias-density'
 import { methods, validateMethodRequest } from '../../common/compression/registry'
 import { describeMethod, type Budget, type ParamValues } from '../../common/compression/types'
 import type { VideoTokens } from '../../common/tokens'
@@ -89,10 +90,12 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   const video = await tokensFor(ctx)
   const seed = seedArg(ctx)
   const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: unknown; elapsedMs: number; error?: string }[] = []
+  const histograms = new Map<number, string>()
   for (const budget of budgets) {
     for (const method of list) {
       try {
         const { result, metrics, elapsedMs } = await evaluate(video, method, budget, params, seed, ctx.values.llm as string | undefined)
+        histograms.set(rows.length, rowHistogram(result.map))
         rows.push({ method, budget, metrics, report: result.report, elapsedMs })
       } catch (e) {
         // One method that cannot run here (e.g. needs class attention) must not hide the others.
@@ -107,6 +110,8 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
         ['method', 'budget', ...shownMetrics, 'ms'],
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
       ),
+      '',
+      biasDensityTable(rows.flatMap((r, i) => (r.error ? [] : [{ method: r.method, budget: budgetText(r.budget), metrics: r.metrics, rowHistogram: histograms.get(i) ?? '' }]))),
     ].join('\n'),
   )
 }

@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { rowNorms } from '../../tensor/vectors'
-import { argmaxDots } from '../../tensor/similarity'
+import { argmaxDots, laneDot } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -34,11 +34,7 @@ function unitDot(rows: Rows, r: number, c: number): number {
   const { frames, n, d, inv } = rows
   const a = frames[Math.floor(r / n)]
   const b = frames[Math.floor(c / n)]
-  const oa = (r % n) * d
-  const ob = (c % n) * d
-  let s = 0
-  for (let k = 0; k < d; k++) s += a[oa + k] * b[ob + k]
-  return s * inv[r] * inv[c]
+  return laneDot(a, (r % n) * d, b, (c % n) * d, d) * inv[r] * inv[c]
 }
 
 /**

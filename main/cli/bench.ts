@@ -27,6 +27,10 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
       lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
     }
+    if (results.query.length) {
+      lines.push('Query relevance (ms; ratio = median / target)', '')
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], results.query.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', r.targetMs ? (r.medianMs / r.targetMs).toFixed(3) : ''])), '')
+    }
     if (results.ui) {
       const u = results.ui
       lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')

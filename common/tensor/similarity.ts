@@ -1,16 +1,20 @@
 /**
- * Dot-product blocks between the rows of row-major float32 matrices: the O(R·S·D) similarity work
- * of the methods, written once here so it can move onto the engine's fast kernels (issue 11)
- * without touching the methods. With unit rows (l2NormalizeRows) the dots are cosines.
+ * Cosine blocks between the rows of row-major float32 matrices: the O(R·S·D) similarity work of the
+ * issue-13 methods, in one place so it moves onto the engine's fast kernels (issue 11) without
+ * touching the methods. This is the scalar stand-in: the same names, signatures and conventions as
+ * the kernels' common/tensor/similarity.ts on branch i11-engine, which replaces this file when it
+ * lands (take that version in the merge).
  *
- * Every entry is summed in float64 over four lanes (lane l takes the k ≡ l mod 4 terms in increasing
- * k; the lanes are added as (l0 + l1) + (l2 + l3)), the order the engine's SIMD kernels use
- * (notes/kernels.md), so an entry does not depend on the block it is computed in. Twice as fast as
- * one accumulator in V8.
+ * Conventions: rows are made unit length as l2NormalizeRows does (a zero row stays zero, so its
+ * cosines are 0); a dot sums over four lanes (lane l takes the k ≡ l mod 4 terms in increasing k,
+ * the lanes added as (l0 + l1) + (l2 + l3)), in float64 here, and the result is rounded to
+ * float32 (the kernels sum in float32: results agree within 2e-6); best matches take the first
+ * column on ties.
  */
+import { l2NormalizeRows } from './vectors'
 
-/** a_oa · b_ob over d values, in the four-lane order above. */
-export function laneDot(a: Float32Array, oa: number, b: Float32Array, ob: number, d: number): number {
+/** a_oa · b_ob over d values, in the four-lane order (twice as fast as one accumulator in V8). */
+function laneDot(a: Float32Array, oa: number, b: Float32Array, ob: number, d: number): number {
   let s0 = 0
   let s1 = 0
   let s2 = 0
@@ -28,50 +32,49 @@ export function laneDot(a: Float32Array, oa: number, b: Float32Array, ob: number
   return s0 + s1 + (s2 + s3)
 }
 
-/** out[r·Rb + c] = a_r · b_c. a [Ra, D], b [Rb, D] → [Ra, Rb]. */
-export function dotBlock(a: Float32Array, b: Float32Array, d: number, out: Float64Array = new Float64Array((a.length / d) * (b.length / d))): Float64Array {
+/** Cosine similarities S [ra, rb] of the rows of a [ra, d] with those of b [rb, d]; without b, of a with itself (symmetric, each pair once). */
+export function cosineMatrix(a: Float32Array, d: number, b?: Float32Array): Float32Array {
+  const ua = l2NormalizeRows(a, d)
   const ra = a.length / d
-  const rb = b.length / d
-  for (let r = 0; r < ra; r++) {
-    const oa = r * d
-    for (let c = 0; c < rb; c++) out[r * rb + c] = laneDot(a, oa, b, c * d, d)
-  }
-  return out
-}
-
-/** The symmetric block of x with itself: out[i·R + j] = x_i · x_j (each pair computed once). x [R, D] → [R, R]. */
-export function selfDotBlock(x: Float32Array, d: number): Float64Array {
-  const n = x.length / d
-  const out = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) {
-    const oi = i * d
-    for (let j = i; j < n; j++) {
-      const s = laneDot(x, oi, x, j * d, d)
-      out[i * n + j] = s
-      out[j * n + i] = s
+  if (!b) {
+    const out = new Float32Array(ra * ra)
+    for (let i = 0; i < ra; i++) {
+      for (let j = i; j < ra; j++) {
+        const s = laneDot(ua, i * d, ua, j * d, d)
+        out[i * ra + j] = s
+        out[j * ra + i] = s
+      }
     }
+    return out
   }
+  const ub = l2NormalizeRows(b, d)
+  const rb = b.length / d
+  const out = new Float32Array(ra * rb)
+  for (let i = 0; i < ra; i++) for (let j = 0; j < rb; j++) out[i * rb + j] = laneDot(ua, i * d, ub, j * d, d)
   return out
 }
 
 /**
- * For each row of a, the row of b with the largest dot (the first on ties, as torch.argmax) and
- * that dot. a [Ra, D], b [Rb, D] → index [Ra] (-1 when b is empty), value [Ra] (-Infinity then).
+ * For every row of a [ra, d], the row of b [rb, d] it is most cosine-similar to (the first on
+ * ties) and that similarity: index [ra], value [ra]. rb ≥ 1.
  */
-export function argmaxDots(a: Float32Array, b: Float32Array, d: number): { index: Int32Array; value: Float64Array } {
+export function bestMatches(a: Float32Array, b: Float32Array, d: number): { index: Int32Array; value: Float32Array } {
+  const ua = l2NormalizeRows(a, d)
+  const ub = l2NormalizeRows(b, d)
   const ra = a.length / d
   const rb = b.length / d
-  const index = new Int32Array(ra).fill(-1)
-  const value = new Float64Array(ra).fill(-Infinity)
-  for (let r = 0; r < ra; r++) {
-    const oa = r * d
-    for (let c = 0; c < rb; c++) {
-      const s = laneDot(a, oa, b, c * d, d)
-      if (s > value[r]) {
-        value[r] = s
-        index[r] = c
+  const index = new Int32Array(ra)
+  const value = new Float32Array(ra)
+  for (let i = 0; i < ra; i++) {
+    let best = -Infinity
+    for (let j = 0; j < rb; j++) {
+      const s = Math.fround(laneDot(ua, i * d, ub, j * d, d))
+      if (s > best) {
+        best = s
+        index[i] = j
       }
     }
+    value[i] = best
   }
   return { index, value }
 }

@@ -1,8 +1,8 @@
 import { spatialMethod } from '../define'
 import { keepPatches } from '../frame-ops'
 import { topK } from '../../tensor/top-k'
-import { gatherRows, l2NormalizeRows } from '../../tensor/vectors'
-import { selfDotBlock } from '../../tensor/similarity'
+import { gatherRows } from '../../tensor/vectors'
+import { cosineMatrix } from '../../tensor/similarity'
 
 export interface VisPrunerParams {
   [key: string]: number
@@ -17,13 +17,14 @@ const DROP_PER_ROUND = 8
  * order of the list) removes the most redundant tokens in rounds until `keep` remain. Each round
  * splits the list alternately into A (positions 0, 2, …) and B (1, 3, …), scores each A token by
  * its highest cosine to B, drops the r = min(8, R − keep) highest-scored A tokens, and continues
- * with [the other A tokens in score order, then B]. unit [N, D] unit rows → the kept ids.
+ * with [the other A tokens in score order, then B]. tokens [N, D] → the kept ids.
  */
-export function removeDuplicates(unit: Float32Array, d: number, residual: number[], keep: number): number[] {
-  // The cosines of the residual tokens, once: every round only looks them up.
-  const at = new Map(residual.map((p, q) => [p, q]))
+export function removeDuplicates(tokens: Float32Array, d: number, residual: number[], keep: number): number[] {
+  // The cosines of the residual tokens, once: every round only looks them up (at: patch → row).
+  const at = new Int32Array(tokens.length / d)
+  residual.forEach((p, q) => (at[p] = q))
   const m = residual.length
-  const sims = selfDotBlock(gatherRows(unit, d, residual), d)
+  const sims = cosineMatrix(gatherRows(tokens, d, residual), d)
   let list = residual
   for (;;) {
     const r = Math.min(DROP_PER_ROUND, list.length - keep)
@@ -33,7 +34,7 @@ export function removeDuplicates(unit: Float32Array, d: number, residual: number
     const score = new Map<number, number>()
     for (const p of a) {
       let best = -Infinity
-      for (const o of b) best = Math.max(best, sims[at.get(p)! * m + at.get(o)!])
+      for (const o of b) best = Math.max(best, sims[at[p] * m + at[o]])
       score.set(p, best)
     }
     const ranked = a.slice().sort((p, o) => score.get(o)! - score.get(p)! || p - o)
@@ -92,7 +93,7 @@ export const visPruner = spatialMethod<VisPrunerParams>({
     const k = Math.min(keep, n)
     const important = Math.floor(k * params.importantRatio)
     const order = Array.from(topK(input.importance!, n))
-    const diverse = removeDuplicates(l2NormalizeRows(input.tokens, d), d, order.slice(important), k - important)
+    const diverse = removeDuplicates(input.tokens, d, order.slice(important), k - important)
     return { ...keepPatches(input.tokens, d, n, [...order.slice(0, important), ...diverse]), derived: { important, diverse: k - important } }
   },
 })

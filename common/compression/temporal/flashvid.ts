@@ -2,7 +2,7 @@ import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { bottomK } from '../../tensor/top-k'
 import { gatherRows, l2NormalizeRows, meanRows } from '../../tensor/vectors'
-import { argmaxDots, selfDotBlock } from '../../tensor/similarity'
+import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -54,7 +54,7 @@ export function adtsSelect(x: Float32Array, d: number, a: Float32Array, relevanc
   const n = x.length / d
   const k = Math.min(count, n)
   if (k <= 0) return new Int32Array(0)
-  const cos = selfDotBlock(l2NormalizeRows(x, d), d)
+  const cos = cosineMatrix(x, d)
   const c = Float64Array.from(a, (v, j) => v * (relevance ? relevance[j] : 1))
   const dist = (i: number, j: number) => (1 - cos[i * n + j]) * c[j]
   let first = 0
@@ -103,19 +103,19 @@ export function redundancyTrees(frames: Float32Array[], d: number, adts: Uint8Ar
   const maxSim = new Float64Array(F * n).fill(-1)
   const parent = new Int32Array(F * n).fill(-1)
   let prevIds: number[] = []
-  let prevUnit: Float32Array = new Float32Array(0)
+  let prevRows: Float32Array = new Float32Array(0)
   for (let f = 0; f < F; f++) {
     const ids = Array.from({ length: n }, (_, i) => i).filter((i) => !adts[f][i])
-    const unit = gatherRows(l2NormalizeRows(frames[f], d), d, ids)
-    if (f > 0 && prevIds.length) {
-      const best = argmaxDots(unit, prevUnit, d)
+    const rows = gatherRows(frames[f], d, ids)
+    if (f > 0 && prevIds.length && ids.length) {
+      const best = bestMatches(rows, prevRows, d)
       ids.forEach((i, r) => {
         maxSim[f * n + i] = Math.max(-1, best.value[r])
         parent[f * n + i] = prevIds[best.index[r]]
       })
     }
     prevIds = ids
-    prevUnit = unit
+    prevRows = rows
   }
   let cut = threshold
   let unlinked = 0

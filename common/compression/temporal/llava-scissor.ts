@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
 import { createRng, sampleIndices } from '../../tensor/rng'
-import { gatherRows, l2NormalizeRows } from '../../tensor/vectors'
-import { argmaxDots, dotBlock } from '../../tensor/similarity'
+import { gatherRows } from '../../tensor/vectors'
+import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { canonicalGroups } from '../../token-map'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
@@ -24,18 +24,18 @@ function find(parent: Int32Array, x: number): number {
 
 /**
  * LLaVA-Scissor's semantic connected components (llava_arch_zip.py approximate_components) of the
- * graph cos(u_i, u_j) > tau over unit rows u [n, D]: min(n, ⌈ln n / ε²⌉) nodes are sampled (all of
+ * graph cos(x_i, x_j) > tau over the rows x [n, D]: min(n, ⌈ln n / ε²⌉) nodes are sampled (all of
  * them for n below ~3,300 at ε = 0.05), each joins every neighbour (itself included); nodes neither
  * sampled nor anyone's neighbour stay alone. → labels [n], components numbered by their first member.
  */
-export function semanticComponents(unit: Float32Array, d: number, tau: number, epsilon: number, rand: () => number): Int32Array {
-  const n = unit.length / d
+export function semanticComponents(x: Float32Array, d: number, tau: number, epsilon: number, rand: () => number): Int32Array {
+  const n = x.length / d
   const sample = Math.min(n, Math.ceil(Math.log(n) / epsilon ** 2))
   const sampled = sample === n ? Int32Array.from({ length: n }, (_, i) => i) : sampleIndices(n, sample, rand)
   const parent = Int32Array.from({ length: n }, (_, i) => i)
   for (let b = 0; b < sampled.length; b += BLOCK_ROWS) {
     const rows = sampled.subarray(b, b + BLOCK_ROWS)
-    const sims = dotBlock(gatherRows(unit, d, rows), unit, d)
+    const sims = cosineMatrix(gatherRows(x, d, rows), d, x)
     rows.forEach((i, r) => {
       for (let j = 0; j < n; j++) {
         if (!(sims[r * n + j] > tau)) continue
@@ -66,7 +66,7 @@ function components(video: VideoTokens, tau: number, epsilon: number, seed: numb
   const spatial: Float32Array[] = []
   const place: { frame: number; patch: number }[] = []
   const frameLabels = video.tokens.map((x, t) => {
-    const labels = semanticComponents(l2NormalizeRows(x, d), d, tau, epsilon, rand)
+    const labels = semanticComponents(x, d, tau, epsilon, rand)
     const { m, firstIndex } = canonicalGroups(labels)
     spatial.push(labelMeans(x, d, labels, m))
     for (const i of firstIndex) place.push({ frame: t, patch: i })
@@ -78,7 +78,7 @@ function components(video: VideoTokens, tau: number, epsilon: number, seed: numb
     all.set(a, off)
     off += a.length
   }
-  const temporal = semanticComponents(l2NormalizeRows(all, d), d, tau, epsilon, rand)
+  const temporal = semanticComponents(all, d, tau, epsilon, rand)
   const { m, firstIndex } = canonicalGroups(temporal)
   return { frameLabels, temporal, reps: labelMeans(all, d, temporal, m), repPlace: Array.from(firstIndex, (s) => place[s]) }
 }
@@ -159,12 +159,11 @@ function runScissor(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
     tau = lo
   }
   const M = count(c)
-  const unitReps = l2NormalizeRows(c.reps, d)
   const joined = new Int32Array(T * n)
   const sum = new Float64Array(M * d)
   const size = new Int32Array(M)
   video.tokens.forEach((x, t) => {
-    const { index } = argmaxDots(l2NormalizeRows(x, d), unitReps, d)
+    const { index } = bestMatches(x, c.reps, d)
     index.forEach((k, i) => {
       joined[t * n + i] = k
       size[k]++

@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { rowNorms } from '../../tensor/vectors'
-import { argmaxDots, laneDot } from '../../tensor/similarity'
+import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -13,46 +13,37 @@ const TOLERANCE = 1e-4
 /** Floor added to the k-means++ weights (the code's eps, so they never sum to 0). */
 const INIT_FLOOR = 1e-6
 
-/** The rows of the video as one matrix [T·N, D], without copying: row r is frame ⌊r/N⌋, patch r mod N. */
-interface Rows {
-  frames: Float32Array[]
-  n: number
-  d: number
-  /** 1/‖x_r‖ (0 for a zero row): x̂_r = x_r · inv[r]. */
-  inv: Float64Array
-}
-
-function rowsOf(video: VideoTokens): Rows {
+/** 1/‖x_r‖ of every row r = t·N + i of the video (0 for a zero row), so x̂_r = x_r · inv[r]. [T·N] */
+function inverseNorms(video: VideoTokens): Float64Array {
   const n = video.grid.h * video.grid.w
   const inv = new Float64Array(video.tokens.length * n)
   video.tokens.forEach((x, t) => rowNorms(x, video.dim).forEach((v, i) => (inv[t * n + i] = v > 0 ? 1 / v : 0)))
-  return { frames: video.tokens, n, d: video.dim, inv }
-}
-
-/** x̂_r · x̂_c for two rows. */
-function unitDot(rows: Rows, r: number, c: number): number {
-  const { frames, n, d, inv } = rows
-  const a = frames[Math.floor(r / n)]
-  const b = frames[Math.floor(c / n)]
-  return laneDot(a, (r % n) * d, b, (c % n) * d, d) * inv[r] * inv[c]
+  return inv
 }
 
 /**
  * k-means++ seeding as KMeansTorch.sample_init_centroids: the first row uniform at random, each next
- * one drawn with probability ∝ (squared distance of x̂ to its nearest chosen row) + 1e-6. → K row ids.
+ * one drawn with probability ∝ (squared distance of x̂ to its nearest chosen row) + 1e-6, where
+ * ‖x̂_r − x̂_c‖² = ‖x̂_r‖² + ‖x̂_c‖² − 2·cos. → K row ids (r = t·N + i).
  */
-function seedRows(rows: Rows, k: number, rand: () => number): number[] {
-  const total = rows.inv.length
-  const sq = (r: number) => (rows.inv[r] > 0 ? 1 : 0)
+function seedRows(video: VideoTokens, inv: Float64Array, k: number, rand: () => number): number[] {
+  const n = video.grid.h * video.grid.w
+  const d = video.dim
+  const total = inv.length
+  const unitSq = (r: number) => (inv[r] > 0 ? 1 : 0)
   const nearest = new Float64Array(total).fill(Infinity)
   const chosen = [Math.floor(rand() * total)]
   while (chosen.length < k) {
     const c = chosen[chosen.length - 1]
+    const centre = video.tokens[Math.floor(c / n)].subarray((c % n) * d, (c % n) * d + d)
     let sum = 0
-    for (let r = 0; r < total; r++) {
-      nearest[r] = Math.min(nearest[r], Math.max(0, sq(r) + sq(c) - 2 * unitDot(rows, r, c)))
-      sum += nearest[r] + INIT_FLOOR
-    }
+    video.tokens.forEach((x, t) => {
+      cosineMatrix(x, d, centre).forEach((cos, i) => {
+        const r = t * n + i
+        nearest[r] = Math.min(nearest[r], Math.max(0, unitSq(r) + unitSq(c) - 2 * cos))
+        sum += nearest[r] + INIT_FLOOR
+      })
+    })
     let u = rand() * sum
     let pick = total - 1
     for (let r = 0; r < total; r++) {
@@ -74,31 +65,24 @@ function seedRows(rows: Rows, k: number, rand: () => number): number[] {
  * less than 1e-4 or after `maxIterations`. → labels [T·N] of the last assignment, iterations run.
  */
 export function cosineKMeans(video: VideoTokens, k: number, maxIterations: number, seed: number): { labels: Int32Array; iterations: number } {
-  const rows = rowsOf(video)
-  const { n, d, inv } = rows
-  const total = inv.length
+  const n = video.grid.h * video.grid.w
+  const d = video.dim
+  const inv = inverseNorms(video)
   const rand = createRng(seed)
   let centroids = new Float64Array(k * d)
-  seedRows(rows, k, rand).forEach((r, c) => {
-    const x = rows.frames[Math.floor(r / n)]
+  seedRows(video, inv, k, rand).forEach((r, c) => {
+    const x = video.tokens[Math.floor(r / n)]
     for (let j = 0; j < d; j++) centroids[c * d + j] = x[(r % n) * d + j] * inv[r]
   })
-  const labels = new Int32Array(total)
+  const labels = new Int32Array(inv.length)
   let iterations = 0
   while (iterations < maxIterations) {
     iterations++
-    const unit = new Float32Array(k * d)
-    for (let c = 0; c < k; c++) {
-      let s = 0
-      for (let j = 0; j < d; j++) s += centroids[c * d + j] ** 2
-      const norm = Math.sqrt(s)
-      for (let j = 0; j < d; j++) unit[c * d + j] = norm > 0 ? centroids[c * d + j] / norm : 0
-    }
+    const current = Float32Array.from(centroids)
     const sum = new Float64Array(k * d)
     const count = new Int32Array(k)
-    rows.frames.forEach((x, t) => {
-      // argmax of x·ĉ is the argmax of x̂·ĉ: the row's positive scale does not change it.
-      argmaxDots(x, unit, d).index.forEach((c, i) => {
+    video.tokens.forEach((x, t) => {
+      bestMatches(x, current, d).index.forEach((c, i) => {
         const r = t * n + i
         labels[r] = c
         count[c]++
@@ -177,7 +161,7 @@ function runVq(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodC
   const perFrame = params.output === 'frame-codes'
   const K = Math.min(T * n, perFrame ? Math.max(1, Math.floor(want / T)) : want)
   const { labels: code, iterations } = cosineKMeans(video, K, params.maxIterations, ctx.seed)
-  const inv = rowsOf(video).inv
+  const inv = inverseNorms(video)
   // Code vectors: means of the raw (or unit) tokens per code.
   const vec = new Float64Array(K * d)
   const size = new Int32Array(K)

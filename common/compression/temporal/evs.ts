@@ -2,7 +2,7 @@ import type { VideoTokens } from '../../tokens'
 import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { mode: string; threshold: number }
 
@@ -90,15 +90,7 @@ function runEvs(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutpu
     const order = Int32Array.from({ length: T * n }, (_, k) => k).sort((a, b) => dis[b] - dis[a] || a - b)
     for (let r = 0; r < Math.min(retain, order.length); r++) keep[order[r]] = 1
   }
-  const labels = new Int32Array(T * n).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
-  for (let k = 0; k < T * n; k++) {
-    if (!keep[k]) continue
-    labels[k] = frame.length
-    frame.push(Math.floor(k / n))
-    key.push(k % n)
-  }
-  const framesKept = new Set(frame).size
-  return assembleResult(video, { labels, frame, key }, { derived: { mode: params.mode, framesKept }, notes })
+  const { tokens, add } = tokenCollector(T * n)
+  for (let k = 0; k < T * n; k++) if (keep[k]) tokens.labels[k] = add(Math.floor(k / n), k % n)
+  return assembleResult(video, tokens, { derived: { mode: params.mode, framesKept: new Set(tokens.frame).size }, notes })
 }

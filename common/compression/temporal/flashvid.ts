@@ -5,7 +5,7 @@ import { gatherRows, l2NormalizeRows, meanRows } from '../../tensor/vectors'
 import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 import { dpcKnnCluster } from './dpc-knn'
 
 type Params = { alpha: number; temporalThreshold: number; segmentThreshold: number; minSegments: number; selection: string }
@@ -200,16 +200,8 @@ function runFlashVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: M
   const budget = Math.ceil(n * (want / (T * n)))
   const nAdts = Math.ceil(budget * params.alpha)
   const nSttm = budget - nAdts
-  const labels = new Int32Array(T * n).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
-  const feats: (Float32Array | undefined)[] = []
-  const newToken = (t: number, i: number, f?: Float32Array) => {
-    frame.push(t)
-    key.push(i)
-    feats.push(f)
-    return frame.length - 1
-  }
+  const { tokens, add } = tokenCollector(T * n)
+  const labels = tokens.labels
   const segments = dySegLengths(video, params.segmentThreshold, params.minSegments)
   let start = 0
   for (const F of segments) {
@@ -219,17 +211,17 @@ function runFlashVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: M
       const mask = new Uint8Array(n)
       for (const i of adtsSelect(x, d, video.importance![start + f], relevance?.[f], nAdts)) {
         mask[i] = 1
-        labels[(start + f) * n + i] = newToken(start + f, i)
+        labels[(start + f) * n + i] = add(start + f, i)
       }
       return mask
     })
     if (nSttm > 0 && params.temporalThreshold < 1) {
       const root = F > 1 ? redundancyTrees(frames, d, adts, params.temporalThreshold, (nAdts + nSttm) * F) : Int32Array.from({ length: n }, (_, i) => i)
-      mergeTrees(video, start, F, adts, root, (nSttm * F), rand, labels, newToken)
+      mergeTrees(video, start, F, adts, root, nSttm * F, rand, labels, add)
     }
     start += F
   }
-  return assembleResult(video, { labels, frame, key, features: feats }, {
+  return assembleResult(video, tokens, {
     derived: { segments: segments.length, adtsPerFrame: nAdts, mergedPerFrame: nSttm },
     notes: [],
   })

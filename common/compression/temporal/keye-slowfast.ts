@@ -3,7 +3,7 @@ import { cosine } from '../../tensor/vectors'
 import { coveringCellLabels, fitGrid } from '../frame-ops'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { frameThreshold: number; patchThreshold: number; fastRatio: number; minFast: number }
 
@@ -146,25 +146,19 @@ function runKeye(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutp
     order.slice(0, want).forEach((t) => (share[t] = 1))
     notes.push(`budget ${want} is below one token per frame: ${T - Math.min(T, want)} frames dropped (fast frames before slow ones)`)
   }
-  const labels = new Int32Array(T * n).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
+  const { tokens, add } = tokenCollector(T * n)
   for (let t = 0; t < T; t++) {
     if (!share[t]) continue
     const { oh, ow } = fitGrid(h, w, share[t])
     const cell = coveringCellLabels(h, w, oh, ow)
-    const first = frame.length
-    for (let c = 0; c < oh * ow; c++) {
-      frame.push(t)
-      key.push(c)
-    }
-    for (let i = 0; i < n; i++) labels[t * n + i] = first + cell[i]
+    const ids = Array.from({ length: oh * ow }, (_, c) => add(t, c))
+    for (let i = 0; i < n; i++) tokens.labels[t * n + i] = ids[cell[i]]
   }
   const grid = (s: number) => {
     const g = fitGrid(h, w, s)
     return `${g.oh}x${g.ow}`
   }
-  return assembleResult(video, { labels, frame, key }, {
+  return assembleResult(video, tokens, {
     derived: {
       slowFrames: slowCount,
       fastFrames: T - slowCount,

@@ -5,7 +5,7 @@ import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { canonicalGroups } from '../../token-map'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { tau: number; epsilon: number; mode: string }
 
@@ -171,19 +171,14 @@ function runScissor(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
     })
   })
   const tokenOf = new Int32Array(M).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
-  const features: Float32Array[] = []
+  const { tokens, add } = tokenCollector(T * n)
   for (let k = 0; k < M; k++) {
     if (!size[k]) continue
-    tokenOf[k] = frame.length
-    frame.push(c.repPlace[k].frame)
-    key.push(c.repPlace[k].patch)
-    features.push(Float32Array.from({ length: d }, (_, j) => (c.reps[k * d + j] + sum[k * d + j]) / (size[k] + 1)))
+    tokenOf[k] = add(c.repPlace[k].frame, c.repPlace[k].patch, Float32Array.from({ length: d }, (_, j) => (c.reps[k * d + j] + sum[k * d + j]) / (size[k] + 1)))
   }
-  const labels = Int32Array.from(joined, (k) => tokenOf[k])
-  return assembleResult(video, { labels, frame, key, features }, {
-    derived: { tau, components: M, unjoined: M - frame.length },
+  joined.forEach((k, r) => (tokens.labels[r] = tokenOf[k]))
+  return assembleResult(video, tokens, {
+    derived: { tau, components: M, unjoined: M - tokens.frame.length },
     notes: [],
   })
 }

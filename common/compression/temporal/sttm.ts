@@ -2,7 +2,7 @@ import type { TokenGrid, VideoTokens } from '../../tokens'
 import { cosine } from '../../tensor/vectors'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { mode: string; spatialThreshold: number; temporalThreshold: number; temporalOffset: number; rootLevel: number }
 
@@ -330,19 +330,16 @@ function assemble(video: VideoTokens, p: QuadPyramid, r: SttmResult, derived: Re
   const d = video.dim
   const T = video.tokens.length
   const tokenOf = new Int32Array(r.rep.length).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
+  const { tokens, add } = tokenCollector(T * n)
   for (let t = 0; t < T; t++) {
     r.nodes[t].forEach((g, j) => {
       const i = r.offset[t] + j
-      if (r.rep[i] !== i) return
-      tokenOf[i] = frame.length
-      frame.push(t)
-      key.push(p.box[4 * g] * p.grid.w + p.box[4 * g + 1])
+      if (r.rep[i] === i) tokenOf[i] = add(t, p.box[4 * g] * p.grid.w + p.box[4 * g + 1])
     })
   }
-  const sums = new Float64Array(frame.length * d)
-  const members = new Int32Array(frame.length)
+  const M = tokens.frame.length
+  const sums = new Float64Array(M * d)
+  const members = new Int32Array(M)
   video.tokens.forEach((x, t) => {
     const feat = pyramidFeatures(p, x, d)
     r.nodes[t].forEach((g, j) => {
@@ -351,8 +348,7 @@ function assemble(video: VideoTokens, p: QuadPyramid, r: SttmResult, derived: Re
       for (let k = 0; k < d; k++) sums[m * d + k] += feat[g * d + k]
     })
   })
-  const features = frame.map((_, m) => Float32Array.from(sums.subarray(m * d, (m + 1) * d), (v) => v / members[m]))
-  const labels = new Int32Array(T * n)
-  for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) labels[t * n + i] = tokenOf[r.rep[r.offset[t] + r.cover[t][i]]]
-  return assembleResult(video, { labels, frame, key, features }, { derived: { ...derived, quadtreeNodes: r.offset[T] }, notes })
+  for (let m = 0; m < M; m++) tokens.features[m] = Float32Array.from(sums.subarray(m * d, (m + 1) * d), (v) => v / members[m])
+  for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) tokens.labels[t * n + i] = tokenOf[r.rep[r.offset[t] + r.cover[t][i]]]
+  return assembleResult(video, tokens, { derived: { ...derived, quadtreeNodes: r.offset[T] }, notes })
 }

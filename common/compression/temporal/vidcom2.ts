@@ -4,7 +4,7 @@ import { bottomK } from '../../tensor/top-k'
 import { allocateByWeights } from '../allocation'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { rounding: string }
 
@@ -145,18 +145,12 @@ function runVidCom2(video: VideoTokens, plan: VideoPlan, params: Params): VideoO
     params.rounding === 'code'
       ? Int32Array.from(scales, (s) => Math.max(1, pyRound(s * n)))
       : allocateByWeights(Array.from(scales, (s) => s * n), want, n)
-  const labels = new Int32Array(T * n).fill(-1)
-  const frame: number[] = []
-  const key: number[] = []
+  const { tokens, add } = tokenCollector(T * n)
   for (let t = 0; t < T; t++) {
     const score = vid[t].map((v, i) => v + frm[t][i])
-    for (const i of Array.from(bottomK(score, perFrame[t])).sort((a, b) => a - b)) {
-      labels[t * n + i] = frame.length
-      frame.push(t)
-      key.push(i)
-    }
+    for (const i of Array.from(bottomK(score, perFrame[t])).sort((a, b) => a - b)) tokens.labels[t * n + i] = add(t, i)
   }
-  return assembleResult(video, { labels, frame, key }, {
+  return assembleResult(video, tokens, {
     derived: { rounding: params.rounding, minFrameTokens: Math.min(...perFrame), maxFrameTokens: Math.max(...perFrame) },
     notes: [],
   })

@@ -4,7 +4,7 @@ import { rowNorms } from '../../tensor/vectors'
 import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
-import { assembleResult } from './assemble'
+import { assembleResult, tokenCollector } from './assemble'
 
 type Params = { output: string; codeVector: string; maxIterations: number }
 
@@ -174,22 +174,15 @@ function runVq(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodC
     }
   })
   const vectorOf = (c: number) => Float32Array.from(vec.subarray(c * d, (c + 1) * d), (v) => v / size[c])
-  const labels = new Int32Array(T * n)
-  const frame: number[] = []
-  const key: number[] = []
-  const features: Float32Array[] = []
+  const { tokens, add } = tokenCollector(T * n)
+  const labels = tokens.labels
   if (perFrame) {
     for (let t = 0; t < T; t++) {
       const tokenOfCode = new Map<number, number>()
       for (let i = 0; i < n; i++) {
         const c = code[t * n + i]
         let m = tokenOfCode.get(c)
-        if (m === undefined) {
-          tokenOfCode.set(c, (m = frame.length))
-          frame.push(t)
-          key.push(i)
-          features.push(vectorOf(c))
-        }
+        if (m === undefined) tokenOfCode.set(c, (m = add(t, i, vectorOf(c))))
         labels[t * n + i] = m
       }
     }
@@ -214,15 +207,11 @@ function runVq(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodC
     })
     const tokenOfCode = new Int32Array(K).fill(-1)
     for (let c = 0; c < K; c++) {
-      if (!size[c]) continue
-      tokenOfCode[c] = frame.length
-      frame.push(Math.floor(at[c] / n))
-      key.push(at[c] % n)
-      features.push(vectorOf(c))
+      if (size[c]) tokenOfCode[c] = add(Math.floor(at[c] / n), at[c] % n, vectorOf(c))
     }
     code.forEach((c, r) => (labels[r] = tokenOfCode[c]))
   }
-  return assembleResult(video, { labels, frame, key, features }, {
+  return assembleResult(video, tokens, {
     derived: { codebookSize: K, codesUsed: size.filter((s) => s > 0).length, iterations },
     notes: [],
   })

@@ -3,9 +3,8 @@
  * (spatial bias, Feather) and how much each token carries (the TokDense proxy, VQToken), with a
  * text histogram of the tokens over the patch rows.
  */
-import { table, type Cell } from './format'
+import { metricHeader, table, type Cell } from './format'
 import { spatialBias } from '../../common/metrics/spatial-bias'
-import { METRIC_LABELS } from '../../common/metrics/labels'
 import type { TokenMap } from '../../common/token-map'
 
 const BARS = ' ▁▂▃▄▅▆▇█'
@@ -29,7 +28,7 @@ export function biasDensityTable(rows: { method: string; budget: string; metrics
   return [
     'Spatial bias (Feather) and token density (a TokDense proxy: fidelity % per token, no accuracy here):',
     table(
-      ['method', 'budget', 'rows top→bottom', ...KEYS.map((k) => METRIC_LABELS[k].label)],
+      ['method', 'budget', 'rows top→bottom', ...KEYS.map(metricHeader)],
       rows.map((r) => [r.method, r.budget, r.rowHistogram, ...KEYS.map((k) => (r.metrics[k] === undefined ? null : (r.metrics[k] as Cell)))]),
     ),
   ].join('\n')

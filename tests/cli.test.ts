@@ -191,9 +191,13 @@ describe('models, methods, compress, compare', () => {
     expect(out.providerWouldRun).toBe('cpu')
   })
 
-  it('lists at least 20 methods with their papers and parameters', () => {
+  it('lists at least 32 methods with their papers and parameters', () => {
     const { methods } = json(cli(['methods', '--json']))
-    expect(methods.length).toBeGreaterThanOrEqual(20)
+    expect(methods.length).toBeGreaterThanOrEqual(32)
+    const ids = methods.map((m: { id: string }) => m.id)
+    for (const id of ['vispruner', 'prumerge-plus', 'vidcom2', 'evs', 'llava-scissor', 'sttm', 'flashvid', 'zipvl-topp', 'keye-slowfast', 'vq-codebook', 'feather']) {
+      expect(ids).toContain(id)
+    }
     for (const m of methods) {
       expect(m.paper.title).toBeTruthy()
       expect(['exact', 'grid', 'adaptive']).toContain(m.budgetMode)
@@ -227,6 +231,29 @@ describe('models, methods, compress, compare', () => {
     const groups = readFileSync(join(dir, 'groups.npy'))
     expect(groups.subarray(1, 6).toString('latin1')).toBe('NUMPY')
     expect(groups.toString('latin1', 10, 80)).toMatch(/'shape': \(24, 196\)/)
+  })
+
+  it('compares the 2025–26 methods with their spatial bias and token density', async () => {
+    const clip = await makeClip({ seconds: 6, fps: 25, width: 320, height: 180, kind: 'cuts' })
+    const cache = tmp()
+    const list = ['vispruner', 'vidcom2', 'evs', 'flashvid', 'tome']
+    const args = ['compare', clip, '--methods', list.join(','), '--budget', '0.1', '--fps', '2', '--cache', cache]
+    const out = json(cli([...args, '--json']))
+    for (const row of out.rows) {
+      expect(row.error).toBeUndefined()
+      expect(row.metrics.spatialMeanRow).toBeGreaterThan(0)
+      expect(row.metrics.spatialMeanRow).toBeLessThan(1)
+      expect(row.metrics.tokDenseProxy).toBeCloseTo((100 * row.metrics.allPatchFidelity) / row.metrics.tokensOut, 9)
+    }
+    // Methods ranking by importance say what they ran on: the built-in model's saliency proxy.
+    expect(out.rows.find((r: { method: string }) => r.method === 'vispruner').report.importanceSource).toBe('saliency-proxy')
+    const text = cli(args)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/Spatial bias \(Feather\) and token density \(a TokDense proxy/)
+    const table = text.stdout.slice(text.stdout.indexOf('Spatial bias'))
+    expect(table).toMatch(/kept mean row/)
+    expect(table).toMatch(/TokDense proxy/)
+    for (const id of list) expect(table).toMatch(new RegExp(`^${id}\\s+0\\.1\\s+[ ▁▂▃▄▅▆▇█]{14}\\s`, 'm'))
   })
 
   it("the compare table labels each metric with the way it is better and keeps each method's notes", async () => {

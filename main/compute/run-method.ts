@@ -9,6 +9,7 @@ import { type Allocation, type Budget, type FrameResult, type MethodContext, Met
 import type { Metrics, MetricsOptions } from '../../common/metrics/index'
 import { spawnWorker } from '../workers/spawn'
 import { unpackFrames, type MethodsJob, type MethodsReply } from './jobs'
+import { WorkerCrashError } from '../workers/worker-crash'
 
 /**
  * Runs a compression method off the main thread, with the same result as `runMethod` in-process:
@@ -199,11 +200,11 @@ function workerPool(signal?: AbortSignal) {
         }
         const onError = (e: Error) => {
           cleanup()
-          reject(e)
+          reject(new WorkerCrashError('the methods worker', null, 'the analysed tokens are kept and nothing of this run was saved: run it again', e))
         }
         const onExit = (code: number) => {
           cleanup()
-          reject(signal?.aborted ? signal.reason : new Error(`methods worker exited (code ${code}) before replying`))
+          reject(signal?.aborted ? signal.reason : new WorkerCrashError('the methods worker', code, 'the analysed tokens are kept and nothing of this run was saved: run it again'))
         }
         w.on('message', onMessage)
         w.on('error', onError)

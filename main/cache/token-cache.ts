@@ -61,6 +61,8 @@ export interface CacheHeader {
   /** Frames the sampling will produce (an estimate until `complete`). */
   framesExpected: number
   complete: boolean
+  /** Set when a read found the chunk holding this frame damaged: the next open cuts the cache there. */
+  damagedFrom?: number
 }
 
 /** A batch of consecutive encoded frames. Shapes: pts [n], tokens [n, N, D], cls [n, D], importance [n, N], frameEmbeds [n, P], patchEmbeds [n, N, P]. */
@@ -213,7 +215,15 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
   let header = initialHeader
   const fd = openSync(dataPath(dir), 'r+')
   const size = fstatSync(fd).size
-  const { chunks, end } = scanChunks(fd, header)
+  const { chunks, end: whole } = scanChunks(fd, header)
+  let end = whole
+  // A reader found a damaged chunk (see readChunk): everything from it on is analysed again.
+  if (header.damagedFrom !== undefined) {
+    const from = chunks.findIndex((c) => c.firstFrame + c.frameCount > header.damagedFrom!)
+    if (from >= 0) end = chunks.splice(from)[0].offset
+    header = { ...header, damagedFrom: undefined, complete: false }
+    writeHeader(dir, header)
+  }
   const repairedBytes = size - end
   if (repairedBytes > 0) {
     ftruncateSync(fd, end)
@@ -228,7 +238,15 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
   const readChunk = (c: ChunkEntry) => {
     const payload = readExactly(fd, c.payloadBytes, c.offset + CHUNK_HEADER_BYTES)
     if (payload.length !== c.payloadBytes || crc32(payload) !== c.crc) {
-      throw new CacheCorruptError(`token cache chunk at byte ${c.offset} of ${dataPath(dir)} is corrupt; delete the folder to re-analyze`)
+      // Noted in the header, so that the next open cuts the cache there and the next analysis
+      // redoes it from that frame; this reader keeps serving the chunks that are whole.
+      if (header.damagedFrom === undefined || c.firstFrame < header.damagedFrom) {
+        header = { ...header, complete: false, damagedFrom: c.firstFrame }
+        writeHeader(dir, header)
+      }
+      throw new CacheCorruptError(
+        `the token cache was damaged on disk at frame ${c.firstFrame} (byte ${c.offset} of ${dataPath(dir)}); the frames before it are kept: run the analysis again to redo the rest`,
+      )
     }
     return payload
   }

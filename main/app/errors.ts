@@ -5,7 +5,7 @@
  * with its stack here and shown without it.
  */
 import type { ApiError } from '../../common/ipc/contract'
-import { describeNoRoom } from './write-failure'
+import { describeNoRoom } from '../write-failure'
 
 /** An error raised by the app layer itself, with the code the UI sees. */
 export class AppError extends Error implements ApiError {

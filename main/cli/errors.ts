@@ -2,7 +2,7 @@
  * Which errors are the user's to fix (one line, no stack) and which are ours (a bug: show the
  * stack). Every service throws its own named error class for the former.
  */
-import { describeNoRoom } from '../app/write-failure'
+import { describeNoRoom } from '../write-failure'
 
 const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError', 'BenchSetupError', 'PullError', 'AppError', 'AnnotationFormatError', 'AnnotationOpError', 'ProjectError', 'WorkerCrashError'])
 

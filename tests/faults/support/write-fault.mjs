@@ -9,12 +9,12 @@
  *   TOKENSCOPE_TEST_WRITE_PATH    a regular expression on the file's path (read from /proc/self/fd)
  *   TOKENSCOPE_TEST_WRITE_NTH     which matching write (1-based, default 1); later ones fail too (a full disk stays full)
  *
+ * Works in every thread (model downloads run in a worker; each thread counts its own writes).
  * Covers the writers the app has: fs.writeSync (the token cache), fs.writeFileSync (its header),
  * and FileHandle write/writev/writeFile (durable writes of projects, model downloads).
  */
 import fs from 'node:fs'
 import { syncBuiltinESMExports } from 'node:module'
-import { isMainThread } from 'node:worker_threads'
 
 const fault = process.env.TOKENSCOPE_TEST_WRITE_FAULT
 const pattern = process.env.TOKENSCOPE_TEST_WRITE_PATH ? new RegExp(process.env.TOKENSCOPE_TEST_WRITE_PATH) : null
@@ -42,7 +42,7 @@ const fail = (path) => {
 
 const half = (data) => (typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength)).subarray(0, Math.floor((typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength) / 2))
 
-if (isMainThread && fault && pattern) {
+if (fault && pattern) {
   const { writeSync, writeFileSync } = fs
   fs.writeSync = function (fd, data, ...rest) {
     const path = pathOf(fd)

@@ -7,9 +7,9 @@
  *      folders allowed, path-delimiter separated: ':' or ';' on Windows), else `<data dir>/models`
  *      (~/.local/share/tokenscope/models on Linux).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
-import { delimiter, dirname, join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { userModelsDir } from '../settings'
 import { type ModelEntry, ModelError, parseManifest } from './manifest'
@@ -53,8 +53,16 @@ export async function readModelDir(dir: string, origin: ModelEntry['origin']): P
   const files = [manifest.files.vision, manifest.files.text, manifest.files.tokenizer, manifest.files.tokenizerConfig]
   for (const f of files) {
     if (f && !existsSync(join(dir, f))) throw new ModelError('missing-file', `${manifest.id}: model file not found: ${join(dir, f)}`)
+    // A manifest names files in its own folder only: no '../', absolute path or symlink out of it.
+    if (f && !insideFolder(dir, f)) throw new ModelError('bad-manifest', `${manifest.id}: the model file '${f}' is outside the model folder ${dir}`)
   }
   return { ...manifest, dir, origin }
+}
+
+function insideFolder(dir: string, file: string): boolean {
+  const root = realpathSync(dir)
+  const real = realpathSync(resolve(dir, file))
+  return real.startsWith(root.endsWith(sep) ? root : root + sep)
 }
 
 /** All models in `dirs` (default: defaultModelDirs()), plus the manifests that could not be used and why. */

@@ -13,6 +13,8 @@
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
  *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
+ *   memory   peak RSS analysing 10 minutes and 3 hours at 1 fps, and of the workbench's renderer
+ *            on the 3-hour result (memory.ts)                                   bound 1.5 GiB
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -22,6 +24,7 @@ import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
 import { benchAnnotations, type AnnotationBenchRow } from './annotations'
+import { benchMemory, type MemoryRow } from './memory'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -42,7 +45,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'ui', 'annotations'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'ui', 'annotations', 'memory'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -253,6 +256,7 @@ export interface BenchResults {
   query: UiRowLike[]
   ui?: UiBench
   annotations?: AnnotationBenchRow[]
+  memory?: MemoryRow[]
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
@@ -272,6 +276,7 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
     results.ui = await benchUi()
   }
   if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
+  if (only.includes('memory')) results.memory = await benchMemory(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

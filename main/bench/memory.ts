@@ -14,7 +14,8 @@
  * (tokens are per sampled frame), so a small source measures the bound as a large one would.
  */
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 import { appRoot, rendererDir } from '../app/paths'
 import { createAppServices } from '../app/services'
@@ -84,12 +85,18 @@ function childPeak(pid: number, done: Promise<unknown>): Promise<number> {
 /** `tokenscope analyze <video> --fps 1` in a child process, with its own peak RSS printed at exit. */
 async function analyseMeasured(video: string, cacheDir: string, name: string): Promise<MemoryRow> {
   const cli = join(appRoot(), 'out', 'main', 'cli.js')
-  const script = `const { main } = await import(${JSON.stringify(new URL(`file://${cli}`).href)});
-const code = await main(${JSON.stringify(['analyze', video, '--fps', '1', '--cache', cacheDir, '--json'])});
-process.stderr.write('\\nMEMORY ' + JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }) + '\\n');
-process.exit(code ?? 0)`
+  // A file rather than `node -e`: worker threads inherit the parent's flags, and --input-type breaks theirs.
+  const wrapper = join(cacheDir, 'measure-analysis.mjs')
+  writeFileSync(
+    wrapper,
+    `const { main } = await import(${JSON.stringify(pathToFileURL(cli).href)})
+const code = await main(${JSON.stringify(['analyze', video, '--fps', '1', '--cache', cacheDir, '--json'])})
+process.stderr.write('\\nMEMORY ' + JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS }) + '\\n')
+process.exit(code ?? 0)
+`,
+  )
   const t0 = performance.now()
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [wrapper], { stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))

@@ -3,14 +3,29 @@
  * apply); the helper adds the kind and `run`, the engine's entry point (runner.ts runPlanned), so
  * no method writes its own run.
  */
+import { meanMergeResult } from './frame-ops'
 import { runPlanned } from './runner'
-import type { FrameSelectionMethod, ParamValues, SpatialMethod, VideoMethod } from './types'
+import type { FrameResult, FrameSelectionMethod, ParamValues, SpatialMethod, VideoMethod } from './types'
 
 type Declared<M> = Omit<M, 'kind' | 'run' | '_params'>
 
-export function spatialMethod<P extends ParamValues>(declared: Declared<SpatialMethod<P>>): SpatialMethod<P> {
+/** A spatial method declares frame(), or prepare() and groups() (then frame() is built from them). */
+type SpatialDeclared<P extends ParamValues> =
+  | Declared<SpatialMethod<P>>
+  | (Omit<Declared<SpatialMethod<P>>, 'frame'> & Required<Pick<SpatialMethod<P>, 'prepare' | 'groups'>>)
+
+export function spatialMethod<P extends ParamValues>(declared: SpatialDeclared<P>): SpatialMethod<P> {
+  const { prepare, groups } = declared
+  const frame =
+    'frame' in declared
+      ? declared.frame
+      : (input: Parameters<SpatialMethod<P>['frame']>[0], keep: number, params: P, ctx: Parameters<SpatialMethod<P>['frame']>[3]): FrameResult => {
+          const { labels, derived } = groups!(prepare!(input, params, ctx), keep, params)
+          return { ...meanMergeResult(input.tokens, input.dim, labels), ...(derived ? { derived } : {}) }
+        }
   const method: SpatialMethod<P> = {
     ...declared,
+    frame,
     kind: 'spatial',
     run: (video, budget, params, ctx) => runPlanned({ kind: 'spatial', id: method.id, method: method as SpatialMethod, params }, video, budget, ctx),
   }

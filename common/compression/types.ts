@@ -113,6 +113,13 @@ export interface FrameInput {
   importance?: Float32Array
 }
 
+/**
+ * Budget-independent work a method prepared (per frame, or per video), as plain data: typed arrays
+ * and numbers only, so the engine can pack it, keep it per video and model, and share it with
+ * workers. A budget change then starts from it instead of the tokens.
+ */
+export type Prepared = Record<string, Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | number>
+
 /** The run's context plus the index of the frame being compressed (per-frame seeds derive from it). */
 export type FrameContext = MethodContext & { frameIndex: number }
 
@@ -161,6 +168,15 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
   kind: 'spatial'
   /** Compresses one frame to `keep` tokens (exactly, unless budgetMode says otherwise). */
   frame(input: FrameInput, keep: number, params: P, ctx: FrameContext): FrameResult
+  /**
+   * For a method whose output tokens are the means of the patches sharing a label (kept patches
+   * are singleton groups): the frame's budget-independent work (rankings, merge orders, neighbour
+   * orders). With `groups`, frame() is groups(prepare(input), keep) made into means (define.ts),
+   * and a budget change recomputes only `groups`, from prepared data the engine keeps.
+   */
+  prepare?(input: FrameInput, params: P, ctx: FrameContext): Prepared
+  /** With prepare: the frame's labels [N] (-1 = pruned) for `keep` tokens, from its prepared data alone (no tokens). */
+  groups?(prepared: Prepared, keep: number, params: P): { labels: Int32Array; derived?: Record<string, number | string> }
   /**
    * For a method whose frames are decided together (dtome's calibration: the frames are DyMU's
    * batch): every frame's result from the whole video and the plan's token total, and the

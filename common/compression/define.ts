@@ -35,6 +35,7 @@ export function spatialMethod<P extends ParamValues>(declared: SpatialDeclared<P
 export function frameSelectionMethod<P extends ParamValues>(declared: Declared<FrameSelectionMethod<P>>): FrameSelectionMethod<P> {
   const method: FrameSelectionMethod<P> = {
     ...declared,
+    allocate: (video, plan, params, ctx, prepared) => declared.allocate(video, plan, params, ctx, prepared ?? declared.prepare?.(video, params, ctx)),
     kind: 'frame-selection',
     run: (video, budget, params, ctx) => runPlanned({ kind: 'frame-selection', id: method.id, method: method as FrameSelectionMethod, params }, video, budget, ctx),
   }

@@ -193,8 +193,17 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
  */
 export interface FrameSelectionMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
   kind: 'frame-selection'
-  /** [T] tokens per frame, each in [0, N], summing to plan.tokens (or less, and reported, for adaptive methods). */
-  allocate(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext): Allocation
+  /**
+   * Optional: the budget-independent work on the whole video (global frame features, scene cuts,
+   * keyframes, rankings), as plain data the engine keeps per video and model; allocate() then
+   * reads the video only through it, so a budget change needs no tokens.
+   */
+  prepare?(video: VideoTokens, params: P, ctx: MethodContext): Prepared
+  /**
+   * [T] tokens per frame, each in [0, N], summing to plan.tokens (or less, and reported, for
+   * adaptive methods). `prepared` is prepare()'s result (computed here when not given).
+   */
+  allocate(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext, prepared?: Prepared): Allocation
 }
 
 /** Works across frames (temporal merging, segment pooling, …): the whole video and the plan's token total in, the result out. */

@@ -37,9 +37,10 @@ export const keyframesCodec = frameSelectionMethod<Params>({
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, plan, params) {
+  prepare: (video, params) => ({ keys: Int32Array.from(detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)) }),
+  allocate(_video, plan, params, _ctx, prepared) {
     const { n, frames: T, tokens: want } = plan
-    const keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
+    const keys = Array.from(prepared!.keys as Int32Array)
     const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)

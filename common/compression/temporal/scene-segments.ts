@@ -1,7 +1,7 @@
 import { consecutiveSimilarity } from '../../tensor/vectors'
 import { allocateByWeights, splitEvenly } from '../allocation'
 import { frameSelectionMethod } from '../define'
-import { globalFeatureParam, globalFeatures } from './global-features'
+import { globalFeatureParam, globalFeatures, packRows, unpackRows } from './global-features'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
 
@@ -39,10 +39,14 @@ export const sceneSegments = frameSelectionMethod<Params>({
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, plan, params) {
-    const { n, frames: T, tokens: want } = plan
+  prepare(video, params) {
     const g = globalFeatures(video, params.globalFeature)
-    const starts = sceneStarts(consecutiveSimilarity(g), params.threshold)
+    return { g: packRows(g), starts: Int32Array.from(sceneStarts(consecutiveSimilarity(g), params.threshold)) }
+  },
+  allocate(_video, plan, params, _ctx, prepared) {
+    const { n, frames: T, tokens: want } = plan
+    const g = unpackRows(prepared!.g as Float32Array, T)
+    const starts = Array.from(prepared!.starts as Int32Array)
     const lens = starts.map((s, j) => (j + 1 < starts.length ? starts[j + 1] : T) - s)
     const K = Math.min(T, Math.max(starts.length * params.framesPerScene, Math.ceil(want / n)))
     const base = lens.map((L) => Math.min(L, params.framesPerScene))

@@ -31,6 +31,7 @@ interface Exports {
   normalize(px: number, wide: number, n: number, d: number, pidx: number, pout: number, rb: number): void
   addRows(psums: number, pdst: number, psrc: number, count: number, d: number): void
   scatterRows(px: number, pslot: number, n: number, d: number, psums: number): void
+  maxMinOrder(ps: number, n: number, pout: number, pmin: number, ptaken: number): void
   widen(px: number, count: number, pout: number): void
 }
 
@@ -155,6 +156,25 @@ export function bestMatches(a: Float32Array, b: Float32Array, d: number): { inde
     const pidx = s.alloc(ra * 4)
     s.k.rowMax(pc, ra, rb, pmax, pidx)
     return { index: s.i32(pidx, ra).slice(), value: s.f32(pmax, ra).slice() }
+  })
+}
+
+/**
+ * DivPrune's greedy max–min order of the rows of x [n, d] (the official DivPrune selection run to
+ * the end): distance 1 − cosine (float32 cosines, float64 distances); the first pick is the row
+ * whose nearest other row is farthest (its row's second-smallest distance, the smallest being its
+ * own); each next pick the row whose minimum distance to the chosen ones is largest, the first on
+ * ties, never a chosen one. → [n] row indices in pick order; the keep set for k is the first k.
+ */
+export function maxMinOrder(x: Float32Array, d: number): Int32Array {
+  return withScratch((s) => {
+    const n = x.length / d
+    const pa = s.unitRows(x, d)
+    const ps = s.alloc(n * n * 4)
+    s.k.gram(pa, n, pa, n, paddedRowBytes(d), ps, 1)
+    const pout = s.alloc(n * 4)
+    s.k.maxMinOrder(ps, n, pout, s.alloc(n * 8), s.alloc(n))
+    return s.i32(pout, n).slice()
   })
 }
 

@@ -6,6 +6,10 @@
  *   encode   the pipeline's encoder (worker thread, rgb frames in, tokens out) vs a bare
  *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
+ *   numpy    tome and divprune per core beside NumPy ports of the same algorithms   target ≥ 1
+ *   long     every method on one hour of tokens streamed from the cache: first run ≤ 10 s, and a
+ *            budget change ≤ 200 ms where the method's budget-independent work is kept
+ *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
  */
 import { spawn } from 'node:child_process'
@@ -15,6 +19,9 @@ import { join } from 'node:path'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
+import { benchNumpy, type NumpyComparison } from './numpy'
+import { benchLong, type LongRow } from './long'
+import { benchMemory, type MemoryRow } from './memory'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -27,7 +34,7 @@ import { methods } from '../../common/compression/registry'
 import type { Sampling } from '../../common/video'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'numpy', 'long', 'memory', 'ui'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -181,6 +188,9 @@ async function benchMethods(frames: number, log: (s: string) => void): Promise<C
 export interface BenchResults {
   pipeline: Comparison[]
   methods: Comparison[]
+  numpy?: NumpyComparison[]
+  long?: LongRow[]
+  memory?: MemoryRow[]
   ui?: UiBench
 }
 
@@ -191,6 +201,9 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
   if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
+  if (only.includes('numpy')) results.numpy = await benchNumpy(benchDir(), log)
+  if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames)
+  if (only.includes('memory')) results.memory = benchMemory(benchDir(), log)
   if (only.includes('ui')) {
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()

@@ -27,6 +27,36 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
       lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
     }
+    if (results.numpy?.length) {
+      lines.push('Per core beside NumPy ports of the same algorithms (CPU ms per frame; ratio = NumPy / method; same tokens, same run)', '')
+      lines.push(
+        table(
+          ['method', 'frames', 'keep', 'method ms', 'NumPy ms', 'ratio', 'target', 'same decisions', 'NumPy, BLAS'],
+          results.numpy.map((r) => [r.method, r.frames, r.keep, r.methodMs.toFixed(3), r.numpyMs.toFixed(3), r.ratio.toFixed(2), r.target, `${r.agree}/${r.frames}`, `${r.numpy}, ${r.blas}`]),
+        ),
+        '',
+      )
+    }
+    if (results.long?.length) {
+      lines.push(`Every method on ${frames} frames × 196 × 768 streamed from the token cache (token map; budget 10%, then 25%, 5%, 50%)`, '')
+      lines.push(
+        table(
+          ['method', 'first run s', 'target', 'budget change ms', 'target'],
+          results.long.map((r) => [r.method, r.firstRunSeconds.toFixed(2), r.targetFirst, r.budgetChangeMs === undefined ? '' : r.budgetChangeMs.toFixed(0), r.targetChange]),
+        ),
+        '',
+      )
+    }
+    if (results.memory?.length) {
+      lines.push('Peak resident memory of a run (own process, streamed from the token cache; ratio to the 10-minute run)', '')
+      lines.push(
+        table(
+          ['method', 'frames', 'peak RSS MB', 'ratio', 'target', 'run s', 'cache on disk MB'],
+          results.memory.map((r) => [r.method, r.frames, r.peakRssMB.toFixed(0), r.ratio.toFixed(2), r.target, r.seconds.toFixed(1), r.cacheMB.toFixed(0)]),
+        ),
+        '',
+      )
+    }
     if (results.ui) {
       const u = results.ui
       lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')

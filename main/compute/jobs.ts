@@ -43,6 +43,8 @@ export type MethodsJob =
       prepared?: PackedPrepared
       /** Return what the stage prepares (to keep it for the next budget). */
       keepPrepared?: boolean
+      /** Return the output features (default); without, only groups and counts (a token map). */
+      features?: boolean
     }
   | { type: 'groups'; n: number; methodId: string; params: ParamValues; alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>; from: number; to: number; prepared?: PackedPrepared }
   | { type: 'metrics'; video: TokenSource; result: MethodResult; opts: MetricsOptions }
@@ -94,7 +96,7 @@ export function handleJob(job: MethodsJob): MethodsReply {
         return { type: 'allocation', allocation, ...(prepared && !job.prepared ? { prepared } : {}) }
       })
     case 'frames':
-      return withVideo(job.video, (video) => ({ type: 'frames', ...runFrames(video, job.methodId, job.params, job.ctx, job.alloc, job.from, job.to, job.prepared, job.keepPrepared) }))
+      return withVideo(job.video, (video) => ({ type: 'frames', ...runFrames(video, job.methodId, job.params, job.ctx, job.alloc, job.from, job.to, job.prepared, job.keepPrepared, job.features ?? true) }))
     case 'groups':
       return { type: 'frames', ...runGroups(job.n, job.methodId, job.params, job.alloc, job.from, job.to, job.prepared) }
     case 'metrics':
@@ -107,10 +109,14 @@ export function errorReply(e: unknown): MethodsReply {
   return { type: 'error', name: err.name, message: err.message, stack: err.stack }
 }
 
+/** Frames handed to the stage at a time: a range's frame results are packed window by window, so only one window's features are ever unpacked. */
+const WINDOW_FRAMES = 32
+
 /**
  * The frame stage of run `methodId` for frames from ≤ t < to with a budget, packed. With
  * `prepared` (frames [0, T) of the stage's prepared data) a frame that has it starts from it;
- * what the stage prepares for the others comes back in `prepared`.
+ * what the stage prepares for the others comes back in `prepared` when `keepPrepared`. Without
+ * `withFeatures` the features are dropped window by window (a token map needs none).
  */
 export function runFrames(
   video: VideoTokens,
@@ -122,25 +128,40 @@ export function runFrames(
   to: number,
   prepared?: PackedPrepared,
   keepPrepared = false,
+  withFeatures = true,
 ): PackedFrames {
   const n = patchCount(video.grid)
   const d = video.dim
+  const stage = frameStageOf(resolveRun(methodId, params))
   const fresh: (Prepared | undefined)[] = new Array(to - from).fill(undefined)
-  const { frames, results } = applyStage(video, frameStageOf(resolveRun(methodId, params)), alloc, ctx, from, to, {
-    get: prepared ? (t) => preparedAt(prepared, t) : undefined,
-    keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined,
-  })
-  const counts = Int32Array.from(results, (r) => r.features.length / d)
-  const groups = new Int32Array(frames.length * n)
-  const features = new Float32Array(counts.reduce((a, b) => a + b, 0) * d)
+  const frames: number[] = []
+  const counts: number[] = []
+  const groups: Int32Array[] = []
+  const features: Float32Array[] = []
+  const derived: (Record<string, number | string> | null)[] = []
+  for (let a = from; a < to; a += WINDOW_FRAMES) {
+    const window = applyStage(video, stage, alloc, ctx, a, Math.min(to, a + WINDOW_FRAMES), {
+      get: prepared ? (t) => preparedAt(prepared, t) : undefined,
+      keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined,
+    })
+    window.results.forEach((r, i) => {
+      frames.push(window.frames[i])
+      counts.push(r.features.length / d)
+      groups.push(r.groups)
+      if (withFeatures) features.push(r.features)
+      derived.push(r.derived ?? null)
+    })
+  }
+  const packedGroups = new Int32Array(frames.length * n)
+  groups.forEach((g, i) => packedGroups.set(g, i * n))
+  const packedFeatures = new Float32Array(withFeatures ? counts.reduce((x, y) => x + y, 0) * d : 0)
   let off = 0
-  results.forEach((r, i) => {
-    groups.set(r.groups, i * n)
-    features.set(r.features, off)
-    off += r.features.length
-  })
+  for (const f of features) {
+    packedFeatures.set(f, off)
+    off += f.length
+  }
   const kept = fresh.some((p) => p) ? { prepared: packPrepared(from, fresh) } : {}
-  return { frames: Int32Array.from(frames), counts, groups, features, derived: results.map((r) => r.derived ?? null), ...kept }
+  return { frames: Int32Array.from(frames), counts: Int32Array.from(counts), groups: packedGroups, features: packedFeatures, derived, ...kept }
 }
 
 /** A budget change of run `methodId` for frames from ≤ t < to, from prepared data alone: groups and counts, no features. */

@@ -4,7 +4,7 @@ import type { VideoTokens } from '../../common/tokens'
 import { patchCount } from '../../common/tokens'
 import { resolveRun } from '../../common/compression/registry'
 import { planOf } from '../../common/compression/plan'
-import { mergePrepared, packPrepared, preparedAt, type PackedPrepared } from '../../common/compression/prepared'
+import { mergePrepared, packPrepared, preparedAt } from '../../common/compression/prepared'
 import { allocatingStage, assembleMap, assembleRun, checkRunNeeds, evenAllocation, frameStageOf, runsWhole, type FrameGroups } from '../../common/compression/runner'
 import { type Allocation, type Budget, type FrameResult, type MethodContext, MethodInputError, type MethodResult, type ParamValues } from '../../common/compression/types'
 import type { Metrics, MetricsOptions } from '../../common/metrics/index'
@@ -125,10 +125,7 @@ async function runOffThread(
     const workers = [first, ...others]
     const ranges = frameRanges(alloc.perFrame, wanted)
     const allocData = { perFrame: alloc.perFrame, mergedInto: alloc.mergedInto }
-    if (mapOnly && complete) {
-      const replies = await Promise.all(
-        ranges.map(([from, to], i) => pool.request(workers[i], { type: 'groups', n, methodId, params, alloc: allocData, from, to, prepared: kept })),
-      )
+    const toGroups = (replies: MethodsReply[]) => {
       const frames = new Map<number, FrameGroups>()
       for (const r of replies) {
         const packed = expect(r, 'frames')
@@ -137,23 +134,37 @@ async function runOffThread(
           frames.set(t, { groups: packed.groups.subarray(i * n, (i + 1) * n), count: packed.counts[i], ...(derived ? { derived } : {}) })
         })
       }
-      return assembleMap(spec, video.grid, plan.frames, plan, alloc, frames, importanceSource)
+      return frames
+    }
+    if (mapOnly && complete) {
+      const replies = await Promise.all(
+        ranges.map(([from, to], i) => pool.request(workers[i], { type: 'groups', n, methodId, params, alloc: allocData, from, to, prepared: kept })),
+      )
+      return assembleMap(spec, video.grid, plan.frames, plan, alloc, toGroups(replies), importanceSource)
     }
     const replies = await Promise.all(
       ranges.map(([from, to], i) =>
-        pool.request(workers[i], { type: 'frames', video: shared, methodId, params, ctx, alloc: allocData, from, to, prepared: kept, keepPrepared: !!stageKey && !!store }),
+        pool.request(workers[i], {
+          type: 'frames',
+          video: shared,
+          methodId,
+          params,
+          ctx,
+          alloc: allocData,
+          from,
+          to,
+          prepared: kept,
+          keepPrepared: !!stageKey && !!store,
+          features: !mapOnly,
+        }),
       ),
     )
-    const results = new Map<number, FrameResult>()
-    const fresh: PackedPrepared[] = []
-    for (const r of replies) {
-      const packed = expect(r, 'frames') as PackedFrames
-      for (const [t, fr] of unpackFrames(packed, n, video.dim)) results.set(t, fr)
-      if (packed.prepared) fresh.push(packed.prepared)
-    }
+    const fresh = replies.flatMap((r) => (r.type === 'frames' && r.prepared ? [r.prepared] : []))
     if (stageKey && store && fresh.length) store.set(stageKey, mergePrepared(plan.frames, kept ? [kept, ...fresh] : fresh))
-    const result = assembleRun(spec, video, plan, alloc, results, importanceSource)
-    return mapOnly ? { map: result.map, report: result.report } : result
+    if (mapOnly) return assembleMap(spec, video.grid, plan.frames, plan, alloc, toGroups(replies), importanceSource)
+    const results = new Map<number, FrameResult>()
+    for (const r of replies) for (const [t, fr] of unpackFrames(expect(r, 'frames') as PackedFrames, n, video.dim)) results.set(t, fr)
+    return assembleRun(spec, video, plan, alloc, results, importanceSource)
   } finally {
     pool.release()
     streamed?.close()

@@ -198,16 +198,22 @@ const normalize = `
     (local.set $q (i32.add (local.get $q) (i32.const 1)))
     (br $l0))))`
 
-/** addRows(psums, pdst, psrc, count, d): float64 rows sums[dst[q]] += sums[src[q]] for q in order (ToMe's merge of token sums). */
+/** addRows(psums, pdst, psrc, count, d): float64 rows sums[dst[q]] += sums[src[q]] for q in order (ToMe's merge of token sums; element by element, so exact to the order). */
 const addRows = `
 (func (export "addRows") (param $ps i32) (param $pdst i32) (param $psrc i32) (param $count i32) (param $d i32)
-  (local $q i32) (local $k i32) (local $a i32) (local $b i32) (local $bytes i32)
+  (local $q i32) (local $k i32) (local $a i32) (local $b i32) (local $bytes i32) (local $pairs i32)
   (local.set $bytes (i32.shl (local.get $d) (i32.const 3)))
+  (local.set $pairs (i32.and (local.get $bytes) (i32.const -16)))
   (block $d0 (loop $l0
     (br_if $d0 (i32.ge_u (local.get $q) (local.get $count)))
     (local.set $a (i32.add (local.get $ps) (i32.mul (i32.load (i32.add (local.get $pdst) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
     (local.set $b (i32.add (local.get $ps) (i32.mul (i32.load (i32.add (local.get $psrc) (i32.shl (local.get $q) (i32.const 2)))) (local.get $bytes))))
     (local.set $k (i32.const 0))
+    (block $d2 (loop $l2
+      (br_if $d2 (i32.ge_u (local.get $k) (local.get $pairs)))
+      (v128.store (i32.add (local.get $a) (local.get $k)) (f64x2.add (v128.load (i32.add (local.get $a) (local.get $k))) (v128.load (i32.add (local.get $b) (local.get $k)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l2)))
     (block $d1 (loop $l1
       (br_if $d1 (i32.ge_u (local.get $k) (local.get $bytes)))
       (f64.store (i32.add (local.get $a) (local.get $k)) (f64.add (f64.load (i32.add (local.get $a) (local.get $k))) (f64.load (i32.add (local.get $b) (local.get $k)))))
@@ -215,6 +221,63 @@ const addRows = `
       (br $l1)))
     (local.set $q (i32.add (local.get $q) (i32.const 1)))
     (br $l0))))`
+
+/**
+ * maxMinOrder(ps, n, pout, pmin, ptaken): DivPrune's greedy max–min order over the n × n cosine
+ * matrix S (float32, symmetric): distance 1 − S in float64; minimum distance of each token first
+ * to its nearest other token (the second-smallest distance of its row, the smallest being its
+ * own), then to the chosen set; each pick the first token with the largest minimum distance among
+ * those not chosen. pout [n] int32 picks in order; pmin [n] float64 and ptaken [n] bytes scratch.
+ */
+const maxMinOrder = `
+(func (export "maxMinOrder") (param $ps i32) (param $n i32) (param $pout i32) (param $pmin i32) (param $ptaken i32)
+  (local $i i32) (local $j i32) (local $q i32) (local $best i32) (local $row i32) (local $v f64) (local $small f64) (local $second f64)
+  (block $d0 (loop $l0
+    (br_if $d0 (i32.ge_u (local.get $j) (local.get $n)))
+    (local.set $row (i32.add (local.get $ps) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 2))))
+    (local.set $small (f64.const inf))
+    (local.set $second (f64.const inf))
+    (local.set $i (i32.const 0))
+    (block $d1 (loop $l1
+      (br_if $d1 (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $v (f64.sub (f64.const 1) (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 2)))))))
+      (if (f64.lt (local.get $v) (local.get $small))
+        (then (local.set $second (local.get $small)) (local.set $small (local.get $v)))
+        (else (if (f64.lt (local.get $v) (local.get $second)) (then (local.set $second (local.get $v))))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l1)))
+    (f64.store (i32.add (local.get $pmin) (i32.shl (local.get $j) (i32.const 3)))
+      (if (result f64) (i32.gt_u (local.get $n) (i32.const 1)) (then (local.get $second)) (else (f64.const 0))))
+    (i32.store8 (i32.add (local.get $ptaken) (local.get $j)) (i32.const 0))
+    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+    (br $l0)))
+  (block $d2 (loop $l2
+    (br_if $d2 (i32.ge_u (local.get $q) (local.get $n)))
+    (local.set $best (i32.const -1))
+    (local.set $j (i32.const 0))
+    (block $d3 (loop $l3
+      (br_if $d3 (i32.ge_u (local.get $j) (local.get $n)))
+      (if (i32.eqz (i32.load8_u (i32.add (local.get $ptaken) (local.get $j))))
+        (then (if (i32.or (i32.lt_s (local.get $best) (i32.const 0))
+                          (f64.gt (f64.load (i32.add (local.get $pmin) (i32.shl (local.get $j) (i32.const 3))))
+                                  (f64.load (i32.add (local.get $pmin) (i32.shl (local.get $best) (i32.const 3))))))
+          (then (local.set $best (local.get $j))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l3)))
+    (i32.store (i32.add (local.get $pout) (i32.shl (local.get $q) (i32.const 2))) (local.get $best))
+    (i32.store8 (i32.add (local.get $ptaken) (local.get $best)) (i32.const 1))
+    (local.set $row (i32.add (local.get $ps) (i32.shl (i32.mul (local.get $best) (local.get $n)) (i32.const 2))))
+    (local.set $j (i32.const 0))
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.ge_u (local.get $j) (local.get $n)))
+      (local.set $v (f64.sub (f64.const 1) (f64.promote_f32 (f32.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 2)))))))
+      (f64.store (i32.add (local.get $pmin) (i32.shl (local.get $j) (i32.const 3)))
+        (if (result f64) (i32.eqz (local.get $q)) (then (local.get $v))
+          (else (f64.min (f64.load (i32.add (local.get $pmin) (i32.shl (local.get $j) (i32.const 3)))) (local.get $v)))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l4)))
+    (local.set $q (i32.add (local.get $q) (i32.const 1)))
+    (br $l2))))`
 
 /** scatterRows(px, pslot, n, d, psums): float64 rows sums[slot[p]] += x[p] (float32 rows [n, d]) for p, then k, in increasing order. */
 const scatterRows = `
@@ -254,5 +317,5 @@ const widen = `
 
 export function similarityWat(): string {
   const kernels = [[4, 2], [4, 1], [1, 2], [1, 1]].map(([r, s]) => microKernel(r, s))
-  return ['(module', '(memory (export "memory") 1)', ...kernels, gram, rowDots, rowMax, normalize, addRows, scatterRows, widen, ')'].join('\n')
+  return ['(module', '(memory (export "memory") 1)', ...kernels, gram, rowDots, rowMax, normalize, addRows, maxMinOrder, scatterRows, widen, ')'].join('\n')
 }

@@ -126,7 +126,7 @@ export class FrameMerging {
   ) {
     this.m = initMerging(n)
     this.psums = this.s.alloc(n * d * 8)
-    this.s.k.widen(this.s.put(tokens), n * d, this.psums)
+    this.s.f64(this.psums, n * d).set(tokens)
   }
 
   /** Tokens alive. */

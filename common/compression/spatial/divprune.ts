@@ -1,6 +1,6 @@
 import { spatialMethod } from '../define'
 import type { ParamValues } from '../types'
-import { cosineMatrix } from '../../tensor/similarity'
+import { maxMinOrder } from '../../tensor/similarity'
 import { prefixLabels } from '../frame-ops'
 
 /**
@@ -14,37 +14,9 @@ import { prefixLabels } from '../frame-ops'
  *
  * Deviation: already chosen tokens are excluded from later picks; the code can re-pick one when
  * every remaining distance is 0 (exact duplicates), which would return fewer distinct tokens.
- * O(N²·D) for the distances, O(N²) for the greedy part.
+ * O(N²·D) for the distances, O(N²) for the greedy part (tensor/similarity.ts maxMinOrder).
  */
-export function divPruneOrder(tokens: Float32Array, n: number, d: number): Int32Array {
-  const sim = cosineMatrix(tokens, d)
-  const dist = (i: number, j: number) => 1 - sim[i * n + j]
-  const chosen = new Int32Array(n)
-  const taken = new Uint8Array(n)
-  // minDist[j]: distance from j to the chosen set; before the first pick, to j's nearest other token
-  const minDist = new Float64Array(n)
-  for (let j = 0; j < n; j++) {
-    let smallest = Infinity
-    let second = Infinity
-    for (let i = 0; i < n; i++) {
-      const v = dist(i, j)
-      if (v < smallest) {
-        second = smallest
-        smallest = v
-      } else if (v < second) second = v
-    }
-    minDist[j] = n > 1 ? second : 0
-  }
-  for (let q = 0; q < n; q++) {
-    let best = -1
-    for (let j = 0; j < n; j++) if (!taken[j] && (best < 0 || minDist[j] > minDist[best])) best = j
-    chosen[q] = best
-    taken[best] = 1
-    if (q === 0) for (let j = 0; j < n; j++) minDist[j] = dist(best, j)
-    else for (let j = 0; j < n; j++) minDist[j] = Math.min(minDist[j], dist(best, j))
-  }
-  return chosen
-}
+export const divPruneOrder = (tokens: Float32Array, n: number, d: number): Int32Array => (n ? maxMinOrder(tokens, d) : new Int32Array(0))
 
 /** The first k tokens DivPrune picks (divPruneOrder), in selection order. */
 export const divPruneSelect = (tokens: Float32Array, n: number, d: number, k: number): Int32Array =>

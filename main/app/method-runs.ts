@@ -2,13 +2,17 @@
  * `method:run`: a compression method and its metrics on an open video's tokens, computed in the
  * method workers. A run with a UI slot replaces the one still computing for the same video and
  * slot (that one is aborted and answers 'superseded'), so a budget dragged across a long video
- * never queues minutes of stale work.
+ * never queues minutes of stale work. Runs stream the tokens from the video's token cache (memory
+ * stays flat in the video's length) and keep what the methods prepare (issue 11's engine), so a
+ * budget change of the same method starts from it.
  */
 import type { RunMethodRequest, RunMethodResponse } from '../../common/ipc/contract'
 import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { frameShare } from '../../common/token-map'
 import { evaluateMethod } from '../compute/evaluate'
 import { shutdownMethodWorkers } from '../compute/run-method'
+import { createPreparedStore } from '../compute/prepared-store'
+import { cacheFolder } from '../analysis/analyze'
 import { AppError } from './errors'
 import type { OpenVideos } from './open-videos'
 
@@ -18,7 +22,8 @@ export interface MethodRuns {
   close(): Promise<void>
 }
 
-export function createMethodRuns(videos: OpenVideos): MethodRuns {
+export function createMethodRuns(videos: OpenVideos, cacheDir: string): MethodRuns {
+  const store = createPreparedStore()
   /** The run still computing per video and UI slot. */
   const slotRuns = new Map<string, AbortController>()
 
@@ -35,9 +40,10 @@ export function createMethodRuns(videos: OpenVideos): MethodRuns {
     async run({ videoKey, methodId, budget, params, seed, llm, slot }) {
       const { signal, done } = supersede(slot === undefined ? undefined : `${videoKey}\0${slot}`)
       try {
-        const video = await videos.tokensOf(videos.get(videoKey))
-        signal.throwIfAborted()
-        const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed }, { llm }, signal)
+        const v = videos.get(videoKey)
+        if (v.framesReady === 0) throw new AppError('not-ready', 'No frames are encoded yet; wait for the analysis to make progress')
+        const source = { cacheDir: cacheFolder(cacheDir, videoKey), frames: v.framesReady }
+        const { result, metrics, elapsedMs } = await evaluateMethod(source, methodId, budget, params, { seed }, { llm }, signal, { store, cacheKey: videoKey })
         return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
       } finally {
         done()

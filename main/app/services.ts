@@ -55,7 +55,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const videos = createOpenVideos(cacheDir)
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
-  const methodRuns = createMethodRuns(videos)
+  const methodRuns = createMethodRuns(videos, cacheDir)
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),

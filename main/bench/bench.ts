@@ -194,15 +194,15 @@ export interface BenchResults {
   ui?: UiBench
 }
 
-/** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
-export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void): Promise<{ results: BenchResults; file: string }> {
+/** Runs the `only` sections (methods on `frames` synthetic frames; `long` on `methodIds`, default all); the results are also saved as JSON in `file`. */
+export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void, methodIds?: string[]): Promise<{ results: BenchResults; file: string }> {
   const entry = await getModel('tokenscope-dct16')
   const results: BenchResults = { pipeline: [], methods: [] }
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
   if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
   if (only.includes('numpy')) results.numpy = await benchNumpy(benchDir(), log)
-  if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames)
+  if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames, methodIds)
   if (only.includes('memory')) results.memory = benchMemory(benchDir(), log)
   if (only.includes('ui')) {
     log('ui: timeline redraw and token-map delivery in Chromium …')

@@ -23,7 +23,7 @@ export interface LongRow {
 /** Compositions measured beside the single methods. */
 const COMPOSITIONS = ['scene-segments+tome', 'uniform-frames+visionzip']
 
-export async function benchLong(dir: string, log: (s: string) => void, frames = 3600): Promise<LongRow[]> {
+export async function benchLong(dir: string, log: (s: string) => void, frames = 3600, methodIds?: string[]): Promise<LongRow[]> {
   const cacheDir = join(dir, `synthetic-${frames}`)
   log(`long: writing ${frames} synthetic frames to ${cacheDir} (once) …`)
   writeSyntheticCache(cacheDir, frames)
@@ -31,7 +31,7 @@ export async function benchLong(dir: string, log: (s: string) => void, frames = 
   const store = createPreparedStore()
   const opts = { prepared: { store, cacheKey: cacheDir } }
   const rows: LongRow[] = []
-  const ids = [...methods.filter((m) => !m.needs.textQuery).map((m) => m.id), ...COMPOSITIONS]
+  const ids = methodIds ?? [...methods.filter((m) => !m.needs.textQuery).map((m) => m.id), ...COMPOSITIONS]
   for (const id of ids) {
     log(`  ${id} …`)
     const t0 = performance.now()

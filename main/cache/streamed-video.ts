@@ -21,7 +21,7 @@ export interface StreamedVideo {
 
 /** Frames [0, frames) of the token cache in `dir` (frames: the frames the run is over; default all stored). */
 export function streamedVideo(dir: string, opts: { frames?: number; window?: number } = {}): StreamedVideo {
-  const cache = openTokenCacheIfExists(dir)
+  const cache = openTokenCacheIfExists(dir, { readOnly: true })
   if (!cache) throw new Error(`no token cache in ${dir}`)
   const T = Math.min(opts.frames ?? cache.framesReady, cache.framesReady)
   const window = Math.max(1, opts.window ?? 4)

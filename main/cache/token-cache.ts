@@ -182,19 +182,23 @@ export function openTokenCache(dir: string, init: Omit<CacheHeader, 'format' | '
   return openExisting(dir, header)
 }
 
-/** Opens an existing cache read-only-ish (repairs a torn tail); null when there is none. */
-export function openTokenCacheIfExists(dir: string): TokenCache | null {
+/**
+ * Opens an existing cache (repairs a torn tail); null when there is none. With `readOnly` it
+ * never writes: a reader beside a running analysis (a method worker streaming frames) sees the
+ * whole chunks there are and leaves a chunk being written alone.
+ */
+export function openTokenCacheIfExists(dir: string, opts: { readOnly?: boolean } = {}): TokenCache | null {
   const header = readCacheHeader(dir)
   if (!header || !existsSync(dataPath(dir))) return null
-  return openExisting(dir, header)
+  return openExisting(dir, header, opts.readOnly ?? false)
 }
 
-function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
+function openExisting(dir: string, initialHeader: CacheHeader, readOnly = false): TokenCache {
   let header = initialHeader
-  const fd = openSync(dataPath(dir), 'r+')
+  const fd = openSync(dataPath(dir), readOnly ? 'r' : 'r+')
   const size = fstatSync(fd).size
   const { chunks, end } = scanChunks(fd, header)
-  const repairedBytes = size - end
+  const repairedBytes = readOnly ? 0 : size - end
   if (repairedBytes > 0) {
     ftruncateSync(fd, end)
     if (header.complete) {

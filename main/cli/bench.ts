@@ -9,7 +9,8 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
   const only = ((ctx.values.only as string | undefined) ?? BENCH_SECTIONS.join(',')).split(',') as BenchSection[]
   for (const s of only) if (!BENCH_SECTIONS.includes(s)) throw new UsageError(`--only takes ${BENCH_SECTIONS.join(', ')}; got '${s}'`)
   const frames = ctx.values.frames ? Number(ctx.values.frames) : 3600
-  const { results, file } = await runBench(only, frames, (s) => process.stderr.write(`${s}\n`))
+  const methodIds = (ctx.values.methods as string | undefined)?.split(',')
+  const { results, file } = await runBench(only, frames, (s) => process.stderr.write(`${s}\n`), methodIds)
 
   ctx.out(results, () => {
     const lines: string[] = []

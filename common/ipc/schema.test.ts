@@ -24,6 +24,10 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
     valid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 0.1 }, params: { r: 2 }, seed: 1, llm: 'qwen2-7b', slot: 'w1/a' },
     invalid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 2 }, params: {}, seed: 1 },
   },
+  'tokens:relevance': { valid: { videoKey: 'k', query: 'a red car' }, invalid: { videoKey: 'k', query: '' } },
+  'tokens:patch-relevance': { valid: { videoKey: 'k', query: 'a red car', frame: 3 }, invalid: { videoKey: 'k', query: 'a red car' } },
+  'models:pullable': { valid: undefined, invalid: { id: 'x' } },
+  'models:pull': { valid: { id: 'clip-vit-b16' }, invalid: { id: '' } },
 }
 
 /** The same for every event. */
@@ -35,6 +39,10 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
   'quicklook:frames': {
     valid: { id: 'q', path: '/a.mp4', start: 0, pts: Float64Array.of(0), width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
     invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
+  },
+  'models:pull-progress': {
+    valid: { modelId: 'clip-vit-b16', phase: 'downloading', file: 'onnx/vision_model.onnx', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
+    invalid: { modelId: 'clip-vit-b16', phase: 'paused', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
   },
 }
 

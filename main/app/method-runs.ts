@@ -15,6 +15,8 @@ import { createPreparedStore } from '../compute/prepared-store'
 import { cacheFolder } from '../analysis/analyze'
 import { AppError } from './errors'
 import type { OpenVideos } from './open-videos'
+import type { QueryEmbedder } from '../text/text-client'
+import { textQueryFor } from '../text/query-context'
 
 export interface MethodRuns {
   run(req: RunMethodRequest): Promise<RunMethodResponse>
@@ -22,7 +24,7 @@ export interface MethodRuns {
   close(): Promise<void>
 }
 
-export function createMethodRuns(videos: OpenVideos, cacheDir: string): MethodRuns {
+export function createMethodRuns(videos: OpenVideos, embedder: QueryEmbedder, cacheDir: string): MethodRuns {
   const store = createPreparedStore()
   /** The run still computing per video and UI slot. */
   const slotRuns = new Map<string, AbortController>()
@@ -37,13 +39,17 @@ export function createMethodRuns(videos: OpenVideos, cacheDir: string): MethodRu
   }
 
   return {
-    async run({ videoKey, methodId, budget, params, seed, llm, slot }) {
+    async run({ videoKey, methodId, budget, params, seed, llm, query, slot }) {
       const { signal, done } = supersede(slot === undefined ? undefined : `${videoKey}\0${slot}`)
       try {
         const v = videos.get(videoKey)
         if (v.framesReady === 0) throw new AppError('not-ready', 'No frames are encoded yet; wait for the analysis to make progress')
         const source = { cacheDir: cacheFolder(cacheDir, videoKey), frames: v.framesReady }
-        const { result, metrics, elapsedMs } = await evaluateMethod(source, methodId, budget, params, { seed }, { llm }, signal, { store, cacheKey: videoKey })
+        // A model without a text tower gets no query: the methods that need one say so, and how to get one.
+        const textQuery = query && v.model.text ? await textQueryFor(embedder, v.model, methodId, params, query) : undefined
+        signal.throwIfAborted()
+        const ctx = { seed, query: textQuery }
+        const { result, metrics, elapsedMs } = await evaluateMethod(source, methodId, budget, params, ctx, { llm, query: textQuery?.embedding }, signal, { store, cacheKey: videoKey })
         return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
       } finally {
         done()

@@ -11,7 +11,8 @@ import { resolve } from 'node:path'
 import type { Channel, EventChannel, Events, RequestOf, ResponseOf } from '../../common/ipc/contract'
 import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
-import { defaultModelDirs, getModel } from '../encoder/registry'
+import { defaultModelDirs, getModel, userModelsDirs } from '../encoder/registry'
+import { createQueryEmbedder } from '../text/text-client'
 import { probeVideo } from '../video/probe'
 import { defaultCacheDir, recentVideosFile } from '../settings'
 import { createAnalysisJobs } from './analysis-jobs'
@@ -19,6 +20,8 @@ import { appInfo } from './app-info'
 import { createEventHub } from './events'
 import { createMethodRuns } from './method-runs'
 import { listModelInfo } from './model-list'
+import { createModelPulls } from './model-pulls'
+import { queryPatchRelevance, queryRelevance } from './query-relevance'
 import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
@@ -46,6 +49,10 @@ export interface AppServicesOptions {
   recentFile?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
+  /** Where `models:pull` installs models (default: the first user models folder). */
+  pullDir?: string
+  /** The model hub (default: settings' hubUrl()). */
+  hubUrl?: string
 }
 
 export function createAppServices(opts: AppServicesOptions): AppServices {
@@ -55,7 +62,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const videos = createOpenVideos(cacheDir)
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
-  const methodRuns = createMethodRuns(videos, cacheDir)
+  const embedder = createQueryEmbedder(cacheDir)
+  const methodRuns = createMethodRuns(videos, embedder, cacheDir)
+  const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),
@@ -80,6 +89,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'tokens:signals': ({ videoKey }) => frameSignals(videos, videoKey),
     'tokens:importance': ({ videoKey, frame }) => frameImportance(videos, videoKey, frame),
     'method:run': (req) => methodRuns.run(req),
+    'tokens:relevance': ({ videoKey, query }) => queryRelevance(videos, embedder, videoKey, query),
+    'tokens:patch-relevance': ({ videoKey, query, frame }) => queryPatchRelevance(videos, embedder, videoKey, query, frame),
+    'models:pullable': () => pulls.pullable(),
+    'models:pull': ({ id }) => pulls.pull(id),
   }
 
   return {
@@ -87,7 +100,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     handlers,
     on: events.on,
     async close() {
-      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close()])
+      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close()])
       await recent.flush()
     },
   }

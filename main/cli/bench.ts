@@ -58,6 +58,10 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
         '',
       )
     }
+    if (results.query.length) {
+      lines.push('Query relevance (ms; ratio = median / target)', '')
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], results.query.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', r.targetMs ? (r.medianMs / r.targetMs).toFixed(3) : ''])), '')
+    }
     if (results.ui) {
       const u = results.ui
       lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')

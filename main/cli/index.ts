@@ -6,7 +6,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
-import { modelsCommand, probeCommand } from './info'
+import { probeCommand } from './info'
+import { modelsCommand } from './models'
+import { relevanceCommand } from './relevance'
 import type { CommandContext } from './context'
 import { describeError } from './errors'
 import { portArg } from './options'
@@ -50,19 +52,30 @@ const commands: Record<string, Command> = {
     options: sampling,
     run: analyzeCommand,
   },
-  models: { summary: 'registered encoder models, what each provides, the provider that would run', usage: 'models [--json]', options: { provider: { type: 'string' } }, run: modelsCommand },
+  models: {
+    summary: 'the models, what each provides, and the real ones to download (models pull <id>)',
+    usage: 'models [--json] | models pull <id> [--json]   (download from TOKENSCOPE_HUB_URL, default https://huggingface.co)',
+    options: { provider: { type: 'string' } },
+    run: modelsCommand,
+  },
   methods: { summary: 'the compression methods', usage: 'methods [--json]', options: {}, run: methodsCommand },
   compress: {
     summary: 'run one method on a video (analyzes first when needed) and print its metrics',
-    usage: 'compress <video> --method M [--budget 0.1 | --tokens N] [--param k=v]… [--seed S] [--llm PRESET] [--out DIR] [sampling options] [--json]',
-    options: { ...sampling, ...budget, method: { type: 'string' }, out: { type: 'string' } },
+    usage: 'compress <video> --method M [--budget 0.1 | --tokens N] [--query TEXT] [--param k=v]… [--seed S] [--llm PRESET] [--out DIR] [sampling options] [--json]',
+    options: { ...sampling, ...budget, method: { type: 'string' }, out: { type: 'string' }, query: { type: 'string' } },
     run: compressCommand,
   },
   compare: {
     summary: 'run several methods (and budgets) on a video, one row each',
-    usage: 'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--seed S] [--llm PRESET] [sampling options] [--json]',
-    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' } },
+    usage: 'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' } },
     run: compareCommand,
+  },
+  relevance: {
+    summary: "the frames most relevant to a text query, by the model's text tower",
+    usage: 'relevance <video> --query TEXT [--top N] [--model ID] [sampling options] [--json]',
+    options: { ...sampling, query: { type: 'string' }, top: { type: 'string' } },
+    run: relevanceCommand,
   },
   serve: {
     summary: 'serve the workbench in a browser (127.0.0.1, per-launch token)',
@@ -84,7 +97,7 @@ const commands: Record<string, Command> = {
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,methods,numpy,long,memory,ui] [--frames 3600] [--methods tome,divprune,…] [--json]',
+    usage: 'bench [--only decode,encode,query,methods,numpy,long,memory,ui] [--frames 3600] [--methods tome,divprune,…] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' }, methods: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

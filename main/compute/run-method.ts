@@ -95,7 +95,7 @@ async function runOffThread(
       return r as Extract<MethodsReply, { type: T }>
     }
     const keyOf = (stageId: string, stageParams: ParamValues, seeded: boolean) =>
-      opts.prepared && [opts.prepared.cacheKey, plan.frames, stageId, JSON.stringify(stageParams), seeded ? ctx.seed : '', ctx.query ? Array.from(ctx.query).join(',') : ''].join('\0')
+      opts.prepared && [opts.prepared.cacheKey, plan.frames, stageId, JSON.stringify(stageParams), seeded ? ctx.seed : '', ctx.query ? JSON.stringify([ctx.query.text, Object.keys(ctx.query.prompts ?? {})]) : ''].join('\0')
     const store = opts.prepared?.store
     const first = pool.spawn()
     const base = { video: shared, methodId, params, plan, ctx }
@@ -208,11 +208,11 @@ export function frameRanges(perFrame: Int32Array, parts: number): [number, numbe
 }
 
 /**
- * `video` with tokens, cls and importance viewing one SharedArrayBuffer (copied once; returned
+ * `video` with tokens, cls, importance and the text-space embeddings viewing one SharedArrayBuffer (copied once; returned
  * as is when already so), so posting it to several workers shares the memory instead of copying.
  */
 export function shareVideo(video: VideoTokens): VideoTokens {
-  const groups = [video.tokens, video.cls ?? [], video.importance ?? []]
+  const groups = [video.tokens, video.cls ?? [], video.importance ?? [], video.frameEmbeds ?? [], video.patchEmbeds ?? []]
   const arrays = groups.flat()
   if (arrays.length && arrays.every((a) => a.buffer instanceof SharedArrayBuffer && a.buffer === arrays[0].buffer)) return video
   const sab = new SharedArrayBuffer(4 * arrays.reduce((s, a) => s + a.length, 0))
@@ -228,6 +228,8 @@ export function shareVideo(video: VideoTokens): VideoTokens {
     tokens: video.tokens.map(copy),
     cls: video.cls?.map(copy),
     importance: video.importance?.map(copy),
+    frameEmbeds: video.frameEmbeds?.map(copy),
+    patchEmbeds: video.patchEmbeds?.map(copy),
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CommandContext } from './context'
-import { table, type Cell } from './format'
+import { METRIC_ARROWS, metricHeader, table, type Cell } from './format'
 import { UsageError } from './errors'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
 import { analyzeVideo, readAllFrames } from '../analysis/analyze'
@@ -13,7 +13,7 @@ import { openTokenCacheIfExists } from '../cache/token-cache'
 import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
 import { methods, validateMethodRequest } from '../../common/compression/registry'
-import { describeMethod, type Budget, type ParamValues, type TextQuery } from '../../common/compression/types'
+import { describeMethod, type Budget, type MethodReport, type ParamValues, type TextQuery } from '../../common/compression/types'
 import type { VideoTokens } from '../../common/tokens'
 
 export async function methodsCommand(ctx: CommandContext): Promise<void> {
@@ -93,7 +93,8 @@ export async function compressCommand(ctx: CommandContext): Promise<void> {
       ...Object.entries(result.report.derived).map(([k, v]) => `  ${k} = ${v}`),
       ...result.report.notes.map((n) => `  note: ${n}`),
       '',
-      table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [k, v as Cell])),
+      table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [metricHeader(k), v as Cell])),
+      METRIC_ARROWS,
       ...(outDir ? ['', `wrote the token map and .npy arrays to ${outDir}`] : []),
     ].join('\n'),
   )
@@ -115,7 +116,7 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   const { video, model } = await tokensFor(ctx)
   const seed = seedArg(ctx)
   const embedder = createQueryEmbedder(cliCacheDir(ctx))
-  const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: unknown; elapsedMs: number; error?: string }[] = []
+  const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: MethodReport | null; elapsedMs: number; error?: string }[] = []
   for (const budget of budgets) {
     for (const method of list) {
       try {
@@ -130,13 +131,17 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   }
   await embedder.close()
   const budgetText = (b: Budget) => ('ratio' in b ? `${b.ratio}` : `${b.tokens} tok`)
+  // Each method's own notes (why an adaptive method missed the budget, a proxy it ran on, ...).
+  const notes = rows.flatMap((r) => (r.report?.notes ?? []).map((n) => `  ${r.method} (budget ${budgetText(r.budget)}): ${n}`))
   ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, rows }, () =>
     [
       `computed on ${tokensLine(model)}`,
       table(
-        ['method', 'budget', ...shownMetrics, 'ms'],
+        ['method', 'budget', ...shownMetrics.map(metricHeader), 'ms'],
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
       ),
+      METRIC_ARROWS,
+      ...(notes.length ? ['', 'notes:', ...notes] : []),
     ].join('\n'),
   )
 }

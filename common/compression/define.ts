@@ -4,8 +4,9 @@
  * no method writes its own run.
  */
 import { meanMergeResult } from './frame-ops'
-import { runPlanned } from './runner'
-import type { FrameResult, FrameSelectionMethod, ParamValues, SpatialMethod, VideoMethod } from './types'
+import { runPlanned, singleRun } from './runner'
+import type { VideoTokens } from '../tokens'
+import type { Budget, FrameResult, FrameSelectionMethod, Method, MethodContext, ParamValues, SpatialMethod, VideoMethod } from './types'
 
 type Declared<M> = Omit<M, 'kind' | 'run' | '_params'>
 
@@ -23,30 +24,23 @@ export function spatialMethod<P extends ParamValues>(declared: SpatialDeclared<P
           const { labels, derived } = groups!(prepare!(input, params, ctx), keep, params)
           return { ...meanMergeResult(input.tokens, input.dim, labels), ...(derived ? { derived } : {}) }
         }
-  const method: SpatialMethod<P> = {
-    ...declared,
-    frame,
-    kind: 'spatial',
-    run: (video, budget, params, ctx) => runPlanned({ kind: 'spatial', id: method.id, method: method as SpatialMethod, params }, video, budget, ctx),
-  }
-  return method
+  return withRun<SpatialMethod<P>>({ ...declared, frame, kind: 'spatial' })
 }
 
 export function frameSelectionMethod<P extends ParamValues>(declared: Declared<FrameSelectionMethod<P>>): FrameSelectionMethod<P> {
-  const method: FrameSelectionMethod<P> = {
-    ...declared,
-    allocate: (video, plan, params, ctx, prepared) => declared.allocate(video, plan, params, ctx, prepared ?? declared.prepare?.(video, params, ctx)),
-    kind: 'frame-selection',
-    run: (video, budget, params, ctx) => runPlanned({ kind: 'frame-selection', id: method.id, method: method as FrameSelectionMethod, params }, video, budget, ctx),
-  }
-  return method
+  const allocate: FrameSelectionMethod<P>['allocate'] = (video, plan, params, ctx, prepared) =>
+    declared.allocate(video, plan, params, ctx, prepared ?? declared.prepare?.(video, params, ctx))
+  return withRun<FrameSelectionMethod<P>>({ ...declared, allocate, kind: 'frame-selection' })
 }
 
 export function videoMethod<P extends ParamValues>(declared: Declared<VideoMethod<P>>): VideoMethod<P> {
-  const method: VideoMethod<P> = {
-    ...declared,
-    kind: 'video',
-    run: (video, budget, params, ctx) => runPlanned({ kind: 'video', id: method.id, method: method as VideoMethod, params }, video, budget, ctx),
-  }
-  return method
+  return withRun<VideoMethod<P>>({ ...declared, kind: 'video' })
+}
+
+/** The method with its run: the engine's in-process run of the method on its own. */
+function withRun<M extends { run: unknown }>(method: Omit<M, 'run'>): M {
+  const m = method as M
+  const run = (video: VideoTokens, budget: Budget, params: ParamValues, ctx: MethodContext) => runPlanned(singleRun(m as unknown as Method, params), video, budget, ctx)
+  m.run = run as M['run']
+  return m
 }

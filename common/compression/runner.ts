@@ -44,6 +44,18 @@ export type RunSpec =
   | { kind: 'composition'; id: string; first: FrameSelectionMethod; firstParams: ParamValues; second: SpatialMethod; secondParams: ParamValues }
   | { kind: 'video'; id: string; method: VideoMethod; params: ParamValues }
 
+/** The run of one method on its own, with its resolved parameters. */
+export function singleRun(method: Method, params: ParamValues): RunSpec {
+  switch (method.kind) {
+    case 'spatial':
+      return { kind: 'spatial', id: method.id, method, params }
+    case 'frame-selection':
+      return { kind: 'frame-selection', id: method.id, method, params }
+    case 'video':
+      return { kind: 'video', id: method.id, method, params }
+  }
+}
+
 /** The stage applied to each frame with a budget: a spatial method, or (null) evenly strided patches. */
 export type FrameStage = { method: SpatialMethod; params: ParamValues } | null
 

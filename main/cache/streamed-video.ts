@@ -1,6 +1,6 @@
 /**
- * A video whose frames stay in the token cache until a method reads them: `tokens[t]`,
- * `cls[t]` and `importance[t]` decode frame t's chunk on first use and keep only the `window`
+ * A video whose frames stay in the token cache until a method reads them: `tokens[t]`, `cls[t]`,
+ * `importance[t]`, `frameEmbeds[t]` and `patchEmbeds[t]` decode frame t's chunk on first use and keep only the `window`
  * most recently used chunks, so a method that walks the video in order (every per-frame stage,
  * global features, windows of temporal methods) holds a bounded number of frames as float32
  * whatever the video's length. pts (8 bytes a frame) is read whole.
@@ -65,6 +65,13 @@ export function streamedVideo(dir: string, opts: { frames?: number; window?: num
       cls: header.hasCls ? frames((p) => p.cls) : undefined,
       importance: header.importanceKind ? frames((p) => p.importance) : undefined,
       importanceKind: header.importanceKind,
+      ...(header.embedDim
+        ? {
+            embedDim: header.embedDim,
+            frameEmbeds: header.hasFrameEmbeds ? frames((p) => p.frameEmbeds) : undefined,
+            patchEmbeds: header.hasPatchEmbeds ? frames((p) => p.patchEmbeds) : undefined,
+          }
+        : {}),
     },
     close: () => {
       loaded.clear()

@@ -12,7 +12,7 @@ import { planOf, planVideo } from '../../common/compression/plan'
 import { runPlanned } from '../../common/compression/runner'
 import type { Budget, MethodResult, VideoPlan } from '../../common/compression/types'
 import { streamedVideo } from '../cache/streamed-video'
-import { openTokenCacheIfExists } from '../cache/token-cache'
+import { openTokenCache, openTokenCacheIfExists } from '../cache/token-cache'
 import { syntheticVideo, writeSyntheticCache } from '../bench/synthetic'
 import { createPreparedStore } from './prepared-store'
 import { runMethodInWorker, runMethodMap, shutdownMethodWorkers } from './run-method'
@@ -121,6 +121,41 @@ describe('runs streamed from the token cache', () => {
       expect(Array.from(streamed.video.pts)).toEqual(Array.from(inMemory.pts))
     } finally {
       streamed.close()
+    }
+  })
+
+  it('streams text-space embeddings too, when the cache has them', () => {
+    const edir = mkdtempSync(join(tmpdir(), 'tokenscope-embeds-'))
+    try {
+      const n = 4
+      const P = 3
+      const c = openTokenCache(edir, {
+        fingerprint: 'embeds',
+        video: { path: '/v.mp4', duration: 3 } as never,
+        modelId: 'm',
+        sampling: { mode: 'fps', fps: 1 },
+        grid: { h: 2, w: 2 },
+        dim: 2,
+        hasCls: false,
+        embedDim: P,
+        hasFrameEmbeds: true,
+        hasPatchEmbeds: true,
+        framesExpected: 3,
+      })
+      const f = (len: number, k: number) => Float32Array.from({ length: len }, (_, i) => (i + k) / 8)
+      c.append({ pts: Float64Array.of(0, 1, 2), tokens: f(3 * n * 2, 0), frameEmbeds: f(3 * P, 1), patchEmbeds: f(3 * n * P, 2) })
+      const whole = c.read(0, 3)
+      c.close()
+      const streamed = streamedVideo(edir)
+      try {
+        expect(streamed.video.embedDim).toBe(P)
+        expect(streamed.video.frameEmbeds!.map((e) => Array.from(e))).toEqual(whole.frameEmbeds!.map((e) => Array.from(e)))
+        expect(streamed.video.patchEmbeds!.map((e) => Array.from(e))).toEqual(whole.patchEmbeds!.map((e) => Array.from(e)))
+      } finally {
+        streamed.close()
+      }
+    } finally {
+      rmSync(edir, { recursive: true, force: true })
     }
   })
 

@@ -14,7 +14,7 @@ export interface PreparedStore {
   readonly bytes: number
 }
 
-export const DEFAULT_PREPARED_BYTES = 1024 * 1024 * 1024
+export const DEFAULT_PREPARED_BYTES = 512 * 1024 * 1024
 
 export function createPreparedStore(maxBytes = DEFAULT_PREPARED_BYTES): PreparedStore {
   const entries = new Map<string, { value: PackedPrepared; bytes: number }>()

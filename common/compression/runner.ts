@@ -15,7 +15,6 @@
  * step 2 and 3 in worker threads (frame ranges in parallel), so no step ever runs twice.
  */
 import { frameCount, patchCount, type ImportanceKind, type TokenGrid, type VideoTokens } from '../tokens'
-import { canonicalGroups } from '../token-map'
 import { splitEvenly, stridedPatches } from './allocation'
 import { keepMergedPatches, keepPatches, meanMergeResult } from './frame-ops'
 import { planOf } from './plan'
@@ -219,8 +218,8 @@ export function stageGroups(
       labels = new Int32Array(n).fill(-1)
       for (const i of stridedPatches(n, keep)) labels[i] = i
     }
-    const { groups, m } = canonicalGroups(labels)
-    out.set(t, { groups, count: m, ...(derived ? { derived } : {}) })
+    const { groups, count } = numberByFirstPatch(labels)
+    out.set(t, { groups, count, ...(derived ? { derived } : {}) })
   }
   return out
 }
@@ -236,6 +235,19 @@ function followersOf(alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>): Map<nu
     else out.set(c, [t])
   })
   return out
+}
+
+/** Labels [N] in 0..N-1 (or -1) renumbered 0..count-1 by first patch (token-map.ts canonicalGroups for a frame's patch labels, without a Map). */
+function numberByFirstPatch(labels: Int32Array): { groups: Int32Array; count: number } {
+  const idOf = new Int32Array(labels.length).fill(-1)
+  const groups = new Int32Array(labels.length)
+  let count = 0
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]
+    if (l < 0) groups[i] = -1
+    else groups[i] = idOf[l] >= 0 ? idOf[l] : (idOf[l] = count++)
+  }
+  return { groups, count }
 }
 
 /** One frame's output as the assembly needs it: local groups [N] (ids 0..count-1 in raster order of first patch, or -1), and its token count. */

@@ -206,7 +206,7 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
    * and a budget change recomputes only `groups`, from prepared data the engine keeps.
    */
   prepare?(input: FrameInput, params: P, ctx: FrameContext): Prepared
-  /** With prepare: the frame's labels [N] (-1 = pruned) for `keep` tokens, from its prepared data alone (no tokens). */
+  /** With prepare: the frame's labels [N] for `keep` tokens, from its prepared data alone (no tokens): each a patch index 0..N-1 naming the patch's group (patches sharing a label merge), or -1 = pruned. */
   groups?(prepared: Prepared, keep: number, params: P): { labels: Int32Array; derived?: Record<string, number | string> }
   /**
    * For a method whose frames are decided together (dtome's calibration: the frames are DyMU's

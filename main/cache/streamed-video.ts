@@ -32,7 +32,7 @@ export function streamedVideo(dir: string, opts: { frames?: number; window?: num
     let part = loaded.get(c)
     if (part) loaded.delete(c)
     else {
-      part = cache.read(c * CHUNK_FRAMES, Math.min(CHUNK_FRAMES, T - c * CHUNK_FRAMES))
+      part = cache.read(c * CHUNK_FRAMES, Math.min(CHUNK_FRAMES, T - c * CHUNK_FRAMES), { shared: false })
       if (loaded.size >= window) loaded.delete(loaded.keys().next().value!)
     }
     loaded.set(c, part) // most recently used last

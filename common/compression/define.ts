@@ -6,7 +6,7 @@
 import { meanMergeResult } from './frame-ops'
 import { runPlanned, singleRun } from './runner'
 import type { VideoTokens } from '../tokens'
-import type { Budget, FrameResult, FrameSelectionMethod, Method, MethodContext, ParamValues, SpatialMethod, VideoMethod } from './types'
+import type { Budget, FrameInput, FrameResult, FrameSelectionMethod, Method, MethodContext, ParamValues, SpatialMethod, VideoMethod } from './types'
 
 type Declared<M> = Omit<M, 'kind' | 'run' | '_params'>
 
@@ -16,13 +16,13 @@ type SpatialDeclared<P extends ParamValues> =
   | (Omit<Declared<SpatialMethod<P>>, 'frame'> & Required<Pick<SpatialMethod<P>, 'prepare' | 'groups'>>)
 
 export function spatialMethod<P extends ParamValues>(declared: SpatialDeclared<P>): SpatialMethod<P> {
-  const { prepare, groups } = declared
+  const { prepare, groups, output } = declared
   const frame =
     'frame' in declared
       ? declared.frame
       : (input: Parameters<SpatialMethod<P>['frame']>[0], keep: number, params: P, ctx: Parameters<SpatialMethod<P>['frame']>[3]): FrameResult => {
           const { labels, derived } = groups!(prepare!(input, params, ctx), keep, params)
-          return { ...meanMergeResult(input.tokens, input.dim, labels), ...(derived ? { derived } : {}) }
+          return { ...outputOf(output, input, labels, params), ...(derived ? { derived } : {}) }
         }
   return withRun<SpatialMethod<P>>({ ...declared, frame, kind: 'spatial' })
 }
@@ -36,6 +36,10 @@ export function frameSelectionMethod<P extends ParamValues>(declared: Declared<F
 export function videoMethod<P extends ParamValues>(declared: Declared<VideoMethod<P>>): VideoMethod<P> {
   return withRun<VideoMethod<P>>({ ...declared, kind: 'video' })
 }
+
+/** A frame's output tokens from its labels: the method's `output`, or the means of the patches sharing a label. */
+const outputOf = <P extends ParamValues>(output: SpatialMethod<P>['output'], input: FrameInput, labels: Int32Array, params: P): FrameResult =>
+  output ? output(input, labels, params) : meanMergeResult(input.tokens, input.dim, labels)
 
 /** The method with its run: the engine's in-process run of the method on its own. */
 function withRun<M extends { run: unknown }>(method: Omit<M, 'run'>): M {

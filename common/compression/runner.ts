@@ -180,7 +180,7 @@ export function applyStage(
           prepared.keep?.(t, p)
         }
         const { labels, derived } = method.groups(p, keep, params)
-        results.push({ ...meanMergeResult(input.tokens, d, labels), ...(derived ? { derived } : {}) })
+        results.push({ ...(method.output ? method.output(input, labels, params) : meanMergeResult(input.tokens, d, labels)), ...(derived ? { derived } : {}) })
       } else results.push(method.frame(input, keep, params, frameCtx))
     } else {
       const kept = stridedPatches(n, keep)

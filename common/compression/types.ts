@@ -200,14 +200,16 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
   /** Compresses one frame to `keep` tokens (exactly, unless budgetMode says otherwise). */
   frame(input: FrameInput, keep: number, params: P, ctx: FrameContext): FrameResult
   /**
-   * For a method whose output tokens are the means of the patches sharing a label (kept patches
-   * are singleton groups): the frame's budget-independent work (rankings, merge orders, neighbour
-   * orders). With `groups`, frame() is groups(prepare(input), keep) made into means (define.ts),
-   * and a budget change recomputes only `groups`, from prepared data the engine keeps.
+   * The frame's budget-independent work (rankings, merge orders, neighbour orders), for a method
+   * whose labels for any keep follow from it. With `groups`, frame() is
+   * output(input, groups(prepare(input), keep)) (define.ts), and a budget change recomputes only
+   * `groups`, from prepared data the engine keeps, for the token map.
    */
   prepare?(input: FrameInput, params: P, ctx: FrameContext): Prepared
   /** With prepare: the frame's labels [N] for `keep` tokens, from its prepared data alone (no tokens): each a patch index 0..N-1 naming the patch's group (patches sharing a label merge), or -1 = pruned. */
   groups?(prepared: Prepared, keep: number, params: P): { labels: Int32Array; derived?: Record<string, number | string> }
+  /** With prepare: the frame's output tokens from its labels (default: each token the mean of the patches sharing its label). */
+  output?(input: FrameInput, labels: Int32Array, params: P): FrameResult
   /**
    * For a method whose frames are decided together (dtome's calibration: the frames are DyMU's
    * batch): every frame's result from the whole video and the plan's token total, and the

@@ -24,6 +24,15 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
     valid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 0.1 }, params: { r: 2 }, seed: 1, llm: 'qwen2-7b', slot: 'w1/a' },
     invalid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 2 }, params: {}, seed: 1 },
   },
+  'video:frame-table': { valid: { path: '/a.mp4' }, invalid: { path: '/a.mp4', from: 3 } },
+  'video:source-frame': { valid: { path: '/a.mp4', index: 12, maxWidth: 640 }, invalid: { path: '/a.mp4', index: 1.5 } },
+  'annotations:open': { valid: { videoPath: '/a.mp4', file: '/p.json' }, invalid: { path: '/a.mp4' } },
+  'annotations:edit': {
+    valid: { projectId: 'p', clientId: 'w1', seq: 3, op: { type: 'add-keyframe', setId: 's', keyframe: { id: 'k', sourceFrame: 4, pts: 0.16, label: '', note: 'n' } } },
+    invalid: { projectId: 'p', clientId: 'w1', seq: 3, op: { type: 'add-keyframe', setId: 's', keyframe: { id: 'k', pts: 0.16 } } },
+  },
+  'annotations:save-as': { valid: { projectId: 'p', file: '/p.json' }, invalid: { projectId: 'p' } },
+  'annotations:recover': { valid: { projectId: 'p' }, invalid: { projectId: '' } },
   'tokens:relevance': { valid: { videoKey: 'k', query: 'a red car' }, invalid: { videoKey: 'k', query: '' } },
   'tokens:patch-relevance': { valid: { videoKey: 'k', query: 'a red car', frame: 3 }, invalid: { videoKey: 'k', query: 'a red car' } },
   'models:pullable': { valid: undefined, invalid: { id: 'x' } },
@@ -39,6 +48,10 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
   'quicklook:frames': {
     valid: { id: 'q', path: '/a.mp4', start: 0, pts: Float64Array.of(0), width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
     invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
+  },
+  'annotations:changed': {
+    valid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'remove-keyframe', setId: 's', id: 'k' }, clientId: 'w1', seq: 2 },
+    invalid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'erase-everything' } },
   },
   'models:pull-progress': {
     valid: { modelId: 'clip-vit-b16', phase: 'downloading', file: 'onnx/vision_model.onnx', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },

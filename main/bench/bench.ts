@@ -16,6 +16,7 @@
  *            budget change ≤ 200 ms where the method's budget-independent work is kept
  *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
+ *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -27,6 +28,7 @@ import { benchUi, type UiBench } from './ui'
 import { benchNumpy, type NumpyComparison } from './numpy'
 import { benchLong, type LongRow } from './long'
 import { benchMemory, type MemoryRow } from './memory'
+import { benchAnnotations, type AnnotationBenchRow } from './annotations'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -47,7 +49,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui', 'annotations'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -260,6 +262,7 @@ export interface BenchResults {
   long?: LongRow[]
   memory?: MemoryRow[]
   ui?: UiBench
+  annotations?: AnnotationBenchRow[]
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames; `long` on `methodIds`, default all); the results are also saved as JSON in `file`. */
@@ -281,6 +284,7 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()
   }
+  if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
+import { annotationsCommand, annotationsUsage } from './annotations'
 import { compareCommand, compressCommand, methodsCommand } from './methods'
 import { probeCommand } from './info'
 import { modelsCommand } from './models'
@@ -95,9 +96,15 @@ const commands: Record<string, Command> = {
       await startCommand({ port: portArg(ctx) })
     },
   },
+  annotations: {
+    summary: "a video's hand annotations: list, export, import (json, csv, lvhaystack, qvhighlights), annotator agreement",
+    usage: annotationsUsage,
+    options: { format: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, sets: { type: 'string' }, delta: { type: 'string' }, projects: { type: 'string' } },
+    run: annotationsCommand,
+  },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,query,methods,numpy,long,memory,ui] [--frames 3600] [--methods tome,divprune,…] [--json]',
+    usage: 'bench [--only decode,encode,query,methods,numpy,long,memory,ui,annotations] [--frames 3600] [--methods tome,divprune,…] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' }, methods: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

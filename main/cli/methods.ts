@@ -12,6 +12,7 @@ import { defaultCacheDir } from '../settings'
 import { openTokenCacheIfExists } from '../cache/token-cache'
 import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
+import { biasDensityTable, rowHistogram } from './bias-density'
 import { methods, validateMethodRequest } from '../../common/compression/registry'
 import { describeMethod, type Budget, type MethodReport, type ParamValues, type TextQuery } from '../../common/compression/types'
 import type { VideoTokens } from '../../common/tokens'
@@ -117,11 +118,13 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   const seed = seedArg(ctx)
   const embedder = createQueryEmbedder(cliCacheDir(ctx))
   const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: MethodReport | null; elapsedMs: number; error?: string }[] = []
+  const histograms = new Map<number, string>()
   for (const budget of budgets) {
     for (const method of list) {
       try {
         const query = await queryFor(ctx, embedder, model, method, params)
         const { result, metrics, elapsedMs } = await evaluate(video, method, budget, params, seed, ctx.values.llm as string | undefined, query)
+        histograms.set(rows.length, rowHistogram(result.map))
         rows.push({ method, budget, metrics, report: result.report, elapsedMs })
       } catch (e) {
         // One method that cannot run here (e.g. needs class attention) must not hide the others.
@@ -141,6 +144,8 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
       ),
       METRIC_ARROWS,
+      '',
+      biasDensityTable(rows.flatMap((r, i) => (r.error ? [] : [{ method: r.method, budget: budgetText(r.budget), metrics: r.metrics, rowHistogram: histograms.get(i) ?? '' }]))),
       ...(notes.length ? ['', 'notes:', ...notes] : []),
     ].join('\n'),
   )

@@ -8,6 +8,8 @@ import { useFrameStore } from './stores/frame'
 import { SLOT_IDS, useMethodsStore, type SlotId } from './stores/methods'
 import { useTimelineStore } from './stores/timeline'
 import { useQuickLookStore } from './stores/quicklook'
+import { useAnnotationsStore } from './stores/annotations'
+import { useSourceFramesStore } from './stores/source-frames'
 
 /** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
 function canvasChecksum(canvas: HTMLCanvasElement | null): number {
@@ -26,6 +28,8 @@ export function installDebug() {
   const methods = useMethodsStore()
   const timeline = useTimelineStore()
   const quickLook = useQuickLookStore()
+  const annotations = useAnnotationsStore()
+  const sourceFrames = useSourceFramesStore()
   const slotState = (id: SlotId) => {
     const s = methods.slots[id]
     const r = s.result
@@ -63,6 +67,10 @@ export function installDebug() {
      * the result shown answers the method and budget chosen now (nothing left to compute for them).
      */
     methods: () => Object.fromEntries(SLOT_IDS.map((id) => [id, slotState(id)])),
+    /** The annotation project as this window shows it, its file, edits not yet confirmed by the store, and the selection. */
+    annotations: () => (annotations.project ? { file: annotations.meta?.file, problem: annotations.meta?.problem ?? null, pending: annotations.pendingEdits, project: annotations.project, selected: annotations.selected, currentSet: annotations.currentSet?.name ?? null } : null),
+    /** The current source frame {index, pts} and the frame count. */
+    sourceFrame: () => (sourceFrames.position ? { ...sourceFrames.position, count: sourceFrames.count } : null),
   }
   for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
   const fns: Record<string, (...a: never[]) => unknown> = {

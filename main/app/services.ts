@@ -67,7 +67,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
   const embedder = createQueryEmbedder(cacheDir)
-  const methodRuns = createMethodRuns(videos, embedder)
+  const methodRuns = createMethodRuns(videos, embedder, cacheDir)
   const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
   const stepper = createFrameStepper()
   const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })

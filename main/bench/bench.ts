@@ -11,10 +11,14 @@
  *   query    a text query's relevance row (frame embeddings · query) for one hour of cached
  *            tokens at 1 fps, after the text embedding                        target < 200 ms
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
+ *   numpy    tome and divprune per core beside NumPy ports of the same algorithms   target ≥ 1
+ *   long     every method on one hour of tokens streamed from the cache: first run ≤ 10 s, and a
+ *            budget change ≤ 200 ms where the method's budget-independent work is kept
+ *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
  *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
- *   memory   peak RSS analysing 10 minutes and 3 hours at 1 fps, and of the workbench's renderer
- *            on the 3-hour result (memory.ts)                                   bound 1.5 GiB
+ *   resident peak RSS of the CLI analysing 10 minutes and 3 hours at 1 fps, and of the workbench's
+ *            renderer on the 3-hour result (resident-memory.ts)                bound 1.5 GiB
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -23,8 +27,11 @@ import { join } from 'node:path'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
-import { benchAnnotations, type AnnotationBenchRow } from './annotations'
+import { benchNumpy, type NumpyComparison } from './numpy'
+import { benchLong, type LongRow } from './long'
 import { benchMemory, type MemoryRow } from './memory'
+import { benchAnnotations, type AnnotationBenchRow } from './annotations'
+import { benchResidentMemory, type ResidentRow } from './resident-memory'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -45,7 +52,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'ui', 'annotations', 'memory'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui', 'annotations', 'resident'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -254,13 +261,16 @@ export interface BenchResults {
   methods: Comparison[]
   /** Query relevance timings (ms, with their targets). */
   query: UiRowLike[]
+  numpy?: NumpyComparison[]
+  long?: LongRow[]
+  memory?: MemoryRow[]
   ui?: UiBench
   annotations?: AnnotationBenchRow[]
-  memory?: MemoryRow[]
+  resident?: ResidentRow[]
 }
 
-/** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
-export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void): Promise<{ results: BenchResults; file: string }> {
+/** Runs the `only` sections (methods on `frames` synthetic frames; `long` on `methodIds`, default all); the results are also saved as JSON in `file`. */
+export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void, methodIds?: string[]): Promise<{ results: BenchResults; file: string }> {
   const entry = await getModel('tokenscope-dct16')
   const results: BenchResults = { pipeline: [], methods: [], query: [] }
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
@@ -271,12 +281,15 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
   }
   if (only.includes('query')) results.query.push(benchQuery(log))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
+  if (only.includes('numpy')) results.numpy = await benchNumpy(benchDir(), log)
+  if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames, methodIds)
+  if (only.includes('memory')) results.memory = benchMemory(benchDir(), log)
   if (only.includes('ui')) {
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()
   }
   if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
-  if (only.includes('memory')) results.memory = await benchMemory(benchDir(), log)
+  if (only.includes('resident')) results.resident = await benchResidentMemory(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

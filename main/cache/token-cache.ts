@@ -32,7 +32,7 @@
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { crc32 } from './crc32'
+import { crc32 } from 'node:zlib'
 import { decodeHalf, encodeHalf } from '../../common/tensor/fp16'
 import type { ImportanceKind, TokenGrid, VideoTokens } from '../../common/tokens'
 import type { Sampling, VideoInfo } from '../../common/video'

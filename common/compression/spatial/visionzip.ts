@@ -41,9 +41,9 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
 /**
  * VisionZip's budget-independent work on one frame: the patches ranked by importance (`dominant`)
  * and, for every patch, all patches ranked by cosine similarity to it, highest first, lower index on
- * ties (`rank` [N, N]: rank[i·N + j] = j's place in patch i's ranking; float32 cosines,
- * tensor/similarity.ts). The target a token joins is then its best-ranked target, which is the
- * argmax over targets (first on ties).
+ * ties (`rank` [N, N]: rank[j·N + i] = j's place in patch i's ranking, so a target's places in
+ * every ranking are one contiguous row; float32 cosines, tensor/similarity.ts). The target a token
+ * joins is then its best-ranked target, which is the argmax over targets (first on ties).
  */
 export function visionZipPrepare(tokens: Float32Array, importance: Float32Array, n: number, d: number): Prepared {
   const sim = cosineMatrix(tokens, d)
@@ -58,7 +58,7 @@ export function visionZipPrepare(tokens: Float32Array, importance: Float32Array,
       keys[j] = (0xffffffff - ordered) * 65536 + j
     }
     keys.sort()
-    for (let q = 0; q < n; q++) rank[i * n + (keys[q] % 65536)] = q
+    for (let q = 0; q < n; q++) rank[(keys[q] % 65536) * n + i] = q
   }
   return { dominant: topK(importance, n), rank }
 }
@@ -71,8 +71,8 @@ export function visionZipLabels(prepared: Prepared, keep: number, share: number)
   const { dominant, contextual } = visionZipSplit(Math.min(keep, n), share)
   const labels = new Int32Array(n).fill(-1)
   for (let j = 0; j < dominant; j++) labels[order[j]] = order[j]
-  const rest: number[] = []
-  for (let i = 0; i < n; i++) if (labels[i] < 0) rest.push(i)
+  const rest = new Int32Array(n - dominant)
+  for (let i = 0, r = 0; i < n; i++) if (labels[i] < 0) rest[r++] = i
   if (contextual > 0) {
     const step = Math.max(1, Math.floor(rest.length / contextual))
     const targets: number[] = []
@@ -80,11 +80,20 @@ export function visionZipLabels(prepared: Prepared, keep: number, share: number)
       labels[rest[q]] = rest[q]
       targets.push(rest[q])
     }
-    for (const i of rest) {
-      if (labels[i] >= 0) continue
-      let best = targets[0]
-      for (let c = 1; c < targets.length; c++) if (rank[i * n + targets[c]] < rank[i * n + best]) best = targets[c]
-      labels[i] = best
+    const others = new Int32Array(rest.length - targets.length)
+    for (let q = 0, o = 0; q < rest.length; q++) if (labels[rest[q]] < 0) others[o++] = rest[q]
+    // Ranks are distinct within a ranking, so the order targets are tried in cannot matter.
+    const best = new Int32Array(n).fill(n)
+    for (const c of targets) {
+      const row = c * n
+      for (let q = 0; q < others.length; q++) {
+        const i = others[q]
+        const r = rank[row + i]
+        if (r < best[i]) {
+          best[i] = r
+          labels[i] = c
+        }
+      }
     }
   }
   return labels

@@ -131,7 +131,8 @@ const WINDOW_FRAMES = 32
  * The frame stage of run `methodId` for frames from ≤ t < to with a budget, packed. With
  * `prepared` (frames [0, T) of the stage's prepared data) a frame that has it starts from it;
  * what the stage prepares for the others comes back in `prepared` when `keepPrepared`. Without
- * `withFeatures` the features are dropped window by window (a token map needs none).
+ * `withFeatures` (a token map needs none) a stage with prepare/groups computes none, and other
+ * stages' features are dropped window by window.
  */
 export function runFrames(
   video: VideoTokens,
@@ -155,13 +156,19 @@ export function runFrames(
   const features: Float32Array[] = []
   const derived: (Record<string, number | string> | null)[] = []
   for (let a = from; a < to; a += WINDOW_FRAMES) {
-    const window = applyStage(video, stage, alloc, ctx, a, Math.min(to, a + WINDOW_FRAMES), {
-      get: prepared ? (t) => preparedAt(prepared, t) : undefined,
-      keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined,
-    })
+    const window = applyStage(
+      video,
+      stage,
+      alloc,
+      ctx,
+      a,
+      Math.min(to, a + WINDOW_FRAMES),
+      { get: prepared ? (t) => preparedAt(prepared, t) : undefined, keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined },
+      withFeatures,
+    )
     window.results.forEach((r, i) => {
       frames.push(window.frames[i])
-      counts.push(r.features.length / d)
+      counts.push(window.counts[i])
       groups.push(r.groups)
       if (withFeatures) features.push(r.features)
       derived.push(r.derived ?? null)

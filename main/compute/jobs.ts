@@ -1,6 +1,6 @@
 import { patchCount, type ImportanceKind, type VideoTokens } from '../../common/tokens'
 import { resolveRun } from '../../common/compression/registry'
-import { packPrepared, preparedAt, preparedBuffers, type PackedPrepared } from '../../common/compression/prepared'
+import { hasPrepared, packPrepared, preparedAt, preparedBuffers, type PackedPrepared } from '../../common/compression/prepared'
 import { allocatingStage, applyStage, assembleMap, checkRunNeeds, evenAllocation, frameStageOf, runWholeStep, stageGroups } from '../../common/compression/runner'
 import type { Allocation, FrameResult, MethodContext, MethodReport, MethodResult, ParamValues, Prepared, VideoPlan } from '../../common/compression/types'
 import type { TokenMap } from '../../common/token-map'
@@ -198,7 +198,7 @@ export function mapFromPrepared(video: VideoTokens, job: Extract<MethodsJob, { t
   const allocation = allocating ? allocating.method.allocate(video, job.plan, allocating.params, job.ctx, job.allocationPrepared) : evenAllocation(job.plan)
   const stage = frameStageOf(spec)
   const { prepared } = job
-  if (stage && (!prepared || allocation.perFrame.some((k, t) => k > 0 && !preparedAt(prepared, t)))) return { type: 'allocation', allocation }
+  if (stage && (!prepared || allocation.perFrame.some((k, t) => k > 0 && !hasPrepared(prepared, t)))) return { type: 'allocation', allocation }
   const n = job.plan.n
   const frames = stageGroups(n, stage, allocation, 0, job.plan.frames, (t) => (prepared ? preparedAt(prepared, t) : undefined))
   return { type: 'map', ...assembleMap(spec, video.grid, job.plan.frames, job.plan, allocation, frames, job.importanceSource) }

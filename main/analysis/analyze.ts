@@ -167,6 +167,8 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
       opts.onFrames?.(cache.framesReady)
       report()
     })
+    // Observed through `pending` (awaited in order); a batch failing while an earlier one is awaited is not an unhandled rejection.
+    landed.catch(() => {})
     chain = landed
     pending.push(landed)
   }

@@ -10,7 +10,9 @@ import type { AppServices } from './services'
 
 export async function dispatch(services: Pick<AppServices, 'handlers'>, channel: unknown, payload: unknown): Promise<Reply> {
   if (!isChannel(channel)) {
-    return { ok: false, error: { code: 'bad-request', message: `unknown channel ${JSON.stringify(String(channel).slice(0, 60))}` } }
+    // Named without String(): a null-prototype object (or one whose toString throws) cannot be converted.
+    const name = typeof channel === 'string' ? JSON.stringify(channel.slice(0, 60)) : `of type ${channel === null ? 'null' : typeof channel}`
+    return { ok: false, error: { code: 'bad-request', message: `unknown channel ${name}` } }
   }
   try {
     const request = requestSchemas[channel](payload, '')

@@ -5,6 +5,7 @@
  * with its stack here and shown without it.
  */
 import type { ApiError } from '../../common/ipc/contract'
+import { describeNoRoom } from '../write-failure'
 
 /** An error raised by the app layer itself, with the code the UI sees. */
 export class AppError extends Error implements ApiError {
@@ -29,11 +30,14 @@ export function toApiError(e: unknown): ApiError {
     return { code: typeof code === 'string' ? code : 'error', message: e.message }
   }
   if (named(e, 'AbortError')) return { code: 'cancelled', message: 'cancelled' }
+  if (named(e, 'WorkerCrashError')) return { code: 'worker-crashed', message: e.message }
   if (named(e, 'CacheCorruptError')) return { code: 'cache-corrupt', message: e.message }
   if (named(e, 'AnnotationOpError') || named(e, 'HistoryError')) return { code: 'annotation-edit', message: e.message }
   if (named(e, 'AnnotationFormatError') || named(e, 'ProjectError')) return { code: 'annotation-project', message: e.message }
   const sys = e as NodeJS.ErrnoException
   if (sys?.code === 'ENOENT') return { code: 'missing', message: `No such file: ${sys.path ?? 'the file'} (check the path)` }
+  const noRoom = describeNoRoom(e)
+  if (noRoom) return { code: 'no-room', message: noRoom }
   if (sys?.code === 'EACCES' || sys?.code === 'EPERM') return { code: 'permission', message: `Permission denied: ${sys.path ?? 'the file'}` }
   console.error('[tokenscope] internal error:', e)
   const message = e instanceof Error ? e.message : String(e)

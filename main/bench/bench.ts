@@ -17,6 +17,8 @@
  *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
  *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
  *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
+ *   resident peak RSS of the CLI analysing 10 minutes and 3 hours at 1 fps, and of the workbench's
+ *            renderer on the 3-hour result (resident-memory.ts)                bound 1.5 GiB
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -29,6 +31,7 @@ import { benchNumpy, type NumpyComparison } from './numpy'
 import { benchLong, type LongRow } from './long'
 import { benchMemory, type MemoryRow } from './memory'
 import { benchAnnotations, type AnnotationBenchRow } from './annotations'
+import { benchResidentMemory, type ResidentRow } from './resident-memory'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -49,7 +52,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui', 'annotations'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui', 'annotations', 'resident'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -263,6 +266,7 @@ export interface BenchResults {
   memory?: MemoryRow[]
   ui?: UiBench
   annotations?: AnnotationBenchRow[]
+  resident?: ResidentRow[]
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames; `long` on `methodIds`, default all); the results are also saved as JSON in `file`. */
@@ -285,6 +289,7 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
     results.ui = await benchUi()
   }
   if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
+  if (only.includes('resident')) results.resident = await benchResidentMemory(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

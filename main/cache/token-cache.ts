@@ -61,6 +61,8 @@ export interface CacheHeader {
   /** Frames the sampling will produce (an estimate until `complete`). */
   framesExpected: number
   complete: boolean
+  /** Set when a read found the chunk holding this frame damaged: the next open cuts the cache there. */
+  damagedFrom?: number
 }
 
 /** A batch of consecutive encoded frames. Shapes: pts [n], tokens [n, N, D], cls [n, D], importance [n, N], frameEmbeds [n, P], patchEmbeds [n, N, P]. */
@@ -208,8 +210,9 @@ export function openTokenCache(dir: string, init: Omit<CacheHeader, 'format' | '
 
 /**
  * Opens an existing cache (repairs a torn tail); null when there is none. With `readOnly` it
- * never writes: a reader beside a running analysis (a method worker streaming frames) sees the
- * whole chunks there are and leaves a chunk being written alone.
+ * never writes the data: a reader beside a running analysis (a method worker streaming frames)
+ * sees the whole chunks there are and leaves a chunk being written alone. (Its one write: a chunk
+ * it finds damaged is noted in the header, for the next analysis to redo.)
  */
 export function openTokenCacheIfExists(dir: string, opts: { readOnly?: boolean } = {}): TokenCache | null {
   const header = readCacheHeader(dir)
@@ -222,7 +225,15 @@ function openExisting(dir: string, initialHeader: CacheHeader, readOnly = false)
   const fd = openSync(dataPath(dir), readOnly ? 'r' : 'r+')
   const size = fstatSync(fd).size
   // A reader leaves the tail to the writer: every chunk it reads is checked against its CRC anyway.
-  const { chunks, end } = scanChunks(fd, header, !readOnly)
+  const { chunks, end: whole } = scanChunks(fd, header, !readOnly)
+  let end = whole
+  // A reader found a damaged chunk (see readChunk): everything from it on is analysed again.
+  if (!readOnly && header.damagedFrom !== undefined) {
+    const from = chunks.findIndex((c) => c.firstFrame + c.frameCount > header.damagedFrom!)
+    if (from >= 0) end = chunks.splice(from)[0].offset
+    header = { ...header, damagedFrom: undefined, complete: false }
+    writeHeader(dir, header)
+  }
   const repairedBytes = readOnly ? 0 : size - end
   if (repairedBytes > 0) {
     ftruncateSync(fd, end)
@@ -240,7 +251,15 @@ function openExisting(dir: string, initialHeader: CacheHeader, readOnly = false)
     if (scratch.length < c.payloadBytes) scratch = new Uint8Array(c.payloadBytes)
     const payload = readExactly(fd, c.payloadBytes, c.offset + CHUNK_HEADER_BYTES, scratch)
     if (payload.length !== c.payloadBytes || crc32(payload) !== c.crc) {
-      throw new CacheCorruptError(`token cache chunk at byte ${c.offset} of ${dataPath(dir)} is corrupt; delete the folder to re-analyze`)
+      // Noted in the header (by read-only readers too), so that the next open cuts the cache
+      // there and the next analysis redoes it from that frame; this reader keeps serving the chunks that are whole.
+      if (header.damagedFrom === undefined || c.firstFrame < header.damagedFrom) {
+        header = { ...header, complete: false, damagedFrom: c.firstFrame }
+        writeHeader(dir, header)
+      }
+      throw new CacheCorruptError(
+        `the token cache was damaged on disk at frame ${c.firstFrame} (byte ${c.offset} of ${dataPath(dir)}); the frames before it are kept: run the analysis again to redo the rest`,
+      )
     }
     return payload
   }

@@ -78,6 +78,16 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
         '',
       )
     }
+    if (results.resident) {
+      lines.push('Resident memory of the pipeline (peak MiB; ratio = peak / bound; TOKENSCOPE_BENCH_LONG_MINUTES sets the long video, default 180)', '')
+      lines.push(
+        table(
+          ['measure', 'frames', 'seconds', 'peak MiB', 'bound MiB', 'ratio', 'beside'],
+          results.resident.map((r) => [r.name, r.frames ?? '', r.seconds.toFixed(1), r.peakRssMiB.toFixed(0), r.boundMiB, (r.peakRssMiB / r.boundMiB).toFixed(3), r.beside ? `${r.beside} ${r.besideMiB!.toFixed(0)} MiB` : '']),
+        ),
+        '',
+      )
+    }
     lines.push(`results: ${file}`)
     return lines.join('\n')
   })

@@ -2,7 +2,9 @@
  * Which errors are the user's to fix (one line, no stack) and which are ours (a bug: show the
  * stack). Every service throws its own named error class for the former.
  */
-const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError', 'BenchSetupError', 'PullError', 'AppError', 'AnnotationFormatError', 'AnnotationOpError', 'ProjectError'])
+import { describeNoRoom } from '../write-failure'
+
+const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError', 'BenchSetupError', 'PullError', 'AppError', 'AnnotationFormatError', 'AnnotationOpError', 'ProjectError', 'WorkerCrashError'])
 
 export class UsageError extends Error {
   override name = 'UsageError'
@@ -22,6 +24,8 @@ export class InterruptedError extends Error {
 }
 
 export function describeError(e: unknown): { message: string; expected: boolean } {
+  const noRoom = describeNoRoom(e)
+  if (noRoom) return { message: noRoom, expected: true }
   if (e instanceof Error) {
     const expected = expectedErrors.has(e.name) || e.name === 'AbortError'
     const firstLine = e.message.split('\n')[0]

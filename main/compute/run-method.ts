@@ -12,6 +12,7 @@ import { streamedVideo } from '../cache/streamed-video'
 import { spawnWorker } from '../workers/spawn'
 import { unpackFrames, type MethodsJob, type MethodsReply, type PackedFrames, type TokenSource } from './jobs'
 import type { PreparedStore } from './prepared-store'
+import { WorkerCrashError } from '../workers/worker-crash'
 
 /**
  * Runs a compression method off the main thread, with the same result as `runMethod` in-process:
@@ -295,11 +296,11 @@ function workerPool(signal?: AbortSignal) {
         }
         const onError = (e: Error) => {
           cleanup()
-          reject(e)
+          reject(new WorkerCrashError('the methods worker', null, 'the analysed tokens are kept and nothing of this run was saved: run it again', e))
         }
         const onExit = (code: number) => {
           cleanup()
-          reject(signal?.aborted ? signal.reason : new Error(`methods worker exited (code ${code}) before replying`))
+          reject(signal?.aborted ? signal.reason : new WorkerCrashError('the methods worker', code, 'the analysed tokens are kept and nothing of this run was saved: run it again'))
         }
         w.on('message', onMessage)
         w.on('error', onError)

@@ -2,7 +2,7 @@
  * The Electron main process: one window on the built renderer, the services behind ipcMain.
  *
  * Electron's security checklist: sandboxed renderer with context isolation and no Node; a CSP
- * (meta tag in renderer/index.html); navigation, new windows, webviews and permission requests
+ * (meta tag in renderer/index.html); the renderer served from the app:// scheme (app-protocol.ts); navigation, new windows, webviews and permission requests
  * refused; every IPC call checked for its sender (our renderer only) and validated (dispatch).
  */
 // The `electron` package (an optional dependency) is absent where its binary cannot be
@@ -10,13 +10,14 @@
 // missing, so tolerate that here, the one place besides preload/ that imports it.
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
 // @ts-ignore -- types come from the optional `electron` package when it is installed
-import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron'
 import { join } from 'node:path'
 import { channels, eventChannels } from '../../common/ipc/schema'
 import { dispatch } from '../app/dispatch'
 import { createAppServices } from '../app/services'
 import { appRoot } from '../app/paths'
 import { isOurRenderer } from './sender'
+import { APP_INDEX, appSchemePrivileges, serveAppScheme } from './app-protocol'
 
 const root = appRoot()
 const rendererDir = join(root, 'out', 'renderer')
@@ -26,6 +27,8 @@ const devUrl = process.env.ELECTRON_RENDERER_URL
 const videoExtensions = ['mp4', 'mkv', 'mov', 'avi', 'webm', 'm4v', 'mpg', 'mpeg', 'ts', 'flv', 'wmv']
 
 app.enableSandbox()
+// Before the app is ready: the renderer is served from app://tokenscope/, never file://.
+protocol.registerSchemesAsPrivileged([appSchemePrivileges])
 
 const services = createAppServices({
   shell: 'electron',
@@ -93,11 +96,12 @@ function createWindow() {
   })
   win.once('ready-to-show', () => win.show())
   if (devUrl) void win.loadURL(devUrl)
-  else void win.loadFile(join(rendererDir, 'index.html'))
+  else void win.loadURL(APP_INDEX)
   return win
 }
 
 void app.whenReady().then(() => {
+  serveAppScheme(protocol, net, rendererDir)
   session.defaultSession.setPermissionRequestHandler((_wc: unknown, _permission: string, callback: (granted: boolean) => void) => callback(false))
   session.defaultSession.setPermissionCheckHandler(() => false)
   createWindow()

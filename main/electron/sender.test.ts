@@ -8,6 +8,8 @@ describe('isOurRenderer', () => {
     expect(isOurRenderer(pathToFileURL(`${dir}/index.html`).href, dir)).toBe(true)
     expect(isOurRenderer(`${pathToFileURL(`${dir}/index.html`).href}#/compare`, dir)).toBe(true)
     expect(isOurRenderer('http://localhost:5173/', dir, 'http://localhost:5173')).toBe(true)
+    expect(isOurRenderer('app://tokenscope/index.html', dir)).toBe(true)
+    expect(isOurRenderer('app://tokenscope/index.html#/compare', dir)).toBe(true)
   })
   it('refuses everything else', () => {
     expect(isOurRenderer(undefined, dir)).toBe(false)
@@ -19,5 +21,8 @@ describe('isOurRenderer', () => {
     expect(isOurRenderer(`file://${dir}/../../secret.html`, dir)).toBe(false)
     expect(isOurRenderer('http://localhost:5174/', dir, 'http://localhost:5173')).toBe(false)
     expect(isOurRenderer('http://localhost:5173/', dir)).toBe(false)
+    expect(isOurRenderer('app://evil/index.html', dir)).toBe(false)
+    expect(isOurRenderer('app://tokenscope.evil/index.html', dir)).toBe(false)
+    expect(isOurRenderer('evil://tokenscope/index.html', dir)).toBe(false)
   })
 })

@@ -1,9 +1,11 @@
 import { sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { APP_ORIGIN } from './app-protocol'
 
 /**
- * Is `frameUrl` a page of our own renderer? In a packaged/built app that is a file:// URL inside
- * `rendererDir` (out/renderer); under `electron-vite dev`, the dev server's origin `devUrl`.
+ * Is `frameUrl` a page of our own renderer? In the built app that is a page of app://tokenscope/
+ * (app-protocol.ts), or a file:// URL inside `rendererDir` (out/renderer); under
+ * `electron-vite dev`, the dev server's origin `devUrl`.
  * Anything else (a navigated-away page, an injected frame, about:blank) is refused.
  */
 export function isOurRenderer(frameUrl: string | undefined, rendererDir: string, devUrl?: string): boolean {
@@ -14,6 +16,7 @@ export function isOurRenderer(frameUrl: string | undefined, rendererDir: string,
   } catch {
     return false
   }
+  if (`${url.protocol}//${url.host}` === APP_ORIGIN) return true
   if (url.protocol === 'file:') {
     const file = fileURLToPath(url)
     return file.startsWith(rendererDir.endsWith(sep) ? rendererDir : rendererDir + sep)

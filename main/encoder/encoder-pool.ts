@@ -12,6 +12,7 @@ import type { ExecutionProvider } from '../../common/providers'
 import type { ModelInput } from './preprocess'
 import type { EncodeReply, EncodeRequest, EncodeTiming, EncodeWorkerData, WireError } from './encode-worker'
 import { spawnWorker } from '../workers/spawn'
+import { WorkerCrashError } from '../workers/worker-crash'
 
 export type { EncodeTiming }
 
@@ -62,14 +63,14 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
   }
 
   return new Promise((resolveStart, rejectStart) => {
+    const crashed = (code: number | null, cause?: Error) => new WorkerCrashError('the encoder', code, 'what was analysed before is kept: run again to resume', cause)
     worker.on('error', (e) => {
-      failAll(e)
+      failAll(crashed(null, e))
       rejectStart(e)
     })
     worker.on('exit', (code) => {
-      const e = new Error(`encode worker exited (code ${code})`)
-      failAll(e)
-      rejectStart(e)
+      failAll(crashed(code))
+      rejectStart(crashed(code))
     })
     worker.on('message', (msg: EncodeReply) => {
       if (msg.type === 'ready') {

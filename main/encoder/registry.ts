@@ -7,9 +7,9 @@
  *      folders allowed, path-delimiter separated: ':' or ';' on Windows), else `<data dir>/models`
  *      (~/.local/share/tokenscope/models on Linux).
  */
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { readFile, readdir } from 'node:fs/promises'
-import { delimiter, dirname, join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { userModelsDir } from '../settings'
 import { type ModelEntry, ModelError, parseManifest } from './manifest'
@@ -51,11 +51,18 @@ export async function readModelDir(dir: string, origin: ModelEntry['origin']): P
   }
   const manifest = parseManifest(raw, path)
   const files = [manifest.files.vision, manifest.files.text, manifest.files.tokenizer, manifest.files.tokenizerConfig]
+  // A manifest names files in its own folder only: no '../', absolute path or symlink out of it.
+  const outside = (f: string) => new ModelError('bad-manifest', `${manifest.id}: the model file '${f}' is outside the model folder ${dir}`)
   for (const f of files) {
-    if (f && !existsSync(join(dir, f))) throw new ModelError('missing-file', `${manifest.id}: model file not found: ${join(dir, f)}`)
+    if (!f) continue
+    if (!within(resolve(dir), resolve(dir, f))) throw outside(f)
+    if (!existsSync(join(dir, f))) throw new ModelError('missing-file', `${manifest.id}: model file not found: ${join(dir, f)}`)
+    if (!within(realpathSync(dir), realpathSync(join(dir, f)))) throw outside(f)
   }
   return { ...manifest, dir, origin }
 }
+
+const within = (root: string, path: string) => path.startsWith(root.endsWith(sep) ? root : root + sep)
 
 /** All models in `dirs` (default: defaultModelDirs()), plus the manifests that could not be used and why. */
 export async function scanModels(dirs?: string[]): Promise<{ models: ModelEntry[]; problems: ModelProblem[] }> {

@@ -2,12 +2,19 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { request } from 'node:http'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { timingSafeEqual } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import WebSocket from 'ws'
 import type { AnalysisProgress } from '../../common/ipc/contract'
 import { decodeFrame, encodeFrame } from '../../common/ipc/wire'
 import type { AppServices, Handlers } from '../app/services'
 import { type Host, isLoopbackHost, originMatchesHost, startHost } from './server'
+
+// The real comparison, watched: the token check must go through it.
+vi.mock('node:crypto', async (actual) => {
+  const crypto = await actual<typeof import('node:crypto')>()
+  return { ...crypto, timingSafeEqual: vi.fn(crypto.timingSafeEqual) }
+})
 
 /** Fake services: just enough handlers to see requests arrive validated, and an event source. */
 function fakeServices() {
@@ -55,12 +62,14 @@ afterAll(async () => {
 })
 
 /** A raw HTTP request (the path is sent exactly as given, no normalisation). */
-function get(path: string, opts: { method?: string; host?: string } = {}): Promise<{ status: number; type?: string; body: string; csp?: string }> {
+/** By default with the page's token cookie, as the browser sends it after loading the page; `cookie: null` sends none. */
+function get(path: string, opts: { method?: string; host?: string; cookie?: string | null } = {}): Promise<{ status: number; type?: string; body: string; csp?: string; setCookie?: string[] }> {
+  const cookie = opts.cookie === undefined ? `tokenscope-${host.port}=${host.token}` : opts.cookie
   return new Promise((ok, fail) => {
-    const req = request({ host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${host.port}` } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: { host: opts.host ?? `127.0.0.1:${host.port}`, ...(cookie ? { cookie } : {}) } }, (res) => {
       let body = ''
       res.on('data', (c) => (body += c))
-      res.on('end', () => ok({ status: res.statusCode!, type: res.headers['content-type'], body, csp: res.headers['content-security-policy'] as string | undefined }))
+      res.on('end', () => ok({ status: res.statusCode!, type: res.headers['content-type'], body, csp: res.headers['content-security-policy'] as string | undefined, setCookie: res.headers['set-cookie'] }))
     })
     req.on('error', fail)
     req.end()
@@ -81,6 +90,33 @@ function connect(query: string, originHeader?: string | null): Promise<WebSocket
 
 const nextMessage = (ws: WebSocket) =>
   new Promise<Record<string, unknown>>((ok) => ws.once('message', (data) => ok(decodeFrame(data as ArrayBuffer) as Record<string, unknown>)))
+
+describe('the token on every HTTP request', () => {
+  it('refuses a request without the token, or with a wrong one, in the URL or the cookie', async () => {
+    const wrong = host.token.slice(0, -1) + (host.token.endsWith('A') ? 'B' : 'A')
+    for (const path of ['/', '/index.html', '/assets/app.js', '/?token=', `/?token=${wrong}`, `/?token=${host.token.slice(1)}`]) {
+      const res = await get(path, { cookie: null })
+      expect(res.status, path).toBe(401)
+      expect(res.body, path).not.toContain('<title>')
+    }
+    for (const cookie of [`tokenscope-${host.port}=${wrong}`, `tokenscope-${host.port + 1}=${host.token}`, `other=${host.token}`]) {
+      expect((await get('/assets/app.js', { cookie })).status, cookie).toBe(401)
+    }
+  })
+
+  it('the page URL with the token opens it and sets an HttpOnly, SameSite=Strict cookie for its own requests', async () => {
+    const page = await get(`/?token=${host.token}`, { cookie: null })
+    expect(page.status).toBe(200)
+    expect(page.setCookie).toEqual([`tokenscope-${host.port}=${host.token}; Path=/; HttpOnly; SameSite=Strict`])
+    expect((await get('/assets/app.js', { cookie: `a=b; tokenscope-${host.port}=${host.token}` })).status).toBe(200)
+  })
+
+  it('compares tokens in constant time', async () => {
+    const calls = vi.mocked(timingSafeEqual).mock.calls.length
+    await get(`/?token=${'x'.repeat(host.token.length)}`, { cookie: null })
+    expect(vi.mocked(timingSafeEqual).mock.calls.length).toBeGreaterThan(calls)
+  })
+})
 
 describe('static files', () => {
   it('serves the renderer with the right MIME types and a CSP on pages', async () => {

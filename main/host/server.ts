@@ -3,8 +3,10 @@
  * WebSocket at /ws, so a browser (a laptop through an SSH tunnel, or Playwright's Chromium)
  * gets the same UI and services as the Electron window.
  *
- * Security: binds 127.0.0.1 only; the WebSocket needs the per-launch random token (`?token=`)
- * and an Origin equal to the page's own host; every request Host must be loopback (DNS
+ * Security: binds 127.0.0.1 only; every request needs the per-launch random token, compared in
+ * constant time: the page URL carries it (`?token=`), the answer sets it as an HttpOnly,
+ * SameSite=Strict cookie for the page's own requests (scripts, styles), and the WebSocket takes it
+ * in its URL and needs an Origin equal to the page's own host; every request Host must be loopback (DNS
  * rebinding); static files are GET/HEAD only, from rendererDir only (no traversal, no symlink
  * escape). Messages are wire.ts binary frames: {id, channel, payload} → {id, ok, result|error};
  * events are pushed as {event, payload}.
@@ -84,11 +86,29 @@ export const isLoopbackHost = (host: string | undefined): boolean => LOOPBACK.ha
 export const originMatchesHost = (origin: string | undefined, host: string | undefined): boolean =>
   Boolean(origin && host && isLoopbackHost(host) && origin.toLowerCase() === `http://${host.toLowerCase()}`)
 
-const tokensEqual = (given: string | null, token: string): boolean => {
+const tokensEqual = (given: string | null | undefined, token: string): boolean => {
   if (!given) return false
   const a = Buffer.from(given)
   const b = Buffer.from(token)
   return a.length === b.length && timingSafeEqual(a, b)
+}
+
+/** The cookie holding the token, named per port (cookies are per host, shared by every port of 127.0.0.1). */
+const cookieName = (port: number) => `tokenscope-${port}`
+
+/** The value of cookie `name` in a Cookie header, or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=')
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+/** Does the request carry the token, in its URL or in the page's cookie? */
+const hasToken = (req: IncomingMessage, token: string, port: number): boolean => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+  return tokensEqual(url.searchParams.get('token'), token) || tokensEqual(cookieValue(req.headers.cookie, cookieName(port)), token)
 }
 
 /** CSP for the served pages: same-origin code only; the WebSocket back to this host. */
@@ -114,7 +134,11 @@ export async function startHost(opts: HostOptions): Promise<Host> {
   const token = opts.token ?? randomBytes(32).toString('base64url')
   const clients = new Set<WebSocket>()
 
+  let port = 0
   const server = createServer((req, res) => {
+    if (!isLoopbackHost(req.headers.host)) return send(res, 403, 'forbidden host')
+    if (!hasToken(req, token, port)) return send(res, 401, 'this page needs the link TokenScope printed when it started (with its ?token=)')
+    res.setHeader('Set-Cookie', `${cookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`)
     serveStatic(root, req, res).catch((e) => {
       console.error('[tokenscope] static file error:', e)
       if (!res.headersSent) send(res, 500, 'internal error')
@@ -163,7 +187,7 @@ export async function startHost(opts: HostOptions): Promise<Host> {
       ok()
     })
   })
-  const port = (server.address() as AddressInfo).port
+  port = (server.address() as AddressInfo).port
 
   return {
     url: `http://127.0.0.1:${port}/?token=${token}`,

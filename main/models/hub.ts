@@ -16,8 +16,9 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { open, stat, truncate } from 'node:fs/promises'
+import { describeNoRoom } from '../write-failure'
 
-export type PullErrorCode = 'offline' | 'hub-error' | 'checksum' | 'size' | 'interrupted' | 'unknown-model' | 'bad-model'
+export type PullErrorCode = 'offline' | 'hub-error' | 'checksum' | 'size' | 'interrupted' | 'unknown-model' | 'bad-model' | 'no-room'
 
 export class PullError extends Error {
   override name = 'PullError'
@@ -147,6 +148,9 @@ export async function download(url: string, dest: string, what: string, opts: Do
       return
     } catch (e) {
       if (opts.signal?.aborted || (e as Error).name === 'AbortError') throw e
+      // The disk, not the network: retrying cannot help, and the bytes on disk stay for the next pull.
+      const noRoom = describeNoRoom(e)
+      if (noRoom) throw new PullError('no-room', `${what}: ${noRoom}`)
       if (attempt >= retries) throw new PullError('interrupted', `${what}: the transfer broke off ${retries + 1} times (at ${at} bytes); run the command again to resume`)
       opts.onResume?.(attempt + 1, at)
     } finally {

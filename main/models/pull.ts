@@ -29,6 +29,7 @@ import { CATALOG, type CatalogFile, type CatalogModel, catalogModel } from './ca
 import { checkEdit } from './edit-check'
 import { download, hashFile, PullError, type RemoteFile, remoteFile, resolveUrl } from './hub'
 import { editRequest, hubManifest, visionGeometry } from './hub-manifest'
+import { damagedFiles } from './installed-check'
 
 export interface PullOptions {
   /** The folder models are installed into (default: the first user models folder). */
@@ -56,7 +57,10 @@ export async function pullModel(id: string, opts: PullOptions): Promise<PullResu
   if (!model) throw new PullError('unknown-model', `no model '${id}' to pull (available: ${catalog.map((m) => m.id).join(', ')})`)
   const dir = join(opts.modelsDir, model.id)
   const installed = await readModelDir(dir, 'user').catch(() => null)
-  if (installed?.pulled) return { entry: installed, alreadyInstalled: true, notes: [`${model.id} is already installed in ${dir} (pulled ${installed.pulled.pulledAt}); delete that folder to pull it again`] }
+  const damaged = installed?.pulled ? await damagedFiles(installed) : []
+  if (installed?.pulled && !damaged.length) return { entry: installed, alreadyInstalled: true, notes: [`${model.id} is already installed in ${dir} (pulled ${installed.pulled.pulledAt}); delete that folder to pull it again`] }
+  // A damaged install stops being a model (no manifest) until this pull has replaced its files.
+  if (damaged.length) await rm(join(dir, 'manifest.json'), { force: true })
 
   const work = join(dir, DOWNLOAD_DIR)
   await mkdir(work, { recursive: true })
@@ -71,7 +75,7 @@ export async function pullModel(id: string, opts: PullOptions): Promise<PullResu
 
   // 2–3. downloading, verifying
   const files: PulledFile[] = []
-  const notes: string[] = []
+  const notes: string[] = damaged.map((d) => `the installed copy was not whole (${d}): downloaded again`)
   for (const [i, f] of model.files.entries()) {
     const final = join(work, f.path)
     await mkdir(dirname(final), { recursive: true })

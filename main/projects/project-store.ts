@@ -63,7 +63,7 @@ export interface ProjectStore {
   lastSeq(clientId: string): number
   /** Every seq applied per client. */
   appliedSeqs(): Record<string, number>
-  /** Resolves once every edit applied so far is on disk. */
+  /** Resolves once every edit applied so far is on disk; rejects with the write's error while a failed save waits for its retry. */
   flush(): Promise<void>
   /** Save as: writes the project to `file` and keeps it there from now on. */
   moveTo(file: string): Promise<void>
@@ -96,7 +96,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
     diskStat = await statOrNull(file)
     current = parseProject(text, file)
     // The file as opened is the last good state: kept as the backup (in the background; the first save waits for it).
-    backupWrite = writeFileDurable(backupFileOf(file), text).catch((e: unknown) => console.error('[tokenscope] could not write the project backup:', e))
+    backupWrite = writeFileDurable(backupFileOf(file), text).catch((e: unknown) => console.error('[tokenscope] could not write the project backup:', (e as Error).message))
     backupAt = Date.now()
     backupText = text
   } catch (e) {
@@ -182,10 +182,17 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
     }
   }
 
+  /** Why the last save failed, until one succeeds: flush() rejects with it while edits wait. */
+  let saveError: unknown = null
+
   const scheduleSave = () => {
     if (writing || closed || problem) return
     writing = saveLoop()
+      .then(() => {
+        saveError = null
+      })
       .catch((e: unknown) => {
+        saveError = e
         if (problem) return
         const message = `Could not save ${file} (${(e as Error).message}); trying again`
         console.error('[tokenscope]', message)
@@ -213,6 +220,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
 
   const flush = async () => {
     while (writing) await writing
+    if (unsaved.length && saveError && !problem) throw saveError
   }
 
   return {
@@ -274,7 +282,7 @@ export async function openProjectStore(opts: ProjectStoreOptions): Promise<Proje
       closed = true
       if (watcher) clearInterval(watcher)
       if (retry) clearTimeout(retry)
-      await flush()
+      while (writing) await writing
       await backupWrite
       // A save that failed and waited for its retry: one last try.
       if (unsaved.length && !problem) await saveLoop()

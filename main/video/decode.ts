@@ -252,12 +252,16 @@ async function* streamFrames(
   const frameBytes = opts.width * opts.height * 3
   const proc = spawn(ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let spawnError: Error | null = null
+  let killedBy: NodeJS.Signals | null = null
   const exited = new Promise<number | null>((resolve) => {
     proc.on('error', (e) => {
       spawnError = e
       resolve(null)
     })
-    proc.on('close', (code) => resolve(code))
+    proc.on('close', (code, ended) => {
+      killedBy = ended
+      resolve(code)
+    })
   })
   const log = followLog(proc.stderr)
   const chunks = chunkReader(proc.stdout, Math.max(HIGH_WATER_MARK, 2 * frameBytes))
@@ -298,6 +302,11 @@ async function* streamFrames(
     if (signal?.aborted) return { frames: index, warnings, aborted: true }
     if (spawnError) {
       throw new VideoError('ffmpeg-missing', `ffmpeg could not be started (${(spawnError as Error).message}): check the ffmpeg setting.`)
+    }
+    // Killed or crashed (not by us: aborts returned above): says so, rather than blaming the file.
+    if (killedBy) {
+      const at = Number.isFinite(lastPts) ? `${lastPts.toFixed(2)} s` : 'the start'
+      throw new VideoError('decoder-stopped', `ffmpeg stopped unexpectedly (${killedBy}) at ${at} of ${fileLabel(ctx.path)}, after ${index} frames; what was analysed before is kept: run again to resume.`)
     }
     await log.closed
     if (seeked && index === 0) errorsBeforeFirst = log.errors.length

@@ -7,6 +7,8 @@ export type VideoErrorCode =
   | 'unsupported-codec'
   | 'corrupt'
   | 'ffmpeg-missing'
+  /** ffmpeg died of a signal mid-stream (killed, or crashed): the frames before it are good. */
+  | 'decoder-stopped'
 
 /**
  * The only error the video services throw for bad input. `message` is one line a user can act

@@ -15,9 +15,9 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
 import { beforeAll, expect, it } from 'vitest'
-import { parseProject } from '../common/annotations/validate'
-import { createRng } from '../common/tensor/rng'
-import { openProjectStore } from '../main/projects/project-store'
+import { parseProject } from '../../common/annotations/validate'
+import { createRng } from '../../common/tensor/rng'
+import { openProjectStore } from '../../main/projects/project-store'
 
 const LANES = 3
 const KILLS_PER_LANE = 67
@@ -25,7 +25,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ts-project-kill-'))
 const victim = join(dir, 'project-writer.mjs')
 
 beforeAll(async () => {
-  await build({ entryPoints: [resolve(__dirname, 'support/project-writer.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: victim, logLevel: 'error' })
+  await build({ entryPoints: [resolve(__dirname, '../support/project-writer.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: victim, logLevel: 'error' })
 })
 
 interface Edit {

@@ -6,7 +6,7 @@
  * why (`budget.ratio must be a number in (0, 1]`). Objects reject keys they do not know, so a
  * typo in a payload is an error instead of a silently ignored option. No dependencies.
  */
-import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, type QuickLookFrames, type RequestOf } from './contract'
+import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, type QuickLookFrames, type RequestOf, SWEEP_MAX_METHODS, type SweepProgress } from './contract'
 import { PROVIDER_CHOICES } from '../providers'
 
 export class SchemaError extends Error {
@@ -89,6 +89,12 @@ export const flatRecord = (maxKeys = 64): Validator<Record<string, number | bool
 export const typedArray = <T extends ArrayBufferView & { length: number }>(type: abstract new (...args: never[]) => T, maxLength = 2 ** 31): Validator<T> => (v, at) =>
   v instanceof type && v.length <= maxLength ? v : fail(at, `a ${type.name} (at most ${maxLength} elements)`, v)
 
+/** An array of `min`..`max` items, each checked by `item`. */
+export const arrayOf = <T>(item: Validator<T>, min: number, max: number): Validator<T[]> => (v, at) => {
+  if (!Array.isArray(v) || v.length < min || v.length > max) return fail(at, `an array of ${min} to ${max} items`, v)
+  return v.map((x, i) => item(x, `${at}[${i}]`))
+}
+
 export const bool: Validator<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false', v))
 
 /** No payload: undefined (or null, which is how JSON carries nothing). */
@@ -139,6 +145,16 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     llm: optional(id),
     slot: optional(str(16)),
   }),
+  'sweep:run': obj({
+    videoKey: id,
+    methods: arrayOf(obj({ methodId: id, params: flatRecord() }), 1, SWEEP_MAX_METHODS),
+    budgets: arrayOf(num(0, 1, { exclusiveMin: true }), 1, 32),
+    seed: num(0, 2 ** 32 - 1, { integer: true }),
+    llm: optional(id),
+    sweepId: id,
+  }),
+  'sweep:cancel': obj({ sweepId: id }),
+  'export:save': obj({ name: str(255), bytes: typedArray(Uint8Array, 2 ** 30) }),
 }
 
 const quickLookFramesShape = obj({
@@ -167,6 +183,14 @@ const analysisProgressSchema: Validator<AnalysisProgress> = obj({
   message: optional(str(4096)),
 })
 
+const sweepProgressSchema: Validator<SweepProgress> = obj({
+  sweepId: id,
+  done: num(0, 1e6, { integer: true }),
+  total: num(0, 1e6, { integer: true }),
+  methodId: id,
+  budget: num(0, 1),
+})
+
 /** The `quicklook:frames` event as the UI receives it: the fields, and array sizes that agree. */
 const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
   const b = quickLookFramesShape(v, at)
@@ -185,6 +209,7 @@ export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && 
 export const eventSchemas: { [E in EventChannel]: Validator<Events[E]> } = {
   'analysis:progress': analysisProgressSchema,
   'quicklook:frames': quickLookFramesSchema,
+  'sweep:progress': sweepProgressSchema,
 }
 
 /** Every event channel pushed from main to the UI. */

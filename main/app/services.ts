@@ -22,6 +22,8 @@ import { listModelInfo } from './model-list'
 import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
+import { createSweeps } from './sweeps'
+import { saveExport } from './exports'
 import { frameImportance, frameSignals } from './token-signals'
 import { demoVideo, frameImage } from './video-files'
 
@@ -46,6 +48,8 @@ export interface AppServicesOptions {
   recentFile?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
+  /** Electron's native save dialog for an export named `name`; browser mode has none (export:save answers null). */
+  chooseSavePath?: (name: string) => Promise<string | null>
 }
 
 export function createAppServices(opts: AppServicesOptions): AppServices {
@@ -56,6 +60,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
   const methodRuns = createMethodRuns(videos)
+  const sweeps = createSweeps(videos, events.emit)
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),
@@ -80,6 +85,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'tokens:signals': ({ videoKey }) => frameSignals(videos, videoKey),
     'tokens:importance': ({ videoKey, frame }) => frameImportance(videos, videoKey, frame),
     'method:run': (req) => methodRuns.run(req),
+    'sweep:run': (req) => sweeps.run(req),
+    'sweep:cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
+    'export:save': ({ name, bytes }) => saveExport(opts.chooseSavePath, name, bytes),
   }
 
   return {
@@ -87,6 +95,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     handlers,
     on: events.on,
     async close() {
+      sweeps.close()
       await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close()])
       await recent.flush()
     },

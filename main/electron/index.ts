@@ -11,7 +11,7 @@
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
 // @ts-ignore -- types come from the optional `electron` package when it is installed
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
 import { channels, eventChannels } from '../../common/ipc/schema'
 import { dispatch } from '../app/dispatch'
 import { createAppServices } from '../app/services'
@@ -41,6 +41,13 @@ const services = createAppServices({
     }
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
     return picked.canceled ? null : (picked.filePaths[0] ?? null)
+  },
+  chooseSavePath: async (name: string) => {
+    const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+    const ext = extname(name).slice(1)
+    const options = { title: 'Save the export', defaultPath: name, filters: ext ? [{ name: ext.toUpperCase(), extensions: [ext] }] : [] }
+    const picked = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+    return picked.canceled || !picked.filePath ? null : picked.filePath
   },
 })
 

@@ -4,10 +4,10 @@ import { BUILTIN_MODEL, providerArg, samplingArg, videoArg } from './options'
 import { analyzeVideo, type AnalysisSummary } from '../analysis/analyze'
 import { describeSampling } from '../../common/video'
 
-/** Ctrl-C stops the analysis cleanly: the frames encoded so far stay in the cache for a resume. */
-function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+/** Ctrl-C stops the work cleanly (the frames encoded so far stay in the cache for a resume), saying `message`. */
+export function abortOnInterrupt(message = 'analysis interrupted; run the same command again to resume'): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
-  const onSignal = () => controller.abort(Object.assign(new Error('analysis interrupted; run the same command again to resume'), { name: 'AbortError' }))
+  const onSignal = () => controller.abort(Object.assign(new Error(message), { name: 'AbortError' }))
   process.once('SIGINT', onSignal)
   process.once('SIGTERM', onSignal)
   return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) }

@@ -5,7 +5,8 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
-import { compareCommand, compressCommand, methodsCommand } from './methods'
+import { compressCommand, methodsCommand } from './methods'
+import { compareCommand } from './compare'
 import { modelsCommand, probeCommand } from './info'
 import type { CommandContext } from './context'
 import { describeError } from './errors'
@@ -59,9 +60,12 @@ const commands: Record<string, Command> = {
     run: compressCommand,
   },
   compare: {
-    summary: 'run several methods (and budgets) on a video, one row each',
-    usage: 'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--seed S] [--llm PRESET] [sampling options] [--json]',
-    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' } },
+    summary: 'run several methods (and budgets) on a video, one row each; or over many videos, with means and 95 % intervals',
+    usage: [
+      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--seed S] [--llm PRESET] [sampling options] [--json]',
+      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--out DIR] [--seed S] [sampling options] [--json]',
+    ].join('\n'),
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' } },
     run: compareCommand,
   },
   serve: {

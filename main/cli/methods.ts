@@ -31,7 +31,7 @@ const needsText = (n: ReturnType<typeof describeMethod>['needs']): string =>
     .join(', ') || '-'
 
 /** The video's tokens for the requested model and sampling, analyzing first when not cached. */
-async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
+export async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
   const path = videoArg(ctx)
   const opts = { path, modelId: (ctx.values.model as string | undefined) ?? BUILTIN_MODEL, sampling: samplingArg(ctx), cacheDir: ctx.values.cache as string | undefined }
   const summary = await analyzeVideo({ ...opts, provider: providerArg(ctx) })
@@ -44,11 +44,6 @@ async function tokensFor(ctx: CommandContext): Promise<VideoTokens> {
 
 const evaluate = (video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, seed: number, llm?: string) =>
   evaluateMethod(video, methodId, budget, params, { seed }, { llm })
-
-const metricRow = (m: Record<string, unknown>, keys: string[]): Cell[] => keys.map((k) => (m[k] === undefined ? null : (m[k] as Cell)))
-
-/** The columns shown in text mode (all metrics go to --json). */
-const shownMetrics = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFidelity', 'frameFidelity', 'importanceRetained', 'coverage', 'prefillSpeedup']
 
 export async function compressCommand(ctx: CommandContext): Promise<void> {
   const methodId = ctx.values.method as string | undefined
@@ -69,44 +64,6 @@ export async function compressCommand(ctx: CommandContext): Promise<void> {
       '',
       table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [k, v as Cell])),
       ...(outDir ? ['', `wrote the token map and .npy arrays to ${outDir}`] : []),
-    ].join('\n'),
-  )
-}
-
-export async function compareCommand(ctx: CommandContext): Promise<void> {
-  const list = ((ctx.values.methods as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  if (!list.length) throw new UsageError('which methods? --methods a,b[,c]')
-  const sweep = ctx.values.sweep as string | undefined
-  const budgets: Budget[] = sweep
-    ? sweep.split(',').map((s) => {
-        const r = Number(s)
-        if (!(r > 0 && r <= 1)) throw new UsageError(`--sweep takes shares in (0, 1], got '${s}'`)
-        return { ratio: r }
-      })
-    : [budgetArg(ctx)]
-  const params = paramsArg(ctx)
-  for (const method of list) if (!method.includes('+')) validateMethodRequest(method, {})
-  const video = await tokensFor(ctx)
-  const seed = seedArg(ctx)
-  const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: unknown; elapsedMs: number; error?: string }[] = []
-  for (const budget of budgets) {
-    for (const method of list) {
-      try {
-        const { result, metrics, elapsedMs } = await evaluate(video, method, budget, params, seed, ctx.values.llm as string | undefined)
-        rows.push({ method, budget, metrics, report: result.report, elapsedMs })
-      } catch (e) {
-        // One method that cannot run here (e.g. needs class attention) must not hide the others.
-        rows.push({ method, budget, metrics: {}, report: null, elapsedMs: 0, error: (e as Error).message })
-      }
-    }
-  }
-  const budgetText = (b: Budget) => ('ratio' in b ? `${b.ratio}` : `${b.tokens} tok`)
-  ctx.out({ frames: video.tokens.length, grid: video.grid, rows }, () =>
-    [
-      table(
-        ['method', 'budget', ...shownMetrics, 'ms'],
-        rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
-      ),
     ].join('\n'),
   )
 }

@@ -13,6 +13,7 @@
 import { app, BrowserWindow, dialog, ipcMain, session } from 'electron'
 import { extname, join } from 'node:path'
 import { channels, eventChannels } from '../../common/ipc/schema'
+import { VIDEO_EXTENSIONS } from '../../common/video'
 import { dispatch } from '../app/dispatch'
 import { createAppServices } from '../app/services'
 import { appRoot } from '../app/paths'
@@ -22,8 +23,6 @@ const root = appRoot()
 const rendererDir = join(root, 'out', 'renderer')
 /** Set by `electron-vite dev` to its dev server; absent in the built app. */
 const devUrl = process.env.ELECTRON_RENDERER_URL
-
-const videoExtensions = ['mp4', 'mkv', 'mov', 'avi', 'webm', 'm4v', 'mpg', 'mpeg', 'ts', 'flv', 'wmv']
 
 app.enableSandbox()
 
@@ -35,7 +34,7 @@ const services = createAppServices({
       title: 'Open a video',
       properties: ['openFile'] as 'openFile'[],
       filters: [
-        { name: 'Videos', extensions: videoExtensions },
+        { name: 'Videos', extensions: [...VIDEO_EXTENSIONS] },
         { name: 'All files', extensions: ['*'] },
       ],
     }

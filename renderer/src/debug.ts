@@ -8,6 +8,9 @@ import { useFrameStore } from './stores/frame'
 import { SLOT_IDS, useMethodsStore, type SlotId } from './stores/methods'
 import { useTimelineStore } from './stores/timeline'
 import { useQuickLookStore } from './stores/quicklook'
+import { useCompareStore } from './stores/compare'
+import { useSweepStore } from './stores/sweep'
+import { frameGroups } from './frame/overlay'
 
 /** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
 function canvasChecksum(canvas: HTMLCanvasElement | null): number {
@@ -26,6 +29,8 @@ export function installDebug() {
   const methods = useMethodsStore()
   const timeline = useTimelineStore()
   const quickLook = useQuickLookStore()
+  const compare = useCompareStore()
+  const sweep = useSweepStore()
   const slotState = (id: SlotId) => {
     const s = methods.slots[id]
     const r = s.result
@@ -63,6 +68,14 @@ export function installDebug() {
      * the result shown answers the method and budget chosen now (nothing left to compute for them).
      */
     methods: () => Object.fromEntries(SLOT_IDS.map((id) => [id, slotState(id)])),
+    /** The compare view: the work area's view, its mode, the frames D visits, the whole-video difference counts. */
+    compare: () => ({ view: compare.view, mode: compare.mode, stops: Array.from(compare.stops), metrics: compare.metrics, zoom: compare.zoom }),
+    /** The sweep: running, its points (method, budget, error) and what the plot shows. */
+    sweep: () => ({
+      running: sweep.running,
+      points: sweep.points.map((p) => ({ methodId: p.methodId, budget: p.budget, error: p.error ?? null })),
+      plotted: sweep.plotted.map((p) => ({ methodId: p.methodId, budget: p.budget, x: p.x, y: p.y })),
+    }),
   }
   for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
   const fns: Record<string, (...a: never[]) => unknown> = {
@@ -72,6 +85,12 @@ export function installDebug() {
     overlayChecksum: () => canvasChecksum(document.querySelector<HTMLCanvasElement>('[data-testid^="overlay-canvas-"]')),
     frameChecksum: () => canvasChecksum(byTestId('frame-canvas')),
     timelineChecksum: () => canvasChecksum(byTestId('timeline-canvas')),
+    /** Slot `id`'s output token per patch of the frame shown [N] (-1 pruned), or null without a result for it. */
+    shownGroups: (id: SlotId) => {
+      const r = methods.slots[id].result
+      const t = frame.imageIndex
+      return r && t >= 0 && t < r.map.frameCount ? Array.from(frameGroups(r.map, t)) : null
+    },
   }
   for (const [key, fn] of Object.entries(fns)) Object.defineProperty(target, key, { value: fn, enumerable: true, configurable: true })
 }

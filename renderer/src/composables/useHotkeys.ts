@@ -1,10 +1,12 @@
 /**
  * Workbench keys (on window, ignored while typing in a field): ←/→ ±1 sampled frame, Shift ±10,
- * Home/End, +/− zoom, Space play/pause.
+ * Home/End, +/− zoom, Space play/pause; D / Shift+D the next / previous frame where A and B
+ * disagree most, K the nearest frame kept by a method that drops the one shown.
  */
 import { onBeforeUnmount, onMounted } from 'vue'
 import { useFrameStore } from '../stores/frame'
 import { useTimelineStore } from '../stores/timeline'
+import { useCompareStore } from '../stores/compare'
 
 const isTyping = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement && (t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLInputElement && t.type !== 'checkbox' && t.type !== 'button'))
@@ -12,6 +14,7 @@ const isTyping = (t: EventTarget | null): boolean =>
 export function useHotkeys() {
   const frame = useFrameStore()
   const timeline = useTimelineStore()
+  const compare = useCompareStore()
 
   function onKey(ev: KeyboardEvent) {
     if (ev.defaultPrevented || ev.altKey || ev.ctrlKey || ev.metaKey || isTyping(ev.target)) return
@@ -39,6 +42,14 @@ export function useHotkeys() {
         break
       case ' ':
         frame.togglePlay()
+        break
+      case 'd':
+      case 'D':
+        compare.jumpDisagreement(ev.shiftKey ? -1 : 1)
+        break
+      case 'k':
+      case 'K':
+        compare.jumpToKept()
         break
       default:
         return

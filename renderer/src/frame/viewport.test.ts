@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest'
-import { clampView, FIT_VIEW, fitSize, MAX_SCALE, panBy, pictureRect, zoomAt } from './viewport'
+import { clampView, decodeWidth, FIT_VIEW, fitSize, MAX_SCALE, panBy, pictureRect, zoomAt } from './viewport'
 
 describe('frame viewport', () => {
   it('fits an aspect into a box', () => {
     expect(fitSize(16 / 9, 640, 640)).toEqual({ w: 640, h: 360 })
     expect(fitSize(16 / 9, 1000, 360)).toEqual({ w: 640, h: 360 })
     expect(fitSize(1, 0, 0)).toEqual({ w: 1, h: 1 })
+  })
+
+  it('decodes frames at the smallest width bucket that covers the canvas', () => {
+    expect(decodeWidth(100)).toBe(320)
+    expect(decodeWidth(641)).toBe(960)
+    expect(decodeWidth(5000)).toBe(2560)
   })
 
   it('at scale 1 the picture fills the canvas', () => {

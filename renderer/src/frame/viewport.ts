@@ -35,6 +35,12 @@ export function fitSize(aspect: number, boxW: number, boxH: number): { w: number
   return { w: Math.max(1, Math.floor(w)), h: Math.max(1, Math.floor(h)) }
 }
 
+/** Widths a frame is decoded at: buckets, so resizing a view rarely fetches the frame again. */
+const DECODE_WIDTHS = [320, 480, 640, 960, 1280, 1920, 2560]
+
+/** The decode width for a canvas `devicePx` device pixels wide: the smallest bucket at least that wide. */
+export const decodeWidth = (devicePx: number): number => DECODE_WIDTHS.find((b) => b >= devicePx) ?? DECODE_WIDTHS[DECODE_WIDTHS.length - 1]
+
 /** The view with its centre moved so the picture still covers the whole canvas. */
 export function clampView(v: ZoomView): ZoomView {
   const scale = Math.min(MAX_SCALE, Math.max(1, v.scale))

@@ -36,6 +36,7 @@ export function installDebug() {
     const r = s.result
     return {
       id: methods.runId(s),
+      budget: methods.budgetOf(id),
       running: s.running,
       tokensOut: r?.response.report.tokensOut ?? null,
       frames: r?.map.frameCount ?? null,

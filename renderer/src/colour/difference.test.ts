@@ -11,6 +11,6 @@ describe('difference colours', () => {
     const disagreeing = [Diff.aOnly, Diff.bOnly, Diff.groupedDifferently].map((c) => words[c])
     expect(new Set(disagreeing).size).toBe(3)
     for (const w of disagreeing) expect(unpackRgba(w)[3]).toBeGreaterThan(100)
-    expect(unpackRgba(differenceWords(0.5)[Diff.aOnly])[3]).toBe(Math.round(185 * 0.5))
+    expect(unpackRgba(differenceWords(0.5)[Diff.aOnly])[3]).toBe(Math.round(220 * 0.5))
   })
 })

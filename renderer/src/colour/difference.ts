@@ -9,9 +9,9 @@ import { buildLut, packRgba } from './lut'
 /** [r, g, b, alpha at full opacity] per category. */
 export const DIFFERENCE_COLOURS: Record<DiffCategory, readonly [number, number, number, number]> = {
   both: [0, 0, 0, 0],
-  groupedDifferently: [214, 80, 214, 170],
-  aOnly: [63, 193, 176, 185],
-  bOnly: [224, 160, 64, 185],
+  groupedDifferently: [214, 80, 214, 210],
+  aOnly: [63, 193, 176, 220],
+  bOnly: [224, 160, 64, 220],
   neither: [0, 0, 0, 200],
 }
 

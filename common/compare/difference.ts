@@ -49,22 +49,35 @@ export interface TokenMapDifference {
 
 const UNSEEN = -2
 
-/** For each group of `own`, whether all its patches (among the first K) lie in one group of `other` (or are all pruned there). */
-function consistentGroups(own: TokenMap, other: TokenMap, K: number): Uint8Array {
-  const m = own.tokenSizes.length
-  const partner = new Int32Array(m).fill(UNSEEN)
-  const consistent = new Uint8Array(m).fill(1)
-  const g = own.groups
-  const h = other.groups
+/**
+ * For each group of A and of B, whether all its patches (among the first K) lie in one group of
+ * the other map (or are all pruned there): one pass over both maps.
+ */
+function consistentGroups(a: TokenMap, b: TokenMap, K: number): [Uint8Array, Uint8Array] {
+  const partnerA = new Int32Array(a.tokenSizes.length).fill(UNSEEN)
+  const partnerB = new Int32Array(b.tokenSizes.length).fill(UNSEEN)
+  const alikeA = new Uint8Array(a.tokenSizes.length).fill(1)
+  const alikeB = new Uint8Array(b.tokenSizes.length).fill(1)
+  const ga = a.groups
+  const gb = b.groups
   for (let k = 0; k < K; k++) {
-    const a = g[k]
-    if (a < 0) continue
-    if (partner[a] === UNSEEN) partner[a] = h[k]
-    else if (partner[a] !== h[k]) consistent[a] = 0
+    const x = ga[k]
+    const y = gb[k]
+    if (x >= 0) {
+      const p = partnerA[x]
+      if (p === UNSEEN) partnerA[x] = y
+      else if (p !== y) alikeA[x] = 0
+    }
+    if (y >= 0) {
+      const p = partnerB[y]
+      if (p === UNSEEN) partnerB[y] = x
+      else if (p !== x) alikeB[y] = 0
+    }
   }
   // A group with patches beyond the compared frames (a merge into frames only one map has) is not alike.
-  for (let k = K; k < g.length; k++) if (g[k] >= 0) consistent[g[k]] = 0
-  return consistent
+  for (let k = K; k < ga.length; k++) if (ga[k] >= 0) alikeA[ga[k]] = 0
+  for (let k = K; k < gb.length; k++) if (gb[k] >= 0) alikeB[gb[k]] = 0
+  return [alikeA, alikeB]
 }
 
 export function tokenMapDifference(a: TokenMap, b: TokenMap): TokenMapDifference {
@@ -72,8 +85,7 @@ export function tokenMapDifference(a: TokenMap, b: TokenMap): TokenMapDifference
   const n = a.grid.h * a.grid.w
   const T = Math.min(a.frameCount, b.frameCount)
   const K = T * n
-  const alikeA = consistentGroups(a, b, K)
-  const alikeB = consistentGroups(b, a, K)
+  const [alikeA, alikeB] = consistentGroups(a, b, K)
   const categories = new Uint8Array(K)
   const frameCounts = new Int32Array(T * DIFF_CATEGORIES.length)
   const disagreement = new Float32Array(T)

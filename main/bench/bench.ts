@@ -6,7 +6,8 @@
  *   encode   the pipeline's encoder (worker thread, rgb frames in, tokens out) vs a bare
  *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
- *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
+ *   sweep    a five-budget sweep of two spatial methods beside the ten single runs it replaces  target ≥ 1.00
+ *   ui       timeline redraw, token-map delivery and compare-view frame switches in Chromium (ms; targets 16 and 50)
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -15,6 +16,7 @@ import { join } from 'node:path'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
+import { benchSweep } from './sweep'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -27,7 +29,7 @@ import { methods } from '../../common/compression/registry'
 import type { Sampling } from '../../common/video'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'sweep', 'ui'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -181,6 +183,7 @@ async function benchMethods(frames: number, log: (s: string) => void): Promise<C
 export interface BenchResults {
   pipeline: Comparison[]
   methods: Comparison[]
+  sweep?: Comparison
   ui?: UiBench
 }
 
@@ -191,6 +194,13 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
   if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
+  if (only.includes('sweep')) {
+    try {
+      results.sweep = await benchSweep(frames, log)
+    } finally {
+      await shutdownMethodWorkers()
+    }
+  }
   if (only.includes('ui')) {
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()

@@ -88,7 +88,7 @@ const commands: Record<string, Command> = {
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,methods,ui] [--json]',
+    usage: 'bench [--only decode,encode,methods,sweep,ui] [--frames N] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

@@ -21,13 +21,18 @@ export function imageDataOf(img: FrameImage): ImageData {
   return new ImageData(bytes, img.width, img.height)
 }
 
-/** Scratch canvases of one frame view: the frame's pixels, and the patch layer (one pixel per patch). */
+/**
+ * Scratch canvases of a frame view (or of views showing the same frame, such as the compare
+ * panes, which then convert each frame's pixels once): the frame's pixels and which image they
+ * are, and the patch layer (one pixel per patch).
+ */
 export interface Scratch {
   frame: HTMLCanvasElement
+  frameImage: FrameImage | null
   patches: HTMLCanvasElement
 }
 
-export const createScratch = (): Scratch => ({ frame: document.createElement('canvas'), patches: document.createElement('canvas') })
+export const createScratch = (): Scratch => ({ frame: document.createElement('canvas'), frameImage: null, patches: document.createElement('canvas') })
 
 function sized(c: HTMLCanvasElement, w: number, h: number): HTMLCanvasElement {
   if (c.width !== w) c.width = w
@@ -45,7 +50,10 @@ export function drawFrame(canvas: HTMLCanvasElement, img: FrameImage | null, scr
   ctx.fillRect(0, 0, canvas.width, canvas.height)
   if (!img) return
   const src = sized(scratch.frame, img.width, img.height)
-  src.getContext('2d')!.putImageData(imageDataOf(img), 0, 0)
+  if (scratch.frameImage !== img) {
+    src.getContext('2d')!.putImageData(imageDataOf(img), 0, 0)
+    scratch.frameImage = img
+  }
   ctx.imageSmoothingEnabled = true
   ctx.drawImage(src, rect.x, rect.y, rect.w, rect.h)
 }
@@ -118,24 +126,29 @@ export function drawOverlay(canvas: HTMLCanvasElement, o: OverlayInput, scratch:
     layer.put()
 
     // Outlines: each side of a merged group in the group's colour, inset into its own patch so
-    // the outlines of two neighbouring groups lie side by side instead of on top of each other.
+    // the outlines of two neighbouring groups lie side by side instead of on top of each other;
+    // one path per group, stroked once.
     const seg = groupOutlineSegments(groups, o.grid, o.sizes)
     const sx = rect.w / w
     const sy = rect.h / h
     ctx.lineWidth = Math.max(1, Math.min(sx, sy) / 8)
     const inset = ctx.lineWidth / 2
-    ctx.globalAlpha = Math.min(1, 0.35 + o.opacity)
+    const paths = new Map<number, Path2D>()
     for (let s = 0; s < seg.length; s += SEGMENT_STRIDE) {
       const g = seg[s + 4]
       const side = seg[s + 5]
-      const [r, gg, b] = groupColour(g)
-      ctx.strokeStyle = g === o.hoverGroup ? '#ffffff' : `rgb(${r}, ${gg}, ${b})`
+      let path = paths.get(g)
+      if (!path) paths.set(g, (path = new Path2D()))
       const dx = side === Side.Left ? inset : side === Side.Right ? -inset : 0
       const dy = side === Side.Top ? inset : side === Side.Bottom ? -inset : 0
-      ctx.beginPath()
-      ctx.moveTo(rect.x + seg[s] * sx + dx, rect.y + seg[s + 1] * sy + dy)
-      ctx.lineTo(rect.x + seg[s + 2] * sx + dx, rect.y + seg[s + 3] * sy + dy)
-      ctx.stroke()
+      path.moveTo(rect.x + seg[s] * sx + dx, rect.y + seg[s + 1] * sy + dy)
+      path.lineTo(rect.x + seg[s + 2] * sx + dx, rect.y + seg[s + 3] * sy + dy)
+    }
+    ctx.globalAlpha = Math.min(1, 0.35 + o.opacity)
+    for (const [g, path] of paths) {
+      const [r, gg, b] = groupColour(g)
+      ctx.strokeStyle = g === o.hoverGroup ? '#ffffff' : `rgb(${r}, ${gg}, ${b})`
+      ctx.stroke(path)
     }
     ctx.globalAlpha = 1
   }

@@ -49,15 +49,20 @@ async function downloaded(page: Page, click: () => Promise<void>): Promise<{ nam
   return { name: download.suggestedFilename(), bytes: readFileSync((await download.path())!) }
 }
 
+/** Opens and analyses the clip, with methods A and B at about 10 % of the tokens, their results in. */
+async function compareOnClip(page: Page, clip: string, a: string, b: string) {
+  await openAndAnalyze(page, clip)
+  await pickMethod(page, 'a', a)
+  await pickMethod(page, 'b', b)
+  await setBudget(page, 0.1)
+  await resultsSettled(page)
+}
+
 const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
 const pngSize = (b: Buffer) => ({ width: b.readUInt32BE(16), height: b.readUInt32BE(20) })
 
 test('compare view: A and B side by side differ where the methods differ; the difference legend equals the metrics; exports', async ({ app, clip }, testInfo) => {
-  await openAndAnalyze(app, clip)
-  await pickMethod(app, 'a', 'tome')
-  await pickMethod(app, 'b', 'divprune')
-  await setBudget(app, 0.1)
-  await resultsSettled(app)
+  await compareOnClip(app, clip, 'tome', 'divprune')
   await app.getByTestId('view-tab-compare').click()
   await expect(app.getByTestId('compare-view')).toBeVisible()
   await app.mouse.move(0, 0) // no patch hovered
@@ -162,11 +167,7 @@ test('compare view: A and B side by side differ where the methods differ; the di
 })
 
 test('frame selection: dropped frames, kept-frame markers, the nearest kept frame one key away', async ({ app, clip }, testInfo) => {
-  await openAndAnalyze(app, clip)
-  await pickMethod(app, 'a', 'scene-segments')
-  await pickMethod(app, 'b', 'uniform-frames')
-  await setBudget(app, 0.1)
-  await resultsSettled(app)
+  await compareOnClip(app, clip, 'scene-segments', 'uniform-frames')
   for (const row of ['difference', 'kept-a', 'kept-b']) {
     await expect.poll(async () => (await canvasPixels(app.getByTestId(`heat-row-canvas-${row}`))).painted, { message: `${row} row drawn` }).toBeGreaterThan(0)
   }

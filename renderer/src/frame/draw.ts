@@ -40,6 +40,15 @@ function sized(c: HTMLCanvasElement, w: number, h: number): HTMLCanvasElement {
   return c
 }
 
+/** Sizes the canvases' backing stores to a css size at the device pixel ratio; returns that size in device px. */
+export function sizeCanvases(canvases: readonly HTMLCanvasElement[], cssW: number, cssH: number): { W: number; H: number } {
+  const dpr = window.devicePixelRatio || 1
+  const W = Math.round(cssW * dpr)
+  const H = Math.round(cssH * dpr)
+  for (const c of canvases) sized(c, W, H)
+  return { W, H }
+}
+
 /** The whole canvas: where the picture lies when it is not zoomed. */
 const wholeCanvas = (c: HTMLCanvasElement): Rect => ({ x: 0, y: 0, w: c.width, h: c.height })
 

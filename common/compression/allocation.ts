@@ -1,19 +1,4 @@
-/** The budget in tokens, and how it is split: over frames (evenly or by weight) and over a frame's patches (by stride). */
-import { frameCount, patchCount, type VideoTokens } from '../tokens'
-import type { Budget } from './types'
-
-/** The budget as a token count for `inputTokens` input tokens: round(ratio × input), within [1, input]. */
-export function budgetTokens(budget: Budget, inputTokens: number): number {
-  const raw = 'ratio' in budget ? Math.round(budget.ratio * inputTokens) : Math.round(budget.tokens)
-  return Math.min(inputTokens, Math.max(1, raw))
-}
-
-/** What every video-level run starts from: N patches per frame, T frames, and the budget as `want` tokens of the T·N. */
-export function videoBudget(video: VideoTokens, budget: Budget): { n: number; T: number; want: number } {
-  const n = patchCount(video.grid)
-  const T = frameCount(video)
-  return { n, T, want: budgetTokens(budget, T * n) }
-}
+/** How a token count is split: over frames (evenly or by weight) and over a frame's patches (by stride). */
 
 /**
  * Splits `total` tokens over `frames` frames as evenly as possible: floor(total/frames) each and

@@ -2,7 +2,7 @@
  * Building blocks of per-frame results, for every method that works one frame at a time (spatial,
  * baselines, the stand-in stage of a frame-selection run).
  *
- * The framework's contract (framework.ts runPerFrame + token-map.ts tokenMapFromLabels): a
+ * The runner's contract (runner.ts assembleRun + token-map.ts tokenMapFromLabels): a
  * FrameResult numbers its output tokens in order of first appearance in raster order, and its
  * features follow that numbering. Every helper here returns results in that canonical order, so
  * methods never have to think about it.
@@ -46,6 +46,24 @@ export function keepPatches(tokens: Float32Array, d: number, n: number, kept: Ar
     m++
   }
   return { groups, features }
+}
+
+/**
+ * Keeps the patches `kept` of frames[0], each averaged with the same patch of the other frames
+ * (near-duplicates merged into it), in raster order. frames: F × tokens [N, D] → [k, D]. The sum
+ * runs in float32 in frame order, then scales by 1/F, as a TokenMap's mean of its members does.
+ */
+export function keepMergedPatches(frames: Float32Array[], d: number, n: number, kept: ArrayLike<number>): FrameResult {
+  const r = keepPatches(frames[0], d, n, kept)
+  const inv = 1 / frames.length
+  for (let i = 0; i < n; i++) {
+    const g = r.groups[i]
+    if (g < 0) continue
+    const out = r.features.subarray(g * d, g * d + d)
+    for (let f = 1; f < frames.length; f++) for (let c = 0; c < d; c++) out[c] += frames[f][i * d + c]
+    for (let c = 0; c < d; c++) out[c] *= inv
+  }
+  return r
 }
 
 /**

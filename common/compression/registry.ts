@@ -1,19 +1,9 @@
 import { baselinesMethods } from './baselines/index'
 import { spatialMethods } from './spatial/index'
 import { temporalMethods } from './temporal/index'
-import { runSpatial } from './framework'
+import { runPlanned, type RunSpec } from './runner'
 import type { VideoTokens } from '../tokens'
-import {
-  type Budget,
-  type FrameSelectionMethod,
-  type Method,
-  type MethodContext,
-  MethodInputError,
-  type MethodResult,
-  type ParamSchema,
-  type ParamValues,
-  type SpatialMethod,
-} from './types'
+import { type Budget, type Method, type MethodContext, MethodInputError, type MethodResult, type ParamSchema, type ParamValues } from './types'
 
 /** Every registered method, in listing order. */
 export const methods: readonly Method[] = [...baselinesMethods, ...spatialMethods, ...temporalMethods]
@@ -52,22 +42,31 @@ export function resolveParams(schema: ParamSchema, given: ParamValues, owner: st
   return out
 }
 
-/** A frame+spatial composition (`frameStage+spatialStage`) with each stage's resolved params. */
-export interface Composition {
-  id: string
-  first: FrameSelectionMethod
-  second: SpatialMethod
-  firstParams: ParamValues
-  secondParams: ParamValues
-}
-
 /**
- * Resolves a composition id and its `stage.param` parameters; undefined for a single method id.
- * Throws MethodInputError when the composition is malformed.
+ * What running `id` with `params` means, resolved before anything runs (runner.ts RunSpec): a
+ * single method with its parameters filled and checked, or a composition `frameStage+spatialStage`
+ * (e.g. `scene-segments+tome`) with each stage's. Throws MethodInputError when the id or a
+ * parameter is not valid.
+ *
+ * Composition: the frame-selection stage allocates the whole budget over frames (how many tokens
+ * each frame gets, 0 = dropped), then the spatial stage picks that many tokens within each frame.
+ * So the budget is split by the first stage, not by a fixed ratio. Parameters of a composition are
+ * addressed `stageId.param`; plain `param` applies to a single method.
  */
-export function resolveComposition(id: string, params: ParamValues): Composition | undefined {
+export function resolveRun(id: string, params: ParamValues): RunSpec {
   const stages = id.split('+')
-  if (stages.length === 1) return undefined
+  if (stages.length === 1) {
+    const method = getMethod(id)
+    const resolved = resolveParams(method.params, params, method.id)
+    switch (method.kind) {
+      case 'spatial':
+        return { kind: 'spatial', id, method, params: resolved }
+      case 'frame-selection':
+        return { kind: 'frame-selection', id, method, params: resolved }
+      case 'video':
+        return { kind: 'video', id, method, params: resolved }
+    }
+  }
   if (stages.length !== 2) throw new MethodInputError(`a composition has two stages, frame+spatial; got '${id}'`)
   const [first, second] = stages.map(getMethod)
   if (first.kind !== 'frame-selection') throw new MethodInputError(`'${first.id}' does not select frames, so it cannot lead a composition`)
@@ -83,6 +82,7 @@ export function resolveComposition(id: string, params: ParamValues): Composition
     return out
   }
   return {
+    kind: 'composition',
     id,
     first,
     second,
@@ -91,42 +91,12 @@ export function resolveComposition(id: string, params: ParamValues): Composition
   }
 }
 
-export type Allocation = ReturnType<FrameSelectionMethod['allocate']>
-
-/**
- * The second stage of a composition over the first stage's allocation, assembled into the result.
- * `spatial` stands in for `c.second` (e.g. the same method with frame() returning results computed
- * in worker threads).
- */
-export function runComposed(c: Composition, alloc: Allocation, video: VideoTokens, budget: Budget, ctx: MethodContext, spatial: SpatialMethod = c.second): MethodResult {
-  const r = runSpatial(spatial, video, budget, c.secondParams, ctx, alloc.perFrame)
-  r.report.derived = { ...prefixKeys(c.first.id, alloc.derived), ...prefixKeys(c.second.id, r.report.derived) }
-  r.report.notes = [...alloc.notes, ...r.report.notes]
-  return r
-}
-
-/**
- * Runs a method id, which may be a composition `frameStage+spatialStage` (e.g. `scene-segments+tome`).
- *
- * Composition: the frame-selection stage allocates the whole budget over frames (how many tokens
- * each frame gets, 0 = dropped), then the spatial stage picks that many tokens within each frame.
- * So the budget is split by the first stage, not by a fixed ratio. Parameters of a composition are
- * addressed `stageId.param`; plain `param` applies to a single method.
- */
+/** Runs a method id, which may be a composition `frameStage+spatialStage` (resolveRun), in-process. */
 export function runMethod(id: string, video: VideoTokens, budget: Budget, params: ParamValues, ctx: MethodContext): MethodResult {
-  const c = resolveComposition(id, params)
-  if (!c) {
-    const m = getMethod(id)
-    return m.run(video, budget, resolveParams(m.params, params, m.id), ctx)
-  }
-  return runComposed(c, c.first.allocate(video, budget, c.firstParams, ctx), video, budget, ctx)
+  return runPlanned(resolveRun(id, params), video, budget, ctx)
 }
-
-const prefixKeys = (p: string, o: Record<string, number | string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]))
 
 /** Throws MethodInputError when the method id or its parameters are not valid: check before any work. */
 export function validateMethodRequest(id: string, params: ParamValues): void {
-  if (resolveComposition(id, params)) return
-  const m = getMethod(id)
-  resolveParams(m.params, params, m.id)
+  resolveRun(id, params)
 }

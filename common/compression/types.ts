@@ -73,6 +73,37 @@ export interface MethodResult {
   report: MethodReport
 }
 
+/**
+ * The budget resolved once for one video (plan.ts planVideo), before any method code runs: the
+ * integers every method receives instead of a Budget. Plain data; it crosses to the workers as is.
+ */
+export interface VideoPlan {
+  /** N, patches per frame (h·w). */
+  n: number
+  /** T, sampled frames. */
+  frames: number
+  /** Output tokens for the whole video: round(ratio·T·N), or the absolute count, within [1, T·N]. */
+  tokens: number
+}
+
+/**
+ * What a frame-selection stage decided, as plain data: how many tokens each frame keeps. The
+ * per-frame stage (a spatial method in a composition, or evenly strided patches when the method
+ * runs on its own) then picks that many tokens in each frame.
+ */
+export interface Allocation {
+  /** [T] tokens per frame, each in [0, N]; 0 drops the frame. */
+  perFrame: Int32Array
+  /**
+   * [T] for a dropped frame merged into a kept one (a near-duplicate): that kept frame, else -1.
+   * Run on its own, each kept token then also takes the patch at its position in the merged
+   * frames (the token is their mean); in a composition merged frames are simply dropped.
+   */
+  mergedInto?: Int32Array
+  derived: Record<string, number | string>
+  notes: string[]
+}
+
 /** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N]. */
 export interface FrameInput {
   tokens: Float32Array
@@ -81,6 +112,9 @@ export interface FrameInput {
   cls?: Float32Array
   importance?: Float32Array
 }
+
+/** The run's context plus the index of the frame being compressed (per-frame seeds derive from it). */
+export type FrameContext = MethodContext & { frameIndex: number }
 
 /**
  * One frame compressed: `groups[i]` is the local output token (0..m-1) patch i went into, or -1.
@@ -92,7 +126,11 @@ export interface FrameResult {
   derived?: Record<string, number | string>
 }
 
-interface MethodBase<P extends ParamValues> {
+/** What method code returns for the whole video; the engine adds budgetTokens and importanceSource. */
+export type VideoOutput = Omit<MethodResult, 'report'> & { report: Omit<MethodReport, 'budgetTokens' | 'importanceSource'> }
+
+/** What every method describes about itself, once. */
+export interface MethodInfoFields {
   id: string
   name: string
   family: Family
@@ -106,17 +144,30 @@ interface MethodBase<P extends ParamValues> {
   params: ParamSchema
   needs: MethodNeeds
   budgetMode: BudgetMode
-  /** Runs the whole video (for spatial methods: per frame with the budget split evenly). */
+}
+
+interface MethodBase<P extends ParamValues> extends MethodInfoFields {
+  /**
+   * The whole video under a Budget: the engine's entry point (runner.ts runPlanned), the same
+   * as runMethod(id, …) with resolved params. Added by define.ts; never written by a method.
+   */
   run(video: VideoTokens, budget: Budget, params: P, ctx: MethodContext): MethodResult
   /** phantom, keeps P */
   readonly _params?: P
 }
 
-/** Works one frame at a time; the video-level `run` splits the budget evenly over frames. */
+/** Works one frame at a time: the engine hands it each frame and that frame's token count. */
 export interface SpatialMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
   kind: 'spatial'
   /** Compresses one frame to `keep` tokens (exactly, unless budgetMode says otherwise). */
-  frame(input: FrameInput, keep: number, params: P, ctx: MethodContext & { frameIndex: number }): FrameResult
+  frame(input: FrameInput, keep: number, params: P, ctx: FrameContext): FrameResult
+  /**
+   * For a method whose frames are decided together (dtome's calibration: the frames are DyMU's
+   * batch): every frame's result from the whole video and the plan's token total, and the
+   * report's derived values; undefined to run frame() per frame. Used when the method runs on its
+   * own; in a composition each frame is compressed by frame() to the count allocated to it.
+   */
+  jointFrames?(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext): { frames: FrameResult[]; derived: Record<string, number | string> } | undefined
 }
 
 /**
@@ -126,13 +177,14 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
  */
 export interface FrameSelectionMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
   kind: 'frame-selection'
-  /** [T] tokens per frame, each in [0, N], summing to the budget (or less, and reported, for adaptive methods). */
-  allocate(video: VideoTokens, budget: Budget, params: P, ctx: MethodContext): { perFrame: Int32Array; derived: Record<string, number | string>; notes: string[] }
+  /** [T] tokens per frame, each in [0, N], summing to plan.tokens (or less, and reported, for adaptive methods). */
+  allocate(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext): Allocation
 }
 
-/** Works across frames (temporal merging, segment pooling, …). */
+/** Works across frames (temporal merging, segment pooling, …): the whole video and the plan's token total in, the result out. */
 export interface VideoMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
   kind: 'video'
+  apply(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext): VideoOutput
 }
 
 export type Method = SpatialMethod | FrameSelectionMethod | VideoMethod
@@ -143,17 +195,7 @@ export class MethodInputError extends Error {
 }
 
 /** JSON description of a method, for listing in the CLI and the UI. */
-export interface MethodInfo {
-  id: string
-  name: string
-  family: Family
-  kind: Method['kind']
-  paper: Paper
-  summary: string
-  params: ParamSchema
-  needs: MethodNeeds
-  budgetMode: BudgetMode
-}
+export type MethodInfo = MethodInfoFields & { kind: Method['kind'] }
 
 export function describeMethod(m: Method): MethodInfo {
   const { id, name, family, kind, paper, summary, params, needs, budgetMode } = m

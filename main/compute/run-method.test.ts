@@ -2,14 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { VideoTokens } from '../../common/tokens'
 import { createRng } from '../../common/tensor/rng'
 import { l2NormalizeRows } from '../../common/tensor/vectors'
-import { methods, runMethod } from '../../common/compression/registry'
+import { methods, resolveRun, runMethod } from '../../common/compression/registry'
 import { splitEvenly } from '../../common/compression/allocation'
+import { planOf } from '../../common/compression/plan'
+import { allocatingStage, evenAllocation, runsWhole } from '../../common/compression/runner'
 import { type Budget, type MethodContext, MethodInputError, type MethodResult, type ParamValues } from '../../common/compression/types'
-import { errorReply, handleJob, plan, runFrames, unpackFrames } from './jobs'
+import { errorReply, handleJob, runFrames, unpackFrames } from './jobs'
 import { computeMetricsInWorker, frameRanges, runMethodInWorker, shareVideo, shutdownMethodWorkers } from './run-method'
 import { computeMetrics } from '../../common/metrics/index'
-import { getMethod } from '../../common/compression/registry'
-import type { SpatialMethod } from '../../common/compression/types'
 
 /**
  * A small video with structure (frames drift slowly, a few scene cuts, patches correlated with
@@ -85,21 +85,28 @@ describe('shareVideo', () => {
 })
 
 describe('jobs (in-process)', () => {
-  it('plans a plain spatial method with the split its run uses', () => {
-    const r = plan(video, 'tome', budget, {}, ctx)
-    expect(r.type).toBe('plan')
+  it('plans a plain spatial method with the split its run uses, before any method code runs', () => {
+    const spec = resolveRun('tome', {})
+    expect(runsWhole(spec)).toBe(false)
+    expect(allocatingStage(spec)).toBeNull()
     const total = Math.round(0.3 * 360)
-    expect(Array.from((r as { perFrame: Int32Array }).perFrame)).toEqual(Array.from(splitEvenly(total, 10, 36)))
+    const perFrame = evenAllocation(planOf(video, budget)).perFrame
+    expect(Array.from(perFrame)).toEqual(Array.from(splitEvenly(total, 10, 36)))
+    // tome is exact: each frame of the run keeps exactly its planned count.
+    const r = runMethod('tome', video, budget, {}, ctx)
+    const perFrameOut = Array.from({ length: 10 }, (_, t) => r.map.tokenFrame.filter((f) => f === t).length)
+    expect(perFrameOut).toEqual(Array.from(perFrame))
   })
   it('returns the final result for a run that does video-level work itself (dtome calibrate)', () => {
-    const r = plan(video, 'dtome', budget, {}, ctx)
+    const r = handleJob({ type: 'whole', video, methodId: 'dtome', params: {}, plan: planOf(video, budget), ctx })
     expect(r.type).toBe('result')
     expect(plain((r as { result: MethodResult }).result)).toEqual(plain(runMethod('dtome', video, budget, {}, ctx)))
+    // fixed mode does no video-level work: the run goes on frame by frame.
+    expect(handleJob({ type: 'whole', video, methodId: 'dtome', params: { mode: 'fixed' }, plan: planOf(video, budget), ctx }).type).toBe('per-frame')
   })
   it('packs and unpacks frame results', () => {
     const perFrame = Int32Array.from({ length: 10 }, (_, t) => (t === 2 ? 0 : 5))
-    const tome = getMethod('tome') as SpatialMethod
-    const packed = runFrames(video, tome, { ...Object.fromEntries(Object.entries(tome.params).map(([k, s]) => [k, s.default])) } as ParamValues, ctx, perFrame, 1, 4)
+    const packed = runFrames(video, 'tome', {}, ctx, { perFrame }, 1, 4)
     expect(Array.from(packed.frames)).toEqual([1, 3])
     const back = unpackFrames(packed, 36, 16)
     expect(back.get(3)!.features.length).toBe(packed.counts[1] * 16)
@@ -107,7 +114,7 @@ describe('jobs (in-process)', () => {
     expect(Math.max(...back.get(3)!.groups) + 1).toBe(packed.counts[1])
   })
   it('turns errors into replies that keep their kind', () => {
-    expect(() => handleJob({ type: 'whole', video, methodId: 'no-such-method', budget, params: {}, ctx })).toThrow(MethodInputError)
+    expect(() => handleJob({ type: 'whole', video, methodId: 'no-such-method', params: {}, plan: planOf(video, budget), ctx })).toThrow(MethodInputError)
     expect(errorReply(new MethodInputError('bad'))).toMatchObject({ type: 'error', name: 'MethodInputError', message: 'bad' })
   })
 })
@@ -140,7 +147,7 @@ describe('runMethodInWorker', () => {
     const [key, spec] = Object.entries(m.params).find(([, s]) => s.type === 'number' || s.type === 'integer')! as [string, { type: string; default: number; max: number }]
     const value = spec.type === 'integer' ? Math.ceil((spec.default + spec.max) / 2) : (spec.default + spec.max) / 2
     const params: ParamValues = { [key]: value }
-    expect(plan(video, m.id, { tokens: 77 }, params, ctx).type).toBe('plan')
+    expect(runsWhole(resolveRun(m.id, params))).toBe(false)
     const expected = plain(runMethod(m.id, video, { tokens: 77 }, params, ctx))
     expect(plain(await runMethodInWorker(video, m.id, { tokens: 77 }, params, ctx, { workers: 3 }))).toEqual(expected)
     const defaults = plain(runMethod(m.id, video, { tokens: 77 }, {}, ctx))

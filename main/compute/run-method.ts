@@ -2,29 +2,22 @@ import { availableParallelism } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import type { VideoTokens } from '../../common/tokens'
 import { patchCount } from '../../common/tokens'
-import { getMethod, resolveComposition, resolveParams, runComposed } from '../../common/compression/registry'
-import {
-  type Budget,
-  type FrameResult,
-  type MethodContext,
-  MethodInputError,
-  type MethodResult,
-  type ParamValues,
-  type SpatialMethod,
-} from '../../common/compression/types'
+import { resolveRun } from '../../common/compression/registry'
+import { planOf } from '../../common/compression/plan'
+import { allocatingStage, assembleRun, checkRunNeeds, evenAllocation, runsWhole } from '../../common/compression/runner'
+import { type Allocation, type Budget, type FrameResult, type MethodContext, MethodInputError, type MethodResult, type ParamValues } from '../../common/compression/types'
 import type { Metrics, MetricsOptions } from '../../common/metrics/index'
 import { spawnWorker } from '../workers/spawn'
-import { unpackFrames, type MethodsJob, type PackedFrames, type MethodsReply } from './jobs'
+import { unpackFrames, type MethodsJob, type MethodsReply } from './jobs'
 
 /**
- * Runs a compression method off the main thread, with the same result as `runMethod` in-process.
- *
- * Per-frame work (a spatial method, or a frame+spatial composition) is split over a small pool of
- * workers: one worker plans (jobs.ts `plan`: the per-frame budgets), then each worker runs frame()
- * over a contiguous range of frames, and this thread assembles the result with the very code
- * runMethod uses (the method's own `run`, or `runComposed`), with frame() answered from the
- * workers' results. Any other method runs whole in one worker. The video's tokens are copied once
- * into one SharedArrayBuffer that every worker reads; results come back as transferred buffers.
+ * Runs a compression method off the main thread, with the same result as `runMethod` in-process:
+ * the runner's steps (common/compression/runner.ts), each done once. This thread resolves the run
+ * and the plan (no method code); a per-frame run then gets its allocation (from one worker when a
+ * frame-selection stage decides it), the workers apply the frame stage over contiguous frame
+ * ranges in parallel, and this thread assembles their results. A run done in one piece (a video
+ * method, dtome's calibration) runs in one worker. The video's tokens are copied once into one
+ * SharedArrayBuffer that every worker reads; results come back as transferred buffers.
  */
 
 export interface RunInWorkerOptions {
@@ -48,45 +41,37 @@ export async function runMethodInWorker(
 ): Promise<MethodResult> {
   const { signal } = opts
   signal?.throwIfAborted()
-  const composition = resolveComposition(methodId, params)
-  const single = composition ? undefined : getMethod(methodId)
-  const perFrameWork = !!composition || single?.kind === 'spatial'
+  const spec = resolveRun(methodId, params)
+  const importanceSource = checkRunNeeds(spec, video, ctx)
+  const plan = planOf(video, budget)
   const pool = workerPool(signal)
   try {
     const shared = shareVideo(video)
     const first = pool.spawn()
-    // Start the other workers while the first one plans: their start-up overlaps the planning.
-    const wanted = perFrameWork ? Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), video.tokens.length)) : 1
+    const expect = <T extends MethodsReply['type']>(r: MethodsReply, ...types: T[]) => {
+      if (!(types as string[]).includes(r.type)) throw new Error(`methods worker: unexpected reply '${r.type}'`)
+      return r as Extract<MethodsReply, { type: T }>
+    }
+    const base = { video: shared, methodId, params, plan, ctx }
+    // Start the other workers while the first one works: their start-up overlaps it.
+    const wanted = runsWhole(spec) && spec.kind === 'video' ? 1 : Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), video.tokens.length))
     const others = Array.from({ length: wanted - 1 }, () => pool.spawn())
-    const base = { video: shared, methodId, budget, params, ctx }
-    const planned = await pool.request(first, perFrameWork ? { type: 'plan', ...base } : { type: 'whole', ...base })
-    if (planned.type === 'result') return planned.result
-    if (planned.type !== 'plan') throw new Error(`methods worker: unexpected reply '${planned.type}'`)
-
-    const spatial = composition ? composition.second : (single as SpatialMethod)
-    const spatialParams = composition ? composition.secondParams : resolveParams(spatial.params, params, spatial.id)
-    const ranges = frameRanges(planned.perFrame, wanted)
+    if (runsWhole(spec)) {
+      const whole = expect(await pool.request(first, { type: 'whole', ...base }), 'result', 'per-frame')
+      if (whole.type === 'result') return whole.result
+    }
+    const alloc: Allocation = allocatingStage(spec)
+      ? expect(await pool.request(first, { type: 'allocate', ...base }), 'allocation').allocation
+      : evenAllocation(plan)
     const workers = [first, ...others]
     const replies = await Promise.all(
-      ranges.map(([from, to], i) =>
-        pool.request(workers[i], { type: 'frames', video: shared, spatialId: spatial.id, params: spatialParams, ctx, perFrame: planned.perFrame, from, to }),
+      frameRanges(alloc.perFrame, wanted).map(([from, to], i) =>
+        pool.request(workers[i], { type: 'frames', video: shared, methodId, params, ctx, alloc: { perFrame: alloc.perFrame, mergedInto: alloc.mergedInto }, from, to }),
       ),
     )
     const results = new Map<number, FrameResult>()
-    for (const r of replies) {
-      if (r.type !== 'frames') throw new Error(`methods worker: unexpected reply '${r.type}'`)
-      for (const [t, fr] of unpackFrames(r as PackedFrames, patchCount(video.grid), video.dim)) results.set(t, fr)
-    }
-    // frame() answered from the workers' results; anything not planned (never expected) is computed here.
-    const answered: SpatialMethod = {
-      ...spatial,
-      frame: (input, keep, p, c) => {
-        const r = results.get(c.frameIndex)
-        return r && keep === planned.perFrame[c.frameIndex] && p === spatialParams ? r : spatial.frame(input, keep, p, c)
-      },
-    }
-    if (composition) return runComposed(composition, planned.alloc!, video, budget, ctx, answered)
-    return spatial.run.call(answered, video, budget, spatialParams, ctx)
+    for (const r of replies) for (const [t, fr] of unpackFrames(expect(r, 'frames'), patchCount(video.grid), video.dim)) results.set(t, fr)
+    return assembleRun(spec, video, plan, alloc, results, importanceSource)
   } finally {
     pool.release()
   }

@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { meanMergeResult } from '../frame-ops'
 
 /**
@@ -23,10 +23,9 @@ export function poolStride(h: number, w: number, keep: number): number {
  * the last row/column of windows is partial and averages only the patches inside the grid.
  * Group of a patch = the window containing it.
  */
-export const avgPool: SpatialMethod<ParamValues> = {
+export const avgPool = spatialMethod<ParamValues>({
   id: 'avg-pool',
   name: 'Average pooling',
-  kind: 'spatial',
   family: 'baseline',
   paper: {
     title: 'Efficient Large Multi-modal Models via Visual Context Compression (LLaVolta)',
@@ -46,7 +45,4 @@ export const avgPool: SpatialMethod<ParamValues> = {
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) labels[y * w + x] = Math.floor(y / s) * ow + Math.floor(x / s)
     return { ...meanMergeResult(input.tokens, input.dim, labels), derived: { stride: s } }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

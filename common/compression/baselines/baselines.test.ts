@@ -4,6 +4,7 @@ import { bilinearTaps, downsample } from './downsample'
 import { randomPrune } from './random-prune'
 import { uniformFrameIndices, uniformFrames } from './uniform-frames'
 import { stridedPatches } from '../allocation'
+import { planOf } from '../plan'
 import { ctx0, frameOf, randomVideo } from '../../../tests/support/method-inputs'
 
 const ramp = (h: number, w: number) => frameOf(h, w, Array.from({ length: h * w }, (_, i) => [i, -i]))
@@ -74,7 +75,7 @@ describe('uniform-frames', () => {
   })
   it('fills whole frames and gives the remainder to the last kept frame', () => {
     const video = randomVideo(10, 2, 2, 3, 2)
-    const alloc = uniformFrames.allocate(video, { tokens: 10 }, { spread: 'linspace' }, { seed: 0 })
+    const alloc = uniformFrames.allocate(video, planOf(video, { tokens: 10 }), { spread: 'linspace' }, { seed: 0 })
     expect(Array.from(alloc.perFrame)).toEqual([4, 0, 0, 0, 4, 0, 0, 0, 0, 2])
     const r = uniformFrames.run(video, { tokens: 10 }, { spread: 'linspace' }, { seed: 0 })
     expect(r.report.tokensOut).toBe(10)

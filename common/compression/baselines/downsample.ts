@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { coveringCellLabels, fitGrid, labelledResult } from '../frame-ops'
 import { areWeSolvingTheRightProblem } from './papers'
 
@@ -33,10 +33,9 @@ export function bilinearTaps(inSize: number, outSize: number): { i0: Int32Array;
  * 2 × 2 nearest source patches). Group of a patch = the output cell whose span covers the patch
  * centre; the output feature is the interpolated value, not the group mean.
  */
-export const downsample: SpatialMethod<ParamValues> = {
+export const downsample = spatialMethod<ParamValues>({
   id: 'downsample',
   name: 'Bilinear downsampling',
-  kind: 'spatial',
   family: 'baseline',
   paper: areWeSolvingTheRightProblem,
   summary: 'Resizes each frame’s token grid bilinearly to a smaller grid.',
@@ -67,7 +66,4 @@ export const downsample: SpatialMethod<ParamValues> = {
     })
     return { ...result, derived: { outH: oh, outW: ow } }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { createRng, sampleIndices } from '../../tensor/rng'
 import { frameSeed, keepPatches } from '../frame-ops'
 import { areWeSolvingTheRightProblem } from './papers'
@@ -12,10 +12,9 @@ import { areWeSolvingTheRightProblem } from './papers'
  * mulberry32 stream seeded by frameSeed(ctx.seed, t), so a frame's subset does not depend on the
  * other frames' budgets; the subset is a partial Fisher–Yates draw (sampleIndices).
  */
-export const randomPrune: SpatialMethod<ParamValues> = {
+export const randomPrune = spatialMethod<ParamValues>({
   id: 'random-prune',
   name: 'Random pruning',
-  kind: 'spatial',
   family: 'baseline',
   paper: areWeSolvingTheRightProblem,
   summary: 'Keeps a seeded random subset of each frame’s patches.',
@@ -27,7 +26,4 @@ export const randomPrune: SpatialMethod<ParamValues> = {
     const kept = sampleIndices(n, Math.min(keep, n), createRng(frameSeed(ctx.seed, ctx.frameIndex)))
     return keepPatches(input.tokens, input.dim, n, kept)
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,6 +1,4 @@
-import { videoBudget } from '../allocation'
-import type { FrameSelectionMethod } from '../types'
-import { runFrameSelection } from '../frame-selection-run'
+import { frameSelectionMethod } from '../define'
 
 export interface UniformFramesParams {
   [key: string]: string
@@ -28,10 +26,9 @@ export function uniformFrameIndices(T: number, F: number, spread: 'linspace' | '
  * M − (F−1)·N, so the budget is hit exactly. Run on its own, that partial frame keeps evenly
  * strided patches (stridedPatches); in a composition `uniform-frames+X` the spatial stage X picks them.
  */
-export const uniformFrames: FrameSelectionMethod<UniformFramesParams> = {
+export const uniformFrames = frameSelectionMethod<UniformFramesParams>({
   id: 'uniform-frames',
   name: 'Uniform frames',
-  kind: 'frame-selection',
   family: 'baseline',
   paper: {
     title: 'Video Instruction Tuning With Synthetic Data (LLaVA-Video; uniform frame sampling)',
@@ -50,8 +47,8 @@ export const uniformFrames: FrameSelectionMethod<UniformFramesParams> = {
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, budget, params) {
-    const { n, T, want } = videoBudget(video, budget)
+  allocate(_video, plan, params) {
+    const { n, frames: T, tokens: want } = plan
     const F = Math.ceil(want / n)
     const perFrame = new Int32Array(T)
     const frames = uniformFrameIndices(T, F, params.spread)
@@ -59,7 +56,4 @@ export const uniformFrames: FrameSelectionMethod<UniformFramesParams> = {
     const step = F > 1 ? (params.spread === 'linspace' ? (T - 1) / (F - 1) : T / F) : T
     return { perFrame, derived: { frames: F, step: Number(step.toFixed(3)) }, notes: [] }
   },
-  run(video, budget, params, ctx) {
-    return runFrameSelection(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { coveringCellLabels, fitGrid } from '../frame-ops'
 import { dctMatrix } from '../../tensor/dct'
 
@@ -65,10 +65,9 @@ export function dctLowpass(x: Float32Array, h: number, w: number, d: number, oh:
  * Group of a patch = the output cell whose span covers the patch centre (for a heatmap only; every
  * output token depends on the whole frame).
  */
-export const dctLowpassMethod: SpatialMethod<ParamValues> = {
+export const dctLowpassMethod = spatialMethod<ParamValues>({
   id: 'dct-lowpass',
   name: 'DCT low-pass (Fourier-VLM)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'Fourier-VLM: Compressing Vision Tokens in the Frequency Domain for Large Vision-Language Models',
@@ -89,7 +88,4 @@ export const dctLowpassMethod: SpatialMethod<ParamValues> = {
       derived: { outH: oh, outW: ow },
     }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { keepPatches } from '../frame-ops'
 
@@ -59,10 +59,9 @@ export function divPruneSelect(tokens: Float32Array, n: number, d: number, k: nu
  * the cached patch tokens are the closest we have); selection exactly as divPruneSelect, including
  * its initialisation by the most isolated token; output in raster order rather than selection order.
  */
-export const divPrune: SpatialMethod<ParamValues> = {
+export const divPrune = spatialMethod<ParamValues>({
   id: 'divprune',
   name: 'DivPrune (max–min diversity)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'DivPrune: Diversity-based Visual Token Pruning for Large Multimodal Models',
@@ -78,7 +77,4 @@ export const divPrune: SpatialMethod<ParamValues> = {
     const n = input.grid.h * input.grid.w
     return keepPatches(input.tokens, input.dim, n, divPruneSelect(input.tokens, n, input.dim, keep))
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,6 +1,5 @@
-import { videoBudget } from '../allocation'
-import { runSpatial } from '../framework'
-import { type FrameResult, MethodInputError, type SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import { MethodInputError } from '../types'
 import { applyMerges, initMerging, matchRound, matchScratch, type Merging, mergeLabels } from './bipartite'
 import { meanMergeResult } from '../frame-ops'
 
@@ -111,10 +110,9 @@ const thresholdReport = (thresholds: number[]): Record<string, number> => ({
  * Choices: A order is preserved after a round (DyMU's batch merge), unlike ToMe's score order; a
  * frame never drops below one token, so budgets under one token per frame are not reachable.
  */
-export const dtome: SpatialMethod<DtomeParams> = {
+export const dtome = spatialMethod<DtomeParams>({
   id: 'dtome',
   name: 'DToMe (dynamic token merging, DyMU)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'DyMU: Dynamic Merging and Virtual Unmerging for Efficient VLMs',
@@ -144,15 +142,10 @@ export const dtome: SpatialMethod<DtomeParams> = {
     const { labels, thresholds } = calibrateMerges([input.tokens], n, input.dim, keep, params.rounds)
     return { ...meanMergeResult(input.tokens, input.dim, labels[0]), derived: thresholdReport(thresholds) }
   },
-  run(video, budget, params, ctx) {
+  jointFrames(video, plan, params) {
     if (params.mode !== 'calibrate' && params.mode !== 'fixed') throw new MethodInputError(`dtome.mode must be calibrate or fixed`)
-    if (params.mode === 'fixed') return runSpatial(this, video, budget, params, ctx)
-    const { n, want } = videoBudget(video, budget)
-    const { labels, thresholds } = calibrateMerges(video.tokens, n, video.dim, want, params.rounds)
-    const results: FrameResult[] = labels.map((l, t) => meanMergeResult(video.tokens[t], video.dim, l))
-    const all = new Int32Array(video.tokens.length).fill(n)
-    const r = runSpatial({ ...this, frame: (_i, _k, _p, c) => results[c.frameIndex] }, video, budget, params, ctx, all)
-    r.report.derived = thresholdReport(thresholds)
-    return r
+    if (params.mode === 'fixed') return undefined
+    const { labels, thresholds } = calibrateMerges(video.tokens, plan.n, video.dim, plan.tokens, params.rounds)
+    return { frames: labels.map((l, t) => meanMergeResult(video.tokens[t], video.dim, l)), derived: thresholdReport(thresholds) }
   },
-}
+})

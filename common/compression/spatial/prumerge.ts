@@ -1,5 +1,4 @@
-import { runSpatial } from '../framework'
-import type { SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
 import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { labelledResult } from '../frame-ops'
@@ -71,10 +70,9 @@ export function plusSupplement(n: number, kept: ArrayLike<number>, ratio: number
  * assumes its heavy-tailed distribution, which a saliency proxy does not have. Ties go to the lower
  * patch index. Adaptive: the budget is ignored and the count used is reported.
  */
-export const pruMerge: SpatialMethod<PruMergeParams> = {
+export const pruMerge = spatialMethod<PruMergeParams>({
   id: 'prumerge',
   name: 'LLaVA-PruMerge',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'LLaVA-PruMerge: Adaptive Token Reduction for Efficient Large Multimodal Models',
@@ -122,7 +120,4 @@ export const pruMerge: SpatialMethod<PruMergeParams> = {
       derived: { kept: kept.length },
     }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

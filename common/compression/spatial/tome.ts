@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { topK } from '../../tensor/top-k'
 import { meanMergeResult } from '../frame-ops'
 import { applyMerges, initMerging, matchRound, matchScratch, mergeLabels } from './bipartite'
@@ -41,10 +41,9 @@ export function tomeLabels(tokens: Float32Array, n: number, d: number, keep: num
  * Output tokens are numbered in raster order of their first patch (the workbench’s order), not in
  * ToMe's internal sequence order.
  */
-export const tome: SpatialMethod<ParamValues> = {
+export const tome = spatialMethod<ParamValues>({
   id: 'tome',
   name: 'ToMe (bipartite soft matching)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'Token Merging: Your ViT But Faster',
@@ -61,7 +60,4 @@ export const tome: SpatialMethod<ParamValues> = {
     const { labels, rounds } = tomeLabels(input.tokens, n, input.dim, keep)
     return { ...meanMergeResult(input.tokens, input.dim, labels), derived: { rounds } }
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,5 +1,4 @@
-import { runSpatial } from '../framework'
-import type { SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
 import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { meanMergeResult } from '../frame-ops'
@@ -32,10 +31,9 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
  * themselves where VisionZip uses the keys of the selected layer. The budget split follows the
  * paper's ratio (contextualShare, default 10/64). Ties in attention go to the lower patch index.
  */
-export const visionZip: SpatialMethod<VisionZipParams> = {
+export const visionZip = spatialMethod<VisionZipParams>({
   id: 'visionzip',
   name: 'VisionZip (dominant + contextual)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: 'VisionZip: Longer is Better but Not Necessary in Vision Language Models',
@@ -86,7 +84,4 @@ export const visionZip: SpatialMethod<VisionZipParams> = {
     // dominant patches are singleton groups, so the group mean is the patch itself
     return meanMergeResult(input.tokens, d, labels)
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,5 +1,5 @@
-import { runSpatial } from '../framework'
-import type { ParamValues, SpatialMethod } from '../types'
+import { spatialMethod } from '../define'
+import type { ParamValues } from '../types'
 import { topK } from '../../tensor/top-k'
 import { keepPatches } from '../frame-ops'
 
@@ -14,10 +14,9 @@ import { keepPatches } from '../frame-ops'
  * go to the lower patch index. The LLM-side part of the paper (attention ensembling inside the
  * language model) is out of scope for a token-map workbench.
  */
-export const vtcCls: SpatialMethod<ParamValues> = {
+export const vtcCls = spatialMethod<ParamValues>({
   id: 'vtc-cls',
   name: 'VTC-CLS (top-k [CLS] attention)',
-  kind: 'spatial',
   family: 'spatial',
   paper: {
     title: '[CLS] Token Tells Everything Needed for Training-free Efficient MLLMs',
@@ -33,7 +32,4 @@ export const vtcCls: SpatialMethod<ParamValues> = {
     const n = input.grid.h * input.grid.w
     return keepPatches(input.tokens, input.dim, n, topK(input.importance!, keep))
   },
-  run(video, budget, params, ctx) {
-    return runSpatial(this, video, budget, params, ctx)
-  },
-}
+})

@@ -1,7 +1,7 @@
 import { type TokenPlacement, tokenMapFromLabels } from '../../token-map'
 import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
-import type { MethodReport, MethodResult } from '../types'
+import type { VideoOutput } from '../types'
 
 /**
  * The output tokens a video method built, placed as tokenMapFromLabels orders them: labels [T*N]
@@ -15,10 +15,10 @@ export interface OutputTokens extends TokenPlacement {
 }
 
 /**
- * A video method's result from the tokens it built: the TokenMap, the features [M, D] in output
+ * A video method's output from the tokens it built: the TokenMap, the features [M, D] in output
  * order, and the report with tokensOut = M (the other fields as given, in the order given).
  */
-export function assembleResult(video: VideoTokens, tokens: OutputTokens, report: Omit<MethodReport, 'tokensOut'>): MethodResult {
+export function assembleResult(video: VideoTokens, tokens: OutputTokens, report: Omit<VideoOutput['report'], 'tokensOut'>): VideoOutput {
   const n = patchCount(video.grid)
   const d = video.dim
   const { map, labelOf } = tokenMapFromLabels(video.grid, video.tokens.length, tokens.labels, tokens)
@@ -43,6 +43,5 @@ export function assembleResult(video: VideoTokens, tokens: OutputTokens, report:
     const inv = 1 / tokenSizes[g]
     for (let c = 0; c < d; c++) out[g * d + c] *= inv
   }
-  const { budgetTokens, ...rest } = report
-  return { map, features: out, report: { budgetTokens, tokensOut: m, ...rest } }
+  return { map, features: out, report: { tokensOut: m, ...report } }
 }

@@ -1,21 +1,12 @@
 import type { VideoTokens } from '../../tokens'
 import { topK } from '../../tensor/top-k'
 import { dot } from '../../tensor/vectors'
-import { splitEvenly, stridedPatches, videoBudget } from '../allocation'
-import { type Budget, type FrameSelectionMethod, type MethodContext, type MethodResult } from '../types'
-import { assembleResult } from './assemble'
+import { splitEvenly } from '../allocation'
+import { frameSelectionMethod } from '../define'
+import type { Allocation, MethodContext, VideoPlan } from '../types'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { maxFrames: number; duplicateThreshold: number; globalFeature: string }
-
-interface Selection {
-  /** Kept frames in time order. */
-  kept: number[]
-  /** [T] the kept frame a near-duplicate merged into, or -1. */
-  mergedInto: Int32Array
-  perFrame: Int32Array
-  derived: Record<string, number | string>
-}
 
 /**
  * B-VLLM, training-free approximation. B-VLLM learns a text-conditioned frame selector, merges the
@@ -29,14 +20,14 @@ interface Selection {
  * (merged duplicates included, which are then un-merged). The budget
  * is split evenly over the kept frames (time order, ≤ N each): exact.
  * Standalone `run`: each kept frame keeps its tokens by uniform stride; at each kept position the
- * frames merged into it contribute the same position (the token is their mean). In a composition
- * only the allocation is used (merged frames get 0 tokens).
+ * frames merged into it contribute the same position (the token is their mean: Allocation's
+ * mergedInto). In a composition only the allocation is used (merged frames get 0 tokens).
+ * Without a query, derived.ranking says the frames were ranked by novelty.
  */
-export const bVllmSelect: FrameSelectionMethod<Params> = {
+export const bVllmSelect = frameSelectionMethod<Params>({
   id: 'b-vllm-select',
   name: 'B-VLLM frame selection (training-free)',
   family: 'frame-selection',
-  kind: 'frame-selection',
   paper: {
     title: 'B-VLLM: A Vision Large Language Model with Balanced Spatio-Temporal Tokens',
     authors: 'Zhuqiang Lu, Zhenfei Yin, Mengwei He, Zhihui Wang, Zicheng Liu, Zhiyong Wang, Kun Hu',
@@ -51,15 +42,11 @@ export const bVllmSelect: FrameSelectionMethod<Params> = {
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, budget, params, ctx) {
-    const s = select(video, budget, params, ctx)
-    return { perFrame: s.perFrame, derived: s.derived, notes: ctx.query ? [] : ['no text query: frames ranked by novelty'] }
-  },
-  run: (video, budget, params, ctx) => runBVllm(video, budget, params, ctx),
-}
+  allocate: (video, plan, params, ctx) => select(video, plan, params, ctx),
+})
 
-function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): Selection {
-  const { n, T, want } = videoBudget(video, budget)
+function select(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): Allocation {
+  const { n, frames: T, tokens: want } = plan
   const g = globalFeatures(video, params.globalFeature)
   const similarity = (a: Float32Array, b: Float32Array) => dot(a, 0, b, 0, a.length)
   const q = ctx.query
@@ -88,24 +75,6 @@ function select(video: VideoTokens, budget: Budget, params: Params, ctx: MethodC
   const tokens = splitEvenly(want, kept.length, n)
   const perFrame = new Int32Array(T)
   kept.forEach((t, j) => (perFrame[t] = tokens[j]))
-  return { kept, mergedInto, perFrame, derived: { selected: K, kept: kept.length, mergedDuplicates: mergedInto.filter((c) => c >= 0).length, ranking: q ? 'query' : 'novelty' } }
-}
-
-function runBVllm(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const { n, T, want } = videoBudget(video, budget)
-  const s = select(video, budget, params, ctx)
-  const followers = new Map<number, number[]>()
-  s.mergedInto.forEach((c, t) => c >= 0 && s.perFrame[c] > 0 && followers.set(c, [...(followers.get(c) ?? []), t]))
-  const labels = new Int32Array(T * n).fill(-1)
-  const frames: number[] = []
-  const keys: number[] = []
-  for (const c of s.kept) {
-    for (const i of stridedPatches(n, s.perFrame[c])) {
-      labels[c * n + i] = frames.length
-      for (const f of followers.get(c) ?? []) labels[f * n + i] = frames.length
-      frames.push(c)
-      keys.push(i)
-    }
-  }
-  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: want, derived: s.derived, notes: [] })
+  const derived = { selected: K, kept: kept.length, mergedDuplicates: mergedInto.filter((c) => c >= 0).length, ranking: q ? 'query' : 'novelty' }
+  return { perFrame, mergedInto, derived, notes: [] }
 }

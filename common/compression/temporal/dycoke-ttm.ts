@@ -1,8 +1,9 @@
 import type { VideoTokens } from '../../tokens'
 import { bottomK } from '../../tensor/top-k'
 import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
-import { splitEvenly, videoBudget } from '../allocation'
-import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { splitEvenly } from '../allocation'
+import { videoMethod } from '../define'
+import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 
 type Params = { similarityIndexing: string }
@@ -29,11 +30,10 @@ type Params = { similarityIndexing: string }
  * - Odd T: the released code silently drops the last frame; we keep it whole (no anchor to compare).
  * - Kept tokens are emitted in raster order (the code emits them in ascending-similarity order).
  */
-export const dycokeTtm: VideoMethod<Params> = {
+export const dycokeTtm = videoMethod<Params>({
   id: 'dycoke-ttm',
   name: 'DyCoke (temporal merging)',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'DyCoke: Dynamic Compression of Tokens for Fast Video Large Language Models',
     authors: 'Keda Tao, Can Qin, Haoxuan You, Yang Sui, Huan Wang',
@@ -51,8 +51,8 @@ export const dycokeTtm: VideoMethod<Params> = {
   },
   needs: {},
   budgetMode: 'adaptive',
-  run: (video, budget, params, ctx) => runDycoke(video, budget, params, ctx),
-}
+  apply: (video, plan, params) => runDycoke(video, plan, params),
+})
 
 /** Anchor of every frame (-1 = kept whole), per the code's pair and window loops. [T] */
 export function dycokeAnchors(T: number): Int32Array {
@@ -62,8 +62,8 @@ export function dycokeAnchors(T: number): Int32Array {
   return anchor
 }
 
-function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: MethodContext): MethodResult {
-  const { n, T, want } = videoBudget(video, budget)
+function runDycoke(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutput {
+  const { n, frames: T, tokens: want } = plan
   const d = video.dim
   const anchor = dycokeAnchors(T)
   const pruned: number[] = []
@@ -102,7 +102,6 @@ function runDycoke(video: VideoTokens, budget: Budget, params: Params, _ctx: Met
   const notes: string[] = []
   if (want < anchorsTokens) notes.push(`budget ${want} is below the ${anchorsTokens} anchor tokens DyCoke always keeps; pruned frames keep nothing`)
   return assembleResult(video, { labels, frame: frames, key: keys }, {
-    budgetTokens: want,
     derived: {
       prunedFrames: pruned.length,
       anchorFrames: T - pruned.length,

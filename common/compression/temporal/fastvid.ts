@@ -2,9 +2,8 @@ import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { bottomK, topK } from '../../tensor/top-k'
 import { consecutiveSimilarity, dot, gatherRows, l2NormalizeRows } from '../../tensor/vectors'
-import { videoBudget } from '../allocation'
-import { checkNeeds } from '../framework'
-import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { videoMethod } from '../define'
+import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCenters, scaledDistances } from './dpc-knn'
 import { globalFeatureParam, globalFeatures } from './global-features'
@@ -43,11 +42,10 @@ const DENSITY_K = 4
  * - Anchor count clamped to a frame's non-salient tokens; c−1 clamped to T−1; DPC noise seeded.
  * Budget: at most the budget (per-frame floors and the anchor distribution round down); 'adaptive'.
  */
-export const fastVid: VideoMethod<Params> = {
+export const fastVid = videoMethod<Params>({
   id: 'fastvid',
   name: 'FastVID',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'FastVID: Dynamic Density Pruning for Fast Video Large Language Models',
     authors: 'Leqi Shen, Guoqiang Gong, Tao He, Yifeng Zhang, Pengzhang Liu, Sicheng Zhao, Guiguang Ding',
@@ -66,8 +64,8 @@ export const fastVid: VideoMethod<Params> = {
   },
   needs: { importance: 'proxy-ok' },
   budgetMode: 'adaptive',
-  run: (video, budget, params, ctx) => runFastVid(fastVid, video, budget, params, ctx),
-}
+  apply: (video, plan, params, ctx) => runFastVid(video, plan, params, ctx),
+})
 
 /** DySeg segment lengths for consecutive similarities sim [T-1]. */
 export function dySeg(sim: Float64Array, T: number, c: number, tau: number): number[] {
@@ -80,9 +78,8 @@ export function dySeg(sim: Float64Array, T: number, c: number, tau: number): num
   return out
 }
 
-function runFastVid(method: VideoMethod<Params>, video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const importanceSource = checkNeeds(method, video, ctx)
-  const { n, T, want } = videoBudget(video, budget)
+function runFastVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): VideoOutput {
+  const { n, frames: T, tokens: want } = plan
   const D = video.dim
   const rand = createRng(ctx.seed)
   const segs: number[] = []
@@ -185,8 +182,6 @@ function runFastVid(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
     start += L
   }
   return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
-    budgetTokens: want,
-    importanceSource,
     derived: { segments: segs.length, salientPerFrame: salientNum, contextPerFrame: contextNum },
     notes: [],
   })

@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
-import { videoBudget } from '../allocation'
-import { type Budget, type MethodResult, type VideoMethod } from '../types'
 import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { videoMethod } from '../define'
+import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 
 type Params = { threshold: number }
@@ -27,11 +27,10 @@ type Params = { threshold: number }
  * at several shallow layers, with cost-driven sparsity); frame 0 is never merged; the
  * importance-based pruning stage of FrameFusion is not part of this method.
  */
-export const frameFusionMerge: VideoMethod<Params> = {
+export const frameFusionMerge = videoMethod<Params>({
   id: 'framefusion-merge',
   name: 'FrameFusion (merge)',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'FrameFusion: Combining Similarity and Importance for Video Token Reduction on Large Visual Language Models',
     authors: 'Tianyu Fu, Tengxuan Liu, Qinghao Han, Guohao Dai, Shengen Yan, Huazhong Yang, Xuefei Ning, Yu Wang',
@@ -44,11 +43,11 @@ export const frameFusionMerge: VideoMethod<Params> = {
   },
   needs: {},
   budgetMode: 'adaptive',
-  run: (video, budget, params) => runFrameFusion(video, budget, params),
-}
+  apply: (video, plan, params) => runFrameFusion(video, plan, params),
+})
 
-function runFrameFusion(video: VideoTokens, budget: Budget, params: Params): MethodResult {
-  const { n, T, want } = videoBudget(video, budget)
+function runFrameFusion(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutput {
+  const { n, frames: T, tokens: want } = plan
   const d = video.dim
   const maxMerges = T * n - want
   const norms = video.tokens.map((x) => rowNorms(x, d))
@@ -88,7 +87,6 @@ function runFrameFusion(video: VideoTokens, budget: Budget, params: Params): Met
     }
   }
   return assembleResult(video, { labels, frame: frames, key: keys }, {
-    budgetTokens: want,
     derived: { aboveThreshold: candidates.length, merged, capped: candidates.length >= maxMerges ? 1 : 0 },
     notes: frames.length > want ? [`only ${candidates.length} patches reach similarity ${params.threshold}; output exceeds the budget`] : [],
   })

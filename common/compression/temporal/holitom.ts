@@ -3,9 +3,8 @@ import { createRng } from '../../tensor/rng'
 import { pyRound } from '../../tensor/rounding'
 import { topK } from '../../tensor/top-k'
 import { gatherRows, rowNorms, rowwiseCosine } from '../../tensor/vectors'
-import { videoBudget } from '../allocation'
-import { checkNeeds } from '../framework'
-import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { videoMethod } from '../define'
+import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCenters, scaledDistances } from './dpc-knn'
 
@@ -32,11 +31,10 @@ type Params = { tau: number; beta: number; dominantShare: number; k: number; max
  * inner-LLM merging of HoliTom is out of scope. Budget: ≈ the budget by construction (per-window
  * rounding), reported; 'adaptive'. The DP runs in O(T·maxWindow + T·N) with per-end histograms.
  */
-export const holiTom: VideoMethod<Params> = {
+export const holiTom = videoMethod<Params>({
   id: 'holitom',
   name: 'HoliTom (outer-LLM)',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'HoliTom: Holistic Token Merging for Fast Video Large Language Models',
     authors: 'Kele Shao, Keda Tao, Can Qin, Haoxuan You, Yang Sui, Huan Wang',
@@ -53,8 +51,8 @@ export const holiTom: VideoMethod<Params> = {
   },
   needs: { importance: 'proxy-ok' },
   budgetMode: 'adaptive',
-  run: (video, budget, params, ctx) => runHoliTom(holiTom, video, budget, params, ctx),
-}
+  apply: (video, plan, params, ctx) => runHoliTom(video, plan, params, ctx),
+})
 
 /**
  * The code's select_static_windows. static[t*N + i] = 1 when s_t[i] > tau ([T-1, N]).
@@ -132,9 +130,8 @@ function clusterMerge(feat: Float32Array, D: number, centres: number, k: number,
   return { target, slot, tokens }
 }
 
-function runHoliTom(method: VideoMethod<Params>, video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const importanceSource = checkNeeds(method, video, ctx)
-  const { n, T, want } = videoBudget(video, budget)
+function runHoliTom(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): VideoOutput {
+  const { n, frames: T, tokens: want } = plan
   const D = video.dim
   const rand = createRng(ctx.seed)
   const norms = video.tokens.map((x) => rowNorms(x, D))
@@ -192,8 +189,6 @@ function runHoliTom(method: VideoMethod<Params>, video: VideoTokens, budget: Bud
     }
   }
   return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
-    budgetTokens: want,
-    importanceSource,
     derived: { windows: windows.length, savedByWindows: saved, retainRatio: r },
     notes: [],
   })

@@ -1,6 +1,5 @@
-import { allocateByWeights, videoBudget } from '../allocation'
-import { runFrameSelection } from '../frame-selection-run'
-import type { FrameSelectionMethod } from '../types'
+import { allocateByWeights } from '../allocation'
+import { frameSelectionMethod } from '../define'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
@@ -19,11 +18,10 @@ type Params = { threshold: number; keyframeWeight: number; maxGop: number; globa
  * to the previous frame, so slow drift also triggers a keyframe); the share (a weight ratio, default
  * 4:1); standalone `run` keeps each frame's tokens by uniform stride over the patch grid.
  */
-export const keyframesCodec: FrameSelectionMethod<Params> = {
+export const keyframesCodec = frameSelectionMethod<Params>({
   id: 'keyframes-codec',
   name: 'Keyframes (codec-style)',
   family: 'frame-selection',
-  kind: 'frame-selection',
   paper: {
     title: 'KFFocus: Highlighting Keyframes for Enhanced Video Understanding',
     authors: 'Ming Nie, Chunwei Wang, Hang Xu, Li Zhang',
@@ -39,16 +37,15 @@ export const keyframesCodec: FrameSelectionMethod<Params> = {
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, budget, params) {
-    const { n, T, want } = videoBudget(video, budget)
+  allocate(video, plan, params) {
+    const { n, frames: T, tokens: want } = plan
     const keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
     const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
     return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(',') }, notes: [] }
   },
-  run: (video, budget, params, ctx) => runFrameSelection(keyframesCodec, video, budget, params, ctx),
-}
+})
 
 /** Keyframe indices for normalised global features g [T] × [D]. */
 export function detectKeyframes(g: Float32Array[], threshold: number, maxGop: number): number[] {

@@ -2,8 +2,8 @@ import type { VideoTokens } from '../../tokens'
 import { patchCount } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { gatherRows, meanRows } from '../../tensor/vectors'
-import { videoBudget } from '../allocation'
-import { type Budget, type MethodContext, type MethodResult, type VideoMethod } from '../types'
+import { videoMethod } from '../define'
+import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 import { dpcKnnCluster } from './dpc-knn'
 
@@ -32,11 +32,10 @@ const MIN_TOKENS_TO_CLUSTER = 14
  * into the LLM space); cluster counts are floored at 1 and k at the set size (torch would fail);
  * the DPC tie-breaking noise comes from the seeded rng. Adaptive by design: the budget is not used.
  */
-export const pruneVid: VideoMethod<Params> = {
+export const pruneVid = videoMethod<Params>({
   id: 'prunevid',
   name: 'PruneVid (visual stage)',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'PruneVid: Visual Token Pruning for Efficient Video Large Language Models',
     authors: 'Xiaohu Huang, Hao Zhou, Kai Han',
@@ -52,8 +51,8 @@ export const pruneVid: VideoMethod<Params> = {
   },
   needs: {},
   budgetMode: 'adaptive',
-  run: (video, budget, params, ctx) => runPruneVid(video, budget, params, ctx),
-}
+  apply: (video, plan, params, ctx) => runPruneVid(video, plan, params, ctx),
+})
 
 /** PruneVid's refine_clusters on one sequence of frame labels [T] → refined labels [T]. */
 export function refineClusters(labels: Int32Array): Int32Array {
@@ -135,8 +134,8 @@ export function meanPairwiseCosine(video: VideoTokens, s: number, W: number): Fl
   return out
 }
 
-function runPruneVid(video: VideoTokens, budget: Budget, params: Params, ctx: MethodContext): MethodResult {
-  const { n, T, want } = videoBudget(video, budget)
+function runPruneVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): VideoOutput {
+  const { n, frames: T } = plan
   const d = video.dim
   const rand = createRng(ctx.seed)
   const frameFeat = new Float32Array(T * d)
@@ -193,7 +192,6 @@ function runPruneVid(video: VideoTokens, budget: Budget, params: Params, ctx: Me
     start += W
   }
   return assembleResult(video, { labels, frame: frames, key: keys }, {
-    budgetTokens: want,
     derived: { segments: segLens.length, staticPositions: staticTotal },
     notes: ['PruneVid is adaptive: its thresholds and ratios, not the budget, set the token count'],
   })

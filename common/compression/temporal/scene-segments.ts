@@ -1,7 +1,6 @@
 import { consecutiveSimilarity } from '../../tensor/vectors'
-import { allocateByWeights, splitEvenly, videoBudget } from '../allocation'
-import { runFrameSelection } from '../frame-selection-run'
-import type { FrameSelectionMethod } from '../types'
+import { allocateByWeights, splitEvenly } from '../allocation'
+import { frameSelectionMethod } from '../define'
 import { globalFeatureParam, globalFeatures } from './global-features'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
@@ -22,11 +21,10 @@ type Params = { threshold: number; framesPerScene: number; globalFeature: string
  * the threshold (0.85), the representative (chunk medoid), and the even split of tokens over the
  * chosen frames; standalone `run` keeps each chosen frame's tokens by uniform stride.
  */
-export const sceneSegments: FrameSelectionMethod<Params> = {
+export const sceneSegments = frameSelectionMethod<Params>({
   id: 'scene-segments',
   name: 'Scene segments',
   family: 'frame-selection',
-  kind: 'frame-selection',
   paper: {
     title: 'Temporal Dynamic Context for Long Video Understanding (TDC); D-CoDe: Scaling Image-Pretrained VLMs to Video via Dynamic Compression and Question Decomposition',
     authors: 'Haoran Hao et al.; Yiyang Huang et al.',
@@ -41,8 +39,8 @@ export const sceneSegments: FrameSelectionMethod<Params> = {
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, budget, params) {
-    const { n, T, want } = videoBudget(video, budget)
+  allocate(video, plan, params) {
+    const { n, frames: T, tokens: want } = plan
     const g = globalFeatures(video, params.globalFeature)
     const starts = sceneStarts(consecutiveSimilarity(g), params.threshold)
     const lens = starts.map((s, j) => (j + 1 < starts.length ? starts[j + 1] : T) - s)
@@ -57,8 +55,7 @@ export const sceneSegments: FrameSelectionMethod<Params> = {
     chosen.forEach((t, j) => (perFrame[t] = tokens[j]))
     return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length }, notes: [] }
   },
-  run: (video, budget, params, ctx) => runFrameSelection(sceneSegments, video, budget, params, ctx),
-}
+})
 
 /** First frame of every scene for consecutive similarities sim [T-1]: 0, then t+1 wherever sim[t] < threshold. */
 export function sceneStarts(sim: Float64Array, threshold: number): number[] {

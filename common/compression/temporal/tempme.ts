@@ -1,8 +1,9 @@
 import type { VideoTokens } from '../../tokens'
 import { topK } from '../../tensor/top-k'
 import { dot, l2NormalizeRows } from '../../tensor/vectors'
-import { type Budget, type MethodResult, type VideoMethod } from '../types'
-import { allocateByWeights, videoBudget } from '../allocation'
+import { allocateByWeights } from '../allocation'
+import { videoMethod } from '../define'
+import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 
 type Params = { schedule: string }
@@ -36,11 +37,10 @@ interface Tok {
  * when the budget is below the block count, is dropped). A merged token is the mean
  * of its patches and sits at its earliest frame. Exact.
  */
-export const tempMe: VideoMethod<Params> = {
+export const tempMe = videoMethod<Params>({
   id: 'tempme',
   name: 'TempMe (training-free)',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'TempMe: Video Temporal Token Merging for Efficient Text-Video Retrieval',
     authors: 'Leqi Shen, Tianxiang Hao, Tao He, Sicheng Zhao, Yifeng Zhang, Pengzhang Liu, Yongjun Bao, Guiguang Ding',
@@ -58,8 +58,8 @@ export const tempMe: VideoMethod<Params> = {
   },
   needs: {},
   budgetMode: 'exact',
-  run: (video, budget, params) => runTempMe(video, budget, params),
-}
+  apply: (video, plan, params) => runTempMe(video, plan, params),
+})
 
 /** The tokens' features as unit rows [m, D] (zero rows stay zero). */
 function unitRows(tokens: Tok[], D: number): Float32Array {
@@ -132,8 +132,8 @@ function mergeGroup(clips: Tok[][], target: number, parent: Int32Array): Tok[] {
   return tokens.sort(byPlace)
 }
 
-function runTempMe(video: VideoTokens, budget: Budget, params: Params): MethodResult {
-  const { n, T, want } = videoBudget(video, budget)
+function runTempMe(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutput {
+  const { n, frames: T, tokens: want } = plan
   const D = video.dim
   const groups = params.schedule.split('-').map(Number)
   const blockLen = groups.reduce((a, b) => a * b, 1)
@@ -186,5 +186,5 @@ function runTempMe(video: VideoTokens, budget: Budget, params: Params): MethodRe
     }
     labels[k] = id
   }
-  return assembleResult(video, { labels, frame: frames, key: keys }, { budgetTokens: want, derived: { blocks: blocks.length, stages: groups.length }, notes: [] })
+  return assembleResult(video, { labels, frame: frames, key: keys }, { derived: { blocks: blocks.length, stages: groups.length }, notes: [] })
 }

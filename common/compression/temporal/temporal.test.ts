@@ -17,6 +17,7 @@ import { pruneVid, refineClusters, segmentLengths } from './prunevid'
 import { sceneSegments, sceneStarts } from './scene-segments'
 import { consecutiveSimilarity } from '../../tensor/vectors'
 import { allocateByWeights } from '../allocation'
+import { planOf } from '../plan'
 import { globalFeatures } from './global-features'
 import { tempMe } from './tempme'
 import { bestGrid, linspaceIndices, tsThumbnail } from './ts-thumbnail'
@@ -239,7 +240,7 @@ describe('keyframes-codec', () => {
   it('makes the planted cut a keyframe and weights keyframes in an exact allocation', () => {
     const video = cutVideo()
     expect(detectKeyframes(globalFeatures(video, 'cls'), 0.15, 0)).toEqual([0, 5])
-    const { perFrame } = keyframesCodec.allocate(video, { tokens: 14 }, { threshold: 0.15, keyframeWeight: 4, maxGop: 0, globalFeature: 'auto' }, ctx)
+    const { perFrame } = keyframesCodec.allocate(video, planOf(video, { tokens: 14 }), { threshold: 0.15, keyframeWeight: 4, maxGop: 0, globalFeature: 'auto' }, ctx)
     expect(Array.from(perFrame)).toEqual([3, 1, 1, 1, 1, 3, 1, 1, 1, 1])
   })
 
@@ -252,12 +253,13 @@ describe('scene-segments', () => {
   it('cuts at the planted frame and gives each scene a representative', () => {
     const video = cutVideo()
     expect(sceneStarts(consecutiveSimilarity(globalFeatures(video, 'cls')), 0.85)).toEqual([0, 5])
-    const { perFrame } = sceneSegments.allocate(video, { tokens: 8 }, { threshold: 0.85, framesPerScene: 1, globalFeature: 'auto' }, ctx)
+    const { perFrame } = sceneSegments.allocate(video, planOf(video, { tokens: 8 }), { threshold: 0.85, framesPerScene: 1, globalFeature: 'auto' }, ctx)
     expect(Array.from(perFrame)).toEqual([4, 0, 0, 0, 0, 4, 0, 0, 0, 0])
   })
 
   it('spreads a larger budget over more frames, summing exactly', () => {
-    const { perFrame } = sceneSegments.allocate(cutVideo(), { tokens: 23 }, { threshold: 0.85, framesPerScene: 1, globalFeature: 'auto' }, ctx)
+    const video = cutVideo()
+    const { perFrame } = sceneSegments.allocate(video, planOf(video, { tokens: 23 }), { threshold: 0.85, framesPerScene: 1, globalFeature: 'auto' }, ctx)
     expect(perFrame.reduce((a, b) => a + b, 0)).toBe(23)
     expect(perFrame.every((k) => k <= 4)).toBe(true)
   })
@@ -303,14 +305,14 @@ describe('b-vllm-select', () => {
     const video = cutVideo()
     const cls = Array.from({ length: 10 }, (_, t) => Float32Array.from([Math.cos(t / 3), Math.sin(t / 3), 0, 0]))
     video.cls = cls
-    const { perFrame } = bVllmSelect.allocate(video, { tokens: 4 }, { maxFrames: 1, duplicateThreshold: 0.95, globalFeature: 'cls' }, { seed: 1, query: cls[7] })
+    const { perFrame } = bVllmSelect.allocate(video, planOf(video, { tokens: 4 }), { maxFrames: 1, duplicateThreshold: 0.95, globalFeature: 'cls' }, { seed: 1, query: cls[7] })
     expect(Array.from(perFrame)).toEqual([0, 0, 0, 0, 0, 0, 0, 4, 0, 0])
   })
 
   it('merges near-duplicate selected frames into the first and keeps the budget exact', () => {
     const video = staticVideo(4, 2, 2, 3)
     const params = { maxFrames: 4, duplicateThreshold: 0.95, globalFeature: 'mean' }
-    const alloc = bVllmSelect.allocate(video, { tokens: 2 }, params, ctx)
+    const alloc = bVllmSelect.allocate(video, planOf(video, { tokens: 2 }), params, ctx)
     expect(Array.from(alloc.perFrame)).toEqual([2, 0, 0, 0])
     const r = bVllmSelect.run(video, { tokens: 2 }, params, ctx)
     expect(r.report.tokensOut).toBe(2)

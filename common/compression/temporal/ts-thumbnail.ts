@@ -1,7 +1,7 @@
 import type { VideoTokens } from '../../tokens'
-import { videoBudget } from '../allocation'
-import { type Budget, type MethodResult, type VideoMethod } from '../types'
 import { pyRound } from '../../tensor/rounding'
+import { videoMethod } from '../define'
+import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
 
 type Params = { thumbnailFrames: number }
@@ -30,11 +30,10 @@ type Params = { thumbnailFrames: number }
  * Budget: exact unless the budget is below the thumbnail's h·w tokens or a token was dropped
  * ('adaptive').
  */
-export const tsThumbnail: VideoMethod<Params> = {
+export const tsThumbnail = videoMethod<Params>({
   id: 'ts-thumbnail',
   name: 'TS-LLaVA thumbnail + sampling',
   family: 'temporal',
-  kind: 'video',
   paper: {
     title: 'TS-LLaVA: Constructing Visual Tokens through Thumbnail-and-Sampling for Training-Free Video Large Language Models',
     authors: 'Tingyu Qu, Mingxiao Li, Tinne Tuytelaars, Marie-Francine Moens',
@@ -47,8 +46,8 @@ export const tsThumbnail: VideoMethod<Params> = {
   },
   needs: {},
   budgetMode: 'adaptive',
-  run: (video, budget, params) => runTsThumbnail(video, budget, params),
-}
+  apply: (video, plan, params) => runTsThumbnail(video, plan, params),
+})
 
 /** round(linspace(0, n−1, k)) with half-to-even rounding, as torch does. */
 export function linspaceIndices(n: number, k: number): Int32Array {
@@ -81,9 +80,9 @@ function droppedThumbnailTokens(cellOf: Int32Array, thumbFrames: Int32Array, n: 
   return all.size - alive.size
 }
 
-function runTsThumbnail(video: VideoTokens, budget: Budget, params: Params): MethodResult {
+function runTsThumbnail(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutput {
   const { h, w } = video.grid
-  const { n, T, want } = videoBudget(video, budget)
+  const { n, frames: T, tokens: want } = plan
   const D = video.dim
   const NT = Math.min(params.thumbnailFrames, T)
   const thumbFrames = linspaceIndices(T, NT)
@@ -147,7 +146,6 @@ function runTsThumbnail(video: VideoTokens, budget: Budget, params: Params): Met
   if (want < thumbTokens) notes.push(`budget ${want} is below the thumbnail's ${thumbTokens} tokens`)
   if (dropped) notes.push(`${dropped} thumbnail tokens had all their patches sampled and were dropped`)
   return assembleResult(video, { labels, frame: frames, key: keys, features: feats }, {
-    budgetTokens: want,
     derived: { thumbnailFrames: Array.from(thumbFrames).join(','), thumbnailGrid: `${R}x${C}`, thumbnailTokens: thumbTokens - dropped, sampledTokens: sampled.length },
     notes,
   })

@@ -1,0 +1,243 @@
+/**
+ * The one runner: every method run is "plan, then apply", written once here.
+ *
+ * 1. plan: the budget becomes integers (plan.ts planVideo) before any method code runs;
+ * 2. a per-frame run (a spatial method, a frame-selection method on its own, or a composition)
+ *    then allocates the tokens over frames: the budget split evenly for a spatial method, the
+ *    frame-selection stage's `allocate` otherwise (plain data, types.ts Allocation);
+ * 3. the frame stage compresses each frame with a budget to its count (`applyStage`): the spatial
+ *    method's frame(), or evenly strided patches for a frame-selection method on its own;
+ * 4. `assembleRun` numbers the frames' tokens into the video's TokenMap and writes the report.
+ * Video methods (and a spatial method that decides its frames together, dtome's calibration) are
+ * one step: `apply` (or `jointFrames`) on the whole video.
+ *
+ * `runPlanned` does the steps in-process; main/compute/run-method.ts does the same steps with
+ * step 2 and 3 in worker threads (frame ranges in parallel), so no step ever runs twice.
+ */
+import { frameCount, patchCount, type ImportanceKind, type VideoTokens } from '../tokens'
+import { tokenMapFromLabels } from '../token-map'
+import { splitEvenly, stridedPatches } from './allocation'
+import { keepMergedPatches, keepPatches } from './frame-ops'
+import { planOf } from './plan'
+import {
+  type Allocation,
+  type Budget,
+  type FrameInput,
+  type FrameResult,
+  type FrameSelectionMethod,
+  type Method,
+  type MethodContext,
+  MethodInputError,
+  type MethodResult,
+  type ParamValues,
+  type SpatialMethod,
+  type VideoMethod,
+  type VideoPlan,
+} from './types'
+
+/** What one run is, resolved from a method id and its parameters (registry.ts resolveRun) before anything runs. */
+export type RunSpec =
+  | { kind: 'spatial'; id: string; method: SpatialMethod; params: ParamValues }
+  | { kind: 'frame-selection'; id: string; method: FrameSelectionMethod; params: ParamValues }
+  | { kind: 'composition'; id: string; first: FrameSelectionMethod; firstParams: ParamValues; second: SpatialMethod; secondParams: ParamValues }
+  | { kind: 'video'; id: string; method: VideoMethod; params: ParamValues }
+
+/** The stage applied to each frame with a budget: a spatial method, or (null) evenly strided patches. */
+export type FrameStage = { method: SpatialMethod; params: ParamValues } | null
+
+/** A run done in one piece (`runPlanned` in one worker): video methods, and spatial methods that may decide their frames together. */
+export const runsWhole = (spec: RunSpec): boolean => spec.kind === 'video' || (spec.kind === 'spatial' && !!spec.method.jointFrames)
+
+/** The frame stage of a per-frame run. */
+export function frameStageOf(spec: RunSpec): FrameStage {
+  if (spec.kind === 'spatial') return { method: spec.method, params: spec.params }
+  if (spec.kind === 'composition') return { method: spec.second, params: spec.secondParams }
+  return null
+}
+
+/** The stage that allocates a per-frame run's tokens over frames (method code), or null when the budget is split evenly. */
+export function allocatingStage(spec: RunSpec): { method: FrameSelectionMethod; params: ParamValues } | null {
+  if (spec.kind === 'frame-selection') return { method: spec.method, params: spec.params }
+  if (spec.kind === 'composition') return { method: spec.first, params: spec.firstParams }
+  return null
+}
+
+/** Step 2 for a run whose budget is split evenly over frames (no method code). */
+export const evenAllocation = (plan: VideoPlan): Allocation => ({ perFrame: splitEvenly(plan.tokens, plan.frames, plan.n), derived: {}, notes: [] })
+
+/** Frame t of `video` as a spatial method sees it. */
+export function frameInput(video: VideoTokens, t: number): FrameInput {
+  return {
+    tokens: video.tokens[t],
+    grid: video.grid,
+    dim: video.dim,
+    cls: video.cls?.[t],
+    importance: video.importance?.[t],
+  }
+}
+
+/**
+ * Checks the model gives what `method` needs, and says which importance it will use.
+ * Never falls back silently: a method that needs real class attention refuses a proxy.
+ */
+export function checkNeeds(method: Method, video: VideoTokens, ctx: MethodContext): ImportanceKind | undefined {
+  const need = method.needs.importance
+  if (need) {
+    if (!video.importance || !video.importanceKind) {
+      throw new MethodInputError(`${method.id} needs class attention, and model ${video.modelId} provides none`)
+    }
+    if (need === 'required' && video.importanceKind !== 'cls-attention') {
+      throw new MethodInputError(
+        `${method.id} needs real class-token attention; model ${video.modelId} only provides a ${video.importanceKind}`,
+      )
+    }
+  }
+  if (method.needs.cls && !video.cls) {
+    throw new MethodInputError(`${method.id} needs a class token, and model ${video.modelId} has none`)
+  }
+  if (method.needs.textQuery && !ctx.query) {
+    throw new MethodInputError(`${method.id} needs a text query and a text-capable model`)
+  }
+  return need ? video.importanceKind : undefined
+}
+
+/** Checks every stage's needs; the importance source the run reports (the spatial stage's, else the first stage's). */
+export function checkRunNeeds(spec: RunSpec, video: VideoTokens, ctx: MethodContext): ImportanceKind | undefined {
+  if (spec.kind !== 'composition') return checkNeeds(spec.method, video, ctx)
+  const first = checkNeeds(spec.first, video, ctx)
+  return checkNeeds(spec.second, video, ctx) ?? first
+}
+
+/**
+ * Step 3: the stage's results for frames from ≤ t < to with a budget (perFrame[t] > 0), in frame
+ * order. With `mergedInto` (a frame-selection method on its own), a kept frame's strided tokens
+ * average its patch with the same patch of every frame merged into it.
+ */
+export function applyStage(
+  video: VideoTokens,
+  stage: FrameStage,
+  alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>,
+  ctx: MethodContext,
+  from: number,
+  to: number,
+): { frames: number[]; results: FrameResult[] } {
+  const n = patchCount(video.grid)
+  const d = video.dim
+  const followers = stage ? undefined : followersOf(alloc)
+  const frames: number[] = []
+  const results: FrameResult[] = []
+  for (let t = from; t < to; t++) {
+    const keep = alloc.perFrame[t]
+    if (keep <= 0) continue
+    frames.push(t)
+    if (stage) results.push(stage.method.frame(frameInput(video, t), keep, stage.params, { ...ctx, frameIndex: t }))
+    else {
+      const kept = stridedPatches(n, keep)
+      const merged = followers?.get(t)
+      results.push(merged ? keepMergedPatches([t, ...merged].map((f) => video.tokens[f]), d, n, kept) : keepPatches(video.tokens[t], d, n, kept))
+    }
+  }
+  return { frames, results }
+}
+
+/** [kept frame → the frames merged into it, ascending], for the kept frames that have any. */
+function followersOf(alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>): Map<number, number[]> | undefined {
+  if (!alloc.mergedInto) return undefined
+  const out = new Map<number, number[]>()
+  alloc.mergedInto.forEach((c, t) => {
+    if (c < 0 || alloc.perFrame[c] <= 0) return
+    const list = out.get(c)
+    if (list) list.push(t)
+    else out.set(c, [t])
+  })
+  return out
+}
+
+/** Step 4 of a per-frame run: the frames' results (by frame index, ascending) numbered into the video's TokenMap, and the report. */
+export function assembleRun(
+  spec: RunSpec,
+  video: Pick<VideoTokens, 'grid' | 'dim' | 'tokens'>,
+  plan: VideoPlan,
+  alloc: Allocation,
+  results: ReadonlyMap<number, FrameResult>,
+  importanceSource: ImportanceKind | undefined,
+  jointDerived?: Record<string, number | string>,
+): MethodResult {
+  const n = patchCount(video.grid)
+  const d = video.dim
+  const T = video.tokens.length
+  const labels = new Int32Array(T * n).fill(-1)
+  const chunks: Float32Array[] = []
+  const derived: Record<string, number | string>[] = []
+  let next = 0
+  for (const t of [...results.keys()].sort((a, b) => a - b)) {
+    const r = results.get(t)!
+    for (let i = 0; i < n; i++) labels[t * n + i] = r.groups[i] < 0 ? -1 : next + r.groups[i]
+    next += r.features.length / d
+    chunks.push(r.features)
+    if (r.derived) derived.push(r.derived)
+  }
+  if (!frameStageOf(spec) && alloc.mergedInto) {
+    alloc.mergedInto.forEach((c, t) => {
+      if (c >= 0 && alloc.perFrame[c] > 0) labels.copyWithin(t * n, c * n, c * n + n)
+    })
+  }
+  const features = new Float32Array(next * d)
+  let off = 0
+  for (const c of chunks) {
+    features.set(c, off)
+    off += c.length
+  }
+  const { map, labelOf } = tokenMapFromLabels(video.grid, T, labels)
+  // features are in frame() id order; the map numbers tokens by first patch. They must agree.
+  if (labelOf.length !== next || labelOf.some((label, id) => label !== id)) {
+    throw new Error(`${spec.id}: frame() must number output tokens in raster order of their first patch, each with at least one patch`)
+  }
+  const stageDerived = jointDerived ?? summarizeDerived(derived)
+  const report =
+    spec.kind === 'composition'
+      ? { derived: { ...prefixKeys(spec.first.id, alloc.derived), ...prefixKeys(spec.second.id, stageDerived) }, notes: [...alloc.notes] }
+      : spec.kind === 'frame-selection'
+        ? { derived: alloc.derived, notes: [...alloc.notes] }
+        : { derived: stageDerived, notes: [] }
+  return { map, features, report: { budgetTokens: plan.tokens, tokensOut: next, importanceSource, ...report } }
+}
+
+/** Averages numeric per-frame derived values (e.g. calibrated thresholds) into one record. */
+export function summarizeDerived(perFrame: Record<string, number | string>[]): Record<string, number | string> {
+  const out: Record<string, number | string> = {}
+  if (!perFrame.length) return out
+  for (const key of Object.keys(perFrame[0])) {
+    const vals = perFrame.map((r) => r[key])
+    out[key] = typeof vals[0] === 'number' ? (vals as number[]).reduce((a, b) => a + b, 0) / vals.length : String(vals[0])
+  }
+  return out
+}
+
+const prefixKeys = (p: string, o: Record<string, number | string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]))
+
+/** A whole-video step (a video method's apply, or a spatial method's jointFrames), or undefined when the run is per frame after all. */
+export function runWholeStep(spec: RunSpec, video: VideoTokens, plan: VideoPlan, ctx: MethodContext, importanceSource: ImportanceKind | undefined): MethodResult | undefined {
+  if (spec.kind === 'video') {
+    const { map, features, report } = spec.method.apply(video, plan, spec.params, ctx)
+    const { tokensOut, ...rest } = report
+    return { map, features, report: { budgetTokens: plan.tokens, tokensOut, importanceSource, ...rest } }
+  }
+  if (spec.kind !== 'spatial' || !spec.method.jointFrames) return undefined
+  const joint = spec.method.jointFrames(video, plan, spec.params, ctx)
+  if (!joint) return undefined
+  const all = new Int32Array(frameCount(video)).fill(plan.n)
+  return assembleRun(spec, video, plan, { perFrame: all, derived: {}, notes: [] }, new Map(joint.frames.map((r, t) => [t, r])), importanceSource, joint.derived)
+}
+
+/** Runs `spec` on `video` under `budget`, in-process: plan, allocate, apply, assemble. */
+export function runPlanned(spec: RunSpec, video: VideoTokens, budget: Budget, ctx: MethodContext): MethodResult {
+  const importanceSource = checkRunNeeds(spec, video, ctx)
+  const plan = planOf(video, budget)
+  const whole = runWholeStep(spec, video, plan, ctx, importanceSource)
+  if (whole) return whole
+  const first = allocatingStage(spec)
+  const alloc = first ? first.method.allocate(video, plan, first.params, ctx) : evenAllocation(plan)
+  const { frames, results } = applyStage(video, frameStageOf(spec), alloc, ctx, 0, frameCount(video))
+  return assembleRun(spec, video, plan, alloc, new Map(frames.map((t, j) => [t, results[j]])), importanceSource)
+}

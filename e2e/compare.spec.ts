@@ -166,7 +166,7 @@ test('compare view: A and B side by side differ where the methods differ; the di
   expect(numbers).toBeGreaterThan(20)
 })
 
-test('frame selection: dropped frames, kept-frame markers, the nearest kept frame one key away', async ({ app, clip }, testInfo) => {
+test('frame selection: dropped frames, kept-frame markers, the nearest kept frame one key (J) away', async ({ app, clip }, testInfo) => {
   await compareOnClip(app, clip, 'scene-segments', 'uniform-frames')
   for (const row of ['difference', 'kept-a', 'kept-b']) {
     await expect.poll(async () => (await canvasPixels(app.getByTestId(`heat-row-canvas-${row}`))).painted, { message: `${row} row drawn` }).toBeGreaterThan(0)
@@ -184,7 +184,7 @@ test('frame selection: dropped frames, kept-frame markers, the nearest kept fram
   await expect(app.getByTestId('compare-dropped-a')).toBeVisible()
   const nearest = Number((await app.getByTestId('compare-nearest-kept-a').textContent())!.match(/frame (\d+)/)![1]) - 1
   await app.screenshot({ path: testInfo.outputPath('compare-dropped-frame.png') })
-  await app.keyboard.press('k')
+  await app.keyboard.press('j')
   await expect.poll(index).toBe(nearest)
   await expect(app.getByTestId('compare-dropped-a')).toBeHidden()
   expect((await shownGroups(app, 'a'))!.some((g) => g >= 0)).toBe(true)

@@ -1,7 +1,7 @@
 /**
  * Workbench keys (on window, ignored while typing in a field): ←/→ ±1 sampled frame, Shift ±10,
  * Home/End, +/− zoom, Space play/pause; D / Shift+D the next / previous frame where A and B
- * disagree most, K the nearest frame kept by a method that drops the one shown.
+ * disagree most, J the nearest frame kept by a method that drops the one shown.
  */
 import { onBeforeUnmount, onMounted } from 'vue'
 import { useFrameStore } from '../stores/frame'
@@ -47,8 +47,8 @@ export function useHotkeys() {
       case 'D':
         compare.jumpDisagreement(ev.shiftKey ? -1 : 1)
         break
-      case 'k':
-      case 'K':
+      case 'j':
+      case 'J':
         compare.jumpToKept()
         break
       default:

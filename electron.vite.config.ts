@@ -34,6 +34,8 @@ export default defineConfig({
           cli: resolve(__dirname, 'main/cli/index.ts'),
           'encode-worker': resolve(__dirname, 'main/encoder/encode-worker.ts'),
           'methods-worker': resolve(__dirname, 'main/compute/methods-worker.ts'),
+          'pull-worker': resolve(__dirname, 'main/models/pull-worker.ts'),
+          'text-worker': resolve(__dirname, 'main/text/text-worker.ts'),
         },
       },
     },

@@ -2,7 +2,7 @@
  * Patch tokens of a sampled video, as the encoder produced them (after the token cache).
  *
  * Shapes, per sampled frame t of T: tokens [N, D] row-major (patch i at i*D, patches in raster
- * order of the h × w grid, N = h*w), cls [D], importance [N].
+ * order of the h × w grid, N = h*w), cls [D], importance [N], frameEmbeds [P], patchEmbeds [N, P].
  */
 export interface TokenGrid {
   /** Rows of patches. */
@@ -32,6 +32,15 @@ export interface VideoTokens {
   /** [T] × Float32Array(N), non-negative, sums to 1 per frame, when the model provides one. */
   importance?: Float32Array[]
   importanceKind?: ImportanceKind
+  /** P, the width of the text-space embeddings below (the text tower's embedding width). */
+  embedDim?: number
+  /**
+   * [T] × Float32Array(P): each frame's pooled embedding in the model's joint image–text space (CLIP
+   * image_embeds, SigLIP pooler_output), not normalised. What frame-level query relevance uses.
+   */
+  frameEmbeds?: Float32Array[]
+  /** [T] × Float32Array(N*P): every patch in the joint space (CLIP: through the post-LN and projection). */
+  patchEmbeds?: Float32Array[]
 }
 
 export const patchCount = (g: TokenGrid): number => g.h * g.w

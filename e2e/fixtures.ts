@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { expect, type Locator, type Page, test as base } from '@playwright/test'
 import { makeClip } from '../tests/fixtures/videos'
+import { hubClipFiles, hubRepo } from '../tests/fixtures/hub-repo'
+import { type HubServer, startHubServer } from '../tests/support/hub-server'
 import type { TokenScopeApi } from '../common/ipc/contract'
 
 // What the page exposes (renderer/src/api/client.ts declares the same for the renderer's build).
@@ -30,13 +32,13 @@ export interface HostProcess {
 
 const root = resolve(import.meta.dirname, '..')
 
-async function startHostProcess(cacheDir: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+async function startHostProcess(cacheDir: string, dataDir: string, hubUrl: string): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(join(root, 'out', 'main', 'cli.js')) || !existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     throw new Error("the app is not built: run 'npm run build' before the e2e suite")
   }
   const child = spawn(process.execPath, [join(root, 'bin', 'tokenscope.js'), 'serve', '--port', '0', '--cache', cacheDir], {
     cwd: root,
-    env: { ...process.env, TOKENSCOPE_CACHE_DIR: cacheDir, TOKENSCOPE_DATA_DIR: dataDir },
+    env: { ...process.env, TOKENSCOPE_CACHE_DIR: cacheDir, TOKENSCOPE_DATA_DIR: dataDir, TOKENSCOPE_HUB_URL: hubUrl },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -63,12 +65,21 @@ async function startHostProcess(cacheDir: string, dataDir: string): Promise<{ ch
   return { child, url }
 }
 
-export const test = base.extend<{ app: Page }, { host: HostProcess; clip: string }>({
-  host: [
+export const test = base.extend<{ app: Page }, { host: HostProcess; clip: string; hub: HubServer }>({
+  /** A local model hub on 127.0.0.1 serving a generated CLIP-shaped repository as Xenova/clip-vit-base-patch16 (the host downloads from it). */
+  hub: [
     async ({}, use) => {
+      const hub = await startHubServer([hubRepo('Xenova/clip-vit-base-patch16', hubClipFiles())])
+      await use(hub)
+      await hub.close()
+    },
+    { scope: 'worker' },
+  ],
+  host: [
+    async ({ hub }, use) => {
       const cacheDir = mkdtempSync(join(tmpdir(), 'tokenscope-e2e-cache-'))
       const dataDir = mkdtempSync(join(tmpdir(), 'tokenscope-e2e-data-'))
-      const { child, url } = await startHostProcess(cacheDir, dataDir)
+      const { child, url } = await startHostProcess(cacheDir, dataDir, hub.url)
       const parsed = new URL(url)
       await use({ url, origin: parsed.origin, token: parsed.searchParams.get('token')!, cacheDir })
       const exited = new Promise((ok) => child.once('exit', ok))

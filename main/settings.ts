@@ -20,3 +20,9 @@ export const recentVideosFile = (): string => join(dataDir(), 'recent-videos.jso
 
 /** Folder users drop their own ONNX model exports into (each with a manifest.json). */
 export const userModelsDir = (): string => process.env.TOKENSCOPE_MODELS_DIR ?? join(dataDir(), 'models')
+
+/**
+ * The model hub `tokenscope models pull` downloads from: TOKENSCOPE_HUB_URL, else HF_ENDPOINT (the
+ * Hugging Face tools' mirror setting), else https://huggingface.co.
+ */
+export const hubUrl = (): string => process.env.TOKENSCOPE_HUB_URL ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co'

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { methods, runMethod } from './registry'
 import { type Budget, MethodInputError, type MethodResult } from './types'
 import type { ImportanceKind } from '../tokens'
-import { randomVideo } from '../../tests/support/method-inputs'
+import { queryFor, randomVideo, withTextSpace } from '../../tests/support/method-inputs'
 
 const T = 6
 const H = 4
@@ -41,12 +41,38 @@ function checkConsistent(r: MethodResult) {
   }
 }
 
-describe.each(methods.filter((m) => !m.needs.textQuery).map((m) => [m.id, m] as const))('%s', (_id, method) => {
+/** Width of the text space the prompt-guided methods get (≠ D: the tokens are not in it). */
+const P = 6
+
+describe.each(methods.map((m) => [m.id, m] as const))('%s', (_id, method) => {
+  const text = Boolean(method.needs.textQuery)
+  if (text) {
+    it('refuses without a text tower, without per-patch embeddings when it needs them, and without a query, naming what to do', () => {
+      const video = randomVideo(T, H, W, D, 99, 'cls-attention')
+      const query = queryFor(method, 'a red car', P)
+      const refusal = (v: typeof video, q: typeof query | null = query) => {
+        try {
+          runMethod(method.id, v, { ratio: 0.25 }, {}, { seed: 1, query: q ?? undefined })
+        } catch (e) {
+          expect(e).toBeInstanceOf(MethodInputError)
+          return (e as Error).message
+        }
+        return null
+      }
+      expect(refusal(video)).toMatch(new RegExp(`^${method.id} needs a model with a text tower, and model random has none .*tokenscope models pull clip-vit-b16`))
+      if (method.needs.textQuery === 'patch') expect(refusal({ ...withTextSpace(video, P, 5), patchEmbeds: undefined })).toMatch(/needs per-patch text relevance/)
+      if (!method.needs.queryOptional) expect(refusal(withTextSpace(video, P, 5), null)).toMatch(/needs a text query: give one with --query TEXT/)
+    })
+  }
   for (const kind of kinds) {
     for (const [seed, budget] of budgets.map((b, i) => [i + 1, b] as const)) {
       it(`${kind}, budget ${JSON.stringify(budget)}`, () => {
-        const video = randomVideo(T, H, W, D, 100 + seed, kind)
-        const run = () => runMethod(method.id, video, budget, {}, { seed })
+        const plain = randomVideo(T, H, W, D, 100 + seed, kind)
+        const video = text ? withTextSpace(plain, P, 200 + seed) : plain
+        // A method that also runs without a query is checked both ways (odd seeds with one).
+        const withQuery = text && (!method.needs.queryOptional || seed % 2 === 1)
+        const ctx = { seed, ...(withQuery ? { query: queryFor(method, 'a red car', P) } : {}) }
+        const run = () => runMethod(method.id, video, budget, {}, ctx)
         if (method.needs.importance === 'required' && kind !== 'cls-attention') {
           expect(run).toThrow(MethodInputError)
           return

@@ -1,12 +1,13 @@
 import { baselinesMethods } from './baselines/index'
 import { spatialMethods } from './spatial/index'
 import { temporalMethods } from './temporal/index'
+import { promptMethods } from './prompt/index'
 import { runPlanned, type RunSpec } from './runner'
 import type { VideoTokens } from '../tokens'
 import { type Budget, type Method, type MethodContext, MethodInputError, type MethodResult, type ParamSchema, type ParamValues } from './types'
 
 /** Every registered method, in listing order. */
-export const methods: readonly Method[] = [...baselinesMethods, ...spatialMethods, ...temporalMethods]
+export const methods: readonly Method[] = [...baselinesMethods, ...spatialMethods, ...temporalMethods, ...promptMethods]
 
 const byId = new Map(methods.map((m) => [m.id, m]))
 

@@ -33,6 +33,7 @@ import {
   type SpatialMethod,
   type VideoMethod,
   type VideoPlan,
+  TEXT_MODEL_HINT,
 } from './types'
 
 /** What one run is, resolved from a method id and its parameters (registry.ts resolveRun) before anything runs. */
@@ -73,6 +74,9 @@ export function frameInput(video: VideoTokens, t: number): FrameInput {
     dim: video.dim,
     cls: video.cls?.[t],
     importance: video.importance?.[t],
+    frameEmbed: video.frameEmbeds?.[t],
+    patchEmbeds: video.patchEmbeds?.[t],
+    embedDim: video.embedDim,
   }
 }
 
@@ -95,10 +99,27 @@ export function checkNeeds(method: Method, video: VideoTokens, ctx: MethodContex
   if (method.needs.cls && !video.cls) {
     throw new MethodInputError(`${method.id} needs a class token, and model ${video.modelId} has none`)
   }
-  if (method.needs.textQuery && !ctx.query) {
-    throw new MethodInputError(`${method.id} needs a text query and a text-capable model`)
-  }
+  checkTextNeeds(method, video, ctx)
   return need ? video.importanceKind : undefined
+}
+
+/**
+ * A prompt-guided method needs the model's embeddings in its text space (per frame, or per patch
+ * too) and a query; the refusal names what is missing and how to get it.
+ */
+function checkTextNeeds(method: Method, video: VideoTokens, ctx: MethodContext): void {
+  const level = method.needs.textQuery
+  if (!level || (method.needs.queryOptional && !ctx.query)) return
+  if (!video.frameEmbeds) {
+    throw new MethodInputError(`${method.id} needs a model with a text tower, and model ${video.modelId} has none (no image embeddings in a text space); ${TEXT_MODEL_HINT}`)
+  }
+  if (level === 'patch' && !video.patchEmbeds) {
+    throw new MethodInputError(`${method.id} needs per-patch text relevance, and model ${video.modelId} embeds only whole frames in its text space; ${TEXT_MODEL_HINT}`)
+  }
+  if (!ctx.query) throw new MethodInputError(`${method.id} needs a text query: give one with --query TEXT (or in the query box)`)
+  if (ctx.query.embedding.length !== video.embedDim) {
+    throw new MethodInputError(`${method.id}: the query embedding has ${ctx.query.embedding.length} dims, model ${video.modelId}'s text space ${video.embedDim}`)
+  }
 }
 
 /** Checks every stage's needs; the importance source the run reports (the spatial stage's, else the first stage's). */
@@ -196,9 +217,9 @@ export function assembleRun(
   const stageDerived = jointDerived ?? summarizeDerived(derived)
   const report =
     spec.kind === 'composition'
-      ? { derived: { ...prefixKeys(spec.first.id, alloc.derived), ...prefixKeys(spec.second.id, stageDerived) }, notes: [...alloc.notes] }
+      ? { derived: { ...prefixKeys(spec.first.id, alloc.derived), ...prefixKeys(spec.second.id, stageDerived) }, notes: [...alloc.notes], ...(alloc.keyframes ? { keyframes: alloc.keyframes } : {}) }
       : spec.kind === 'frame-selection'
-        ? { derived: alloc.derived, notes: [...alloc.notes] }
+        ? { derived: alloc.derived, notes: [...alloc.notes], ...(alloc.keyframes ? { keyframes: alloc.keyframes } : {}) }
         : { derived: stageDerived, notes: [] }
   return { map, features, report: { budgetTokens: plan.tokens, tokensOut: next, importanceSource, ...report } }
 }

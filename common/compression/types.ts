@@ -36,16 +36,34 @@ export interface MethodNeeds {
   importance?: 'required' | 'proxy-ok'
   /** The model's class / global token. */
   cls?: boolean
-  /** A text query embedded by a text-capable model (prompt-guided methods). */
-  textQuery?: boolean
+  /**
+   * A text query and the model's embeddings in its text tower's space (prompt-guided methods):
+   * 'frame' = per-frame embeddings (VideoTokens.frameEmbeds), 'patch' = per-patch ones too.
+   */
+  textQuery?: 'frame' | 'patch'
+  /** The method also runs without a query (another mode, said in its report). */
+  queryOptional?: boolean
+}
+
+/** A text query, embedded by the video's model's text tower. */
+export interface TextQuery {
+  text: string
+  /** [P] unit length, in the space of VideoTokens.frameEmbeds / patchEmbeds. */
+  embedding: Float32Array
+  /** The texts the method asked for (Method.prompts), embedded the same way, by text. */
+  prompts?: Record<string, Float32Array>
 }
 
 export interface MethodContext {
   /** Seed for every random choice; the same seed gives the same result. */
   seed: number
-  /** L2-normalised text embedding in the vision token space, for prompt-guided methods. */
-  query?: Float32Array
+  /** The user's text query, for prompt-guided methods. */
+  query?: TextQuery
 }
+
+/** What a refusal for want of a text-capable model tells the user to do. */
+export const TEXT_MODEL_HINT = "get one with 'tokenscope models pull clip-vit-b16'"
+
 
 /** What a method reports beside its token map. */
 export interface MethodReport {
@@ -100,17 +118,25 @@ export interface Allocation {
    * frames (the token is their mean); in a composition merged frames are simply dropped.
    */
   mergedInto?: Int32Array
+  /** Frames the method names as its keyframes (ascending), when it picks them explicitly (MethodReport.keyframes). */
+  keyframes?: number[]
   derived: Record<string, number | string>
   notes: string[]
 }
 
-/** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N]. */
+/** One frame handed to a spatial method. Shapes: tokens [N, D], cls [D], importance [N], frameEmbed [P], patchEmbeds [N, P]. */
 export interface FrameInput {
   tokens: Float32Array
   grid: TokenGrid
   dim: number
   cls?: Float32Array
   importance?: Float32Array
+  /** The frame in the text tower's space (VideoTokens.frameEmbeds[t]). */
+  frameEmbed?: Float32Array
+  /** Its patches in the text tower's space (VideoTokens.patchEmbeds[t]). */
+  patchEmbeds?: Float32Array
+  /** P, the width of frameEmbed and of each patchEmbeds row. */
+  embedDim?: number
 }
 
 /** The run's context plus the index of the frame being compressed (per-frame seeds derive from it). */
@@ -147,6 +173,11 @@ export interface MethodInfoFields {
 }
 
 interface MethodBase<P extends ParamValues> extends MethodInfoFields {
+  /**
+   * Texts besides the query that the method compares frames with (e.g. T*'s object prompts), from
+   * the query text and the params: embedded by the caller into ctx.query.prompts.
+   */
+  prompts?(query: string, params: P): string[]
   /**
    * The whole video under a Budget: the engine's entry point (runner.ts runPlanned), the same
    * as runMethod(id, …) with resolved params. Added by define.ts; never written by a method.

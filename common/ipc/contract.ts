@@ -41,8 +41,42 @@ export interface ModelInfo {
   hasClassToken: boolean
   importanceKind?: ImportanceKind
   hasTextEncoder: boolean
+  /** Per-frame and per-patch embeddings in the text tower's space (what text relevance is computed on). */
+  textRelevance?: 'frame' | 'frame-and-patch'
+  /** Which tokens every result on this model is computed on, in one line. */
+  tokens: string
   /** Set when the manifest or its files are unusable; the UI shows it and disables the model. */
   error?: string
+}
+
+/** A model `tokenscope models pull` (and the model picker's "get a real model") can download. */
+export interface PullableModel {
+  id: string
+  name: string
+  description: string
+  licence: string
+  /** Approximate download size. */
+  bytes: number
+  installed: boolean
+}
+
+export const PULL_PHASES = ['resolving', 'downloading', 'verifying', 'editing', 'checking', 'done', 'error'] as const
+
+export type PullPhase = (typeof PULL_PHASES)[number]
+
+/** Pushed as the `models:pull-progress` event while a model downloads (and printed by the CLI). */
+export interface PullProgress {
+  modelId: string
+  phase: PullPhase
+  /** The file being downloaded or verified. */
+  file?: string
+  bytesDone: number
+  /** All files' bytes (0 until known). */
+  bytesTotal: number
+  bytesPerSecond: number
+  /** -1: unknown. */
+  etaSeconds: number
+  message?: string
 }
 
 export interface AnalyzeRequest {
@@ -148,6 +182,8 @@ export interface RunMethodRequest {
   seed: number
   /** LLM preset for the prefill-cost metric. */
   llm?: string
+  /** The user's text query, for prompt-guided methods (embedded by the video's model's text tower). */
+  query?: string
   /**
    * The UI's result slot, unique per window ('<window id>/a'). A run replaces the one still
    * computing for the same video and slot: that one is aborted (its workers terminated) and
@@ -188,6 +224,8 @@ export interface SweepRequest {
   budgets: number[]
   seed: number
   llm?: string
+  /** The user's text query, for prompt-guided methods (as in RunMethodRequest). */
+  query?: string
   sweepId: string
 }
 
@@ -220,6 +258,19 @@ export interface SweepProgress {
   budget: number
 }
 
+/**
+ * How relevant each sampled frame is to a text query: cosine of the frame's embedding
+ * (outputs.frameEmbeds) with the query's text embedding, both in the model's joint space.
+ */
+export interface QueryRelevance {
+  /** [T] cosine per frame. */
+  perFrame: Float32Array
+  /** Whether per-patch relevance exists for this model (outputs.patchEmbeds). */
+  hasPatches: boolean
+  /** Query tokens cut at the text tower's context length (0 when it fit). */
+  truncated: number
+}
+
 /** channel → [request payload, response]. */
 export interface Requests {
   'app:info': [void, AppInfo]
@@ -246,6 +297,12 @@ export interface Requests {
    * and the page downloads the file itself.
    */
   'export:save': [{ name: string; bytes: Uint8Array }, string | null]
+  'tokens:relevance': [{ videoKey: string; query: string }, QueryRelevance]
+  /** [N] cosine of each patch of `frame` with the query; null when the model has no per-patch embeddings. */
+  'tokens:patch-relevance': [{ videoKey: string; query: string; frame: number }, Float32Array | null]
+  'models:pullable': [void, PullableModel[]]
+  /** Downloads a model (progress as `models:pull-progress`); answers with the installed model. */
+  'models:pull': [{ id: string }, ModelInfo]
 }
 
 export type Channel = keyof Requests
@@ -257,6 +314,7 @@ export interface Events {
   'analysis:progress': AnalysisProgress
   'quicklook:frames': QuickLookFrames
   'sweep:progress': SweepProgress
+  'models:pull-progress': PullProgress
 }
 
 export type EventChannel = keyof Events

@@ -30,6 +30,10 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
   },
   'sweep:cancel': { valid: { sweepId: 's1' }, invalid: { sweepId: '' } },
   'export:save': { valid: { name: 'sweep.svg', bytes: new Uint8Array(3) }, invalid: { name: 'sweep.svg', bytes: [1, 2] } },
+  'tokens:relevance': { valid: { videoKey: 'k', query: 'a red car' }, invalid: { videoKey: 'k', query: '' } },
+  'tokens:patch-relevance': { valid: { videoKey: 'k', query: 'a red car', frame: 3 }, invalid: { videoKey: 'k', query: 'a red car' } },
+  'models:pullable': { valid: undefined, invalid: { id: 'x' } },
+  'models:pull': { valid: { id: 'clip-vit-b16' }, invalid: { id: '' } },
 }
 
 /** The same for every event. */
@@ -43,6 +47,10 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
     invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
   },
   'sweep:progress': { valid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 0.25 }, invalid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 25 } },
+  'models:pull-progress': {
+    valid: { modelId: 'clip-vit-b16', phase: 'downloading', file: 'onnx/vision_model.onnx', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
+    invalid: { modelId: 'clip-vit-b16', phase: 'paused', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
+  },
 }
 
 describe('request schemas', () => {

@@ -6,7 +6,7 @@
  * why (`budget.ratio must be a number in (0, 1]`). Objects reject keys they do not know, so a
  * typo in a payload is an error instead of a silently ignored option. No dependencies.
  */
-import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, type QuickLookFrames, type RequestOf, SWEEP_MAX_METHODS, type SweepProgress } from './contract'
+import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, PULL_PHASES, type PullProgress, type QuickLookFrames, type RequestOf, SWEEP_MAX_METHODS, type SweepProgress } from './contract'
 import { PROVIDER_CHOICES } from '../providers'
 
 export class SchemaError extends Error {
@@ -102,6 +102,8 @@ export const none: Validator<void> = (v, at) => (v === undefined || v === null ?
 
 const path = str(4096)
 const id = str(256)
+/** A text query (far longer than any text tower's context, which truncates it). */
+const query = str(2000)
 
 export const samplingSchema = union(
   'a sampling: {mode: every-frame} | {mode: fps, fps} | {mode: count, frames}',
@@ -143,6 +145,7 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     params: flatRecord(),
     seed: num(0, 2 ** 32 - 1, { integer: true }),
     llm: optional(id),
+    query: optional(query),
     slot: optional(str(16)),
   }),
   'sweep:run': obj({
@@ -151,10 +154,15 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     budgets: arrayOf(num(0, 1, { exclusiveMin: true }), 1, 32),
     seed: num(0, 2 ** 32 - 1, { integer: true }),
     llm: optional(id),
+    query: optional(query),
     sweepId: id,
   }),
   'sweep:cancel': obj({ sweepId: id }),
   'export:save': obj({ name: str(255), bytes: typedArray(Uint8Array, 2 ** 30) }),
+  'tokens:relevance': obj({ videoKey: id, query }),
+  'tokens:patch-relevance': obj({ videoKey: id, query, frame: num(0, 1e8, { integer: true }) }),
+  'models:pullable': none,
+  'models:pull': obj({ id }),
 }
 
 const quickLookFramesShape = obj({
@@ -191,6 +199,18 @@ const sweepProgressSchema: Validator<SweepProgress> = obj({
   budget: num(0, 1),
 })
 
+const pullProgressSchema: Validator<PullProgress> = obj({
+  modelId: id,
+  phase: oneOf(PULL_PHASES),
+  file: optional(path),
+  bytesDone: num(0, 1e15, { integer: true }),
+  bytesTotal: num(0, 1e15, { integer: true }),
+  bytesPerSecond: num(0, 1e15),
+  /** -1: unknown. */
+  etaSeconds: num(-1, 1e9),
+  message: optional(str(4096)),
+})
+
 /** The `quicklook:frames` event as the UI receives it: the fields, and array sizes that agree. */
 const quickLookFramesSchema: Validator<QuickLookFrames> = (v, at) => {
   const b = quickLookFramesShape(v, at)
@@ -210,6 +230,7 @@ export const eventSchemas: { [E in EventChannel]: Validator<Events[E]> } = {
   'analysis:progress': analysisProgressSchema,
   'quicklook:frames': quickLookFramesSchema,
   'sweep:progress': sweepProgressSchema,
+  'models:pull-progress': pullProgressSchema,
 }
 
 /** Every event channel pushed from main to the UI. */

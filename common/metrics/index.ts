@@ -58,7 +58,7 @@ export interface MetricsOptions {
   llm?: string
   /** Text tokens in the prompt beside the visual ones (default 64). */
   textTokens?: number
-  /** L2-normalised query embedding in the vision token space. */
+  /** The query's unit text embedding, in the space of VideoTokens.patchEmbeds / frameEmbeds. */
   query?: Float32Array
   /** Hand-annotated keyframe times (seconds). */
   annotations?: number[]

@@ -36,6 +36,9 @@ const video: VideoTokens = {
   importance: [Float32Array.from([0.25, 0.75]), Float32Array.from([0.6, 0.4]), Float32Array.from([0.5, 0.5])],
   importanceKind: 'cls-attention',
 }
+// The patches in a 2-d text space: the tokens themselves (query relevance is measured there).
+video.embedDim = 2
+video.patchEmbeds = video.tokens
 
 const result: MethodResult = {
   map: {
@@ -120,6 +123,11 @@ describe('retention', () => {
     expect(queryRelevanceRetained(video, map, Float32Array.from([1, 0]), 1)).toBeCloseTo(expected, 6)
     // sharp default temperature: nearly all mass sits on the patches with cosine 1, all of them kept
     expect(queryRelevanceRetained(video, map, Float32Array.from([1, 0]))).toBeGreaterThan(0.999)
+    // frame embeddings only: each frame's softmax weight shared by its patches (frame 2 pruned)
+    const frames = { ...video, patchEmbeds: undefined, frameEmbeds: [Float32Array.from([1, 0]), Float32Array.from([0, 1]), Float32Array.from([1, 0])] }
+    // per patch: e, e (kept) | 1 (kept), 1 | e, e → (2e + 1) / (4e + 2)
+    expect(queryRelevanceRetained(frames, map, Float32Array.from([1, 0]), 1)).toBeCloseTo((2 * e + 1) / (4 * e + 2), 6)
+    expect(queryRelevanceRetained({ ...video, patchEmbeds: undefined }, map, Float32Array.from([1, 0]))).toBeUndefined()
   })
 })
 

@@ -103,6 +103,9 @@ const modelLayout = (entry: ModelEntry) => ({
   dim: entry.dim,
   hasCls: Boolean(entry.outputs.classToken),
   importanceKind: entry.outputs.importance?.kind,
+  ...(entry.text && (entry.outputs.frameEmbeds || entry.outputs.patchEmbeds)
+    ? { embedDim: entry.text.embedDim, hasFrameEmbeds: Boolean(entry.outputs.frameEmbeds), hasPatchEmbeds: Boolean(entry.outputs.patchEmbeds) }
+    : {}),
 })
 
 export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummary> {
@@ -158,7 +161,7 @@ export async function analyzeVideo(opts: AnalyzeOptions): Promise<AnalysisSummar
     const encoded = encoder.encodeRgb(b.rgb.subarray(0, b.count * frameBytes), b.count)
     const landed = Promise.all([encoded, chain]).then(([out]) => {
       encodeMs += out.inferenceMs ?? performance.now() - t0
-      cache.append({ pts: b.pts.slice(0, b.count), tokens: out.tokens, cls: out.cls, importance: out.importance })
+      cache.append({ pts: b.pts.slice(0, b.count), tokens: out.tokens, cls: out.cls, importance: out.importance, frameEmbeds: out.frameEmbeds, patchEmbeds: out.patchEmbeds })
       encoder.recycle(out)
       if (out.frames.length === batchSize * frameBytes) spareRgb.push(out.frames)
       opts.onFrames?.(cache.framesReady)

@@ -1,7 +1,7 @@
 /**
  * Every failure that leaves the services becomes an ApiError: a machine `code` and one line the
  * user can act on. Errors of the services that already speak to the user (VideoError, ModelError,
- * MethodInputError, SchemaError) keep their message; anything else is an internal error, logged
+ * MethodInputError, SchemaError, PullError) keep their message; anything else is an internal error, logged
  * with its stack here and shown without it.
  */
 import type { ApiError } from '../../common/ipc/contract'
@@ -24,7 +24,7 @@ export function toApiError(e: unknown): ApiError {
   // Matched by name, not class: errors re-thrown from worker threads keep their name only.
   if (named(e, 'SchemaError')) return { code: 'bad-request', message: e.message }
   if (named(e, 'MethodInputError')) return { code: 'method-input', message: e.message }
-  if (named(e, 'VideoError') || named(e, 'ModelError')) {
+  if (named(e, 'VideoError') || named(e, 'ModelError') || named(e, 'PullError')) {
     const code = (e as Error & { code?: unknown }).code
     return { code: typeof code === 'string' ? code : 'error', message: e.message }
   }

@@ -11,6 +11,8 @@ import { evaluateMethod } from '../compute/evaluate'
 import { shutdownMethodWorkers } from '../compute/run-method'
 import { AppError } from './errors'
 import type { OpenVideos } from './open-videos'
+import type { QueryEmbedder } from '../text/text-client'
+import { textQueryFor } from '../text/query-context'
 
 export interface MethodRuns {
   run(req: RunMethodRequest): Promise<RunMethodResponse>
@@ -18,7 +20,7 @@ export interface MethodRuns {
   close(): Promise<void>
 }
 
-export function createMethodRuns(videos: OpenVideos): MethodRuns {
+export function createMethodRuns(videos: OpenVideos, embedder: QueryEmbedder): MethodRuns {
   /** The run still computing per video and UI slot. */
   const slotRuns = new Map<string, AbortController>()
 
@@ -32,12 +34,15 @@ export function createMethodRuns(videos: OpenVideos): MethodRuns {
   }
 
   return {
-    async run({ videoKey, methodId, budget, params, seed, llm, slot }) {
+    async run({ videoKey, methodId, budget, params, seed, llm, query, slot }) {
       const { signal, done } = supersede(slot === undefined ? undefined : `${videoKey}\0${slot}`)
       try {
-        const video = await videos.tokensOf(videos.get(videoKey))
+        const v = videos.get(videoKey)
+        const video = await videos.tokensOf(v)
+        // A model without a text tower gets no query: the methods that need one say so, and how to get one.
+        const textQuery = query && v.model.text ? await textQueryFor(embedder, v.model, methodId, params, query) : undefined
         signal.throwIfAborted()
-        const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed }, { llm }, signal)
+        const { result, metrics, elapsedMs } = await evaluateMethod(video, methodId, budget, params, { seed, query: textQuery }, { llm, query: textQuery?.embedding }, signal)
         return { map: encodeTokenMap(result.map), report: result.report, metrics, frameShare: frameShare(result.map), elapsedMs }
       } finally {
         done()

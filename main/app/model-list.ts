@@ -2,6 +2,7 @@
 import type { ModelInfo } from '../../common/ipc/contract'
 import type { ModelEntry } from '../encoder/manifest'
 import { scanModels } from '../encoder/registry'
+import { modelProvides, tokensLine } from '../encoder/provides'
 
 export async function listModelInfo(modelsDirs?: string[]): Promise<ModelInfo[]> {
   const { models, problems } = await scanModels(modelsDirs)
@@ -15,12 +16,14 @@ export async function listModelInfo(modelsDirs?: string[]): Promise<ModelInfo[]>
     dim: 0,
     hasClassToken: false,
     hasTextEncoder: false,
+    tokens: '',
     error: p.error.message,
   }))
   return [...models.map(modelInfo), ...broken]
 }
 
-function modelInfo(m: ModelEntry): ModelInfo {
+export function modelInfo(m: ModelEntry): ModelInfo {
+  const provides = modelProvides(m)
   return {
     id: m.id,
     name: m.name,
@@ -29,8 +32,10 @@ function modelInfo(m: ModelEntry): ModelInfo {
     builtIn: m.origin === 'bundled',
     grid: m.grid,
     dim: m.dim,
-    hasClassToken: Boolean(m.outputs.classToken),
-    importanceKind: m.outputs.importance?.kind,
-    hasTextEncoder: Boolean(m.text && m.files.text),
+    hasClassToken: provides.classToken,
+    importanceKind: provides.importance,
+    hasTextEncoder: provides.textTower,
+    textRelevance: provides.textRelevance,
+    tokens: tokensLine(m),
   }
 }

@@ -135,5 +135,13 @@ function appendFrames(a: VideoTokens, b: VideoTokens): VideoTokens {
   pts.set(a.pts)
   pts.set(b.pts, a.pts.length)
   const join = <T>(x: T[] | undefined, y: T[] | undefined) => (x && y ? [...x, ...y] : undefined)
-  return { ...a, pts, tokens: [...a.tokens, ...b.tokens], cls: join(a.cls, b.cls), importance: join(a.importance, b.importance) }
+  return {
+    ...a,
+    pts,
+    tokens: [...a.tokens, ...b.tokens],
+    cls: join(a.cls, b.cls),
+    importance: join(a.importance, b.importance),
+    frameEmbeds: join(a.frameEmbeds, b.frameEmbeds),
+    patchEmbeds: join(a.patchEmbeds, b.patchEmbeds),
+  }
 }

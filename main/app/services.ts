@@ -11,7 +11,8 @@ import { resolve } from 'node:path'
 import type { Channel, EventChannel, Events, RequestOf, ResponseOf } from '../../common/ipc/contract'
 import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
-import { defaultModelDirs, getModel } from '../encoder/registry'
+import { defaultModelDirs, getModel, userModelsDirs } from '../encoder/registry'
+import { createQueryEmbedder } from '../text/text-client'
 import { probeVideo } from '../video/probe'
 import { defaultCacheDir, recentVideosFile } from '../settings'
 import { createAnalysisJobs } from './analysis-jobs'
@@ -19,6 +20,8 @@ import { appInfo } from './app-info'
 import { createEventHub } from './events'
 import { createMethodRuns } from './method-runs'
 import { listModelInfo } from './model-list'
+import { createModelPulls } from './model-pulls'
+import { queryPatchRelevance, queryRelevance } from './query-relevance'
 import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
@@ -50,6 +53,10 @@ export interface AppServicesOptions {
   chooseVideo?: () => Promise<string | null>
   /** Electron's native save dialog for an export named `name`; browser mode has none (export:save answers null). */
   chooseSavePath?: (name: string) => Promise<string | null>
+  /** Where `models:pull` installs models (default: the first user models folder). */
+  pullDir?: string
+  /** The model hub (default: settings' hubUrl()). */
+  hubUrl?: string
 }
 
 export function createAppServices(opts: AppServicesOptions): AppServices {
@@ -59,8 +66,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const videos = createOpenVideos(cacheDir)
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
-  const methodRuns = createMethodRuns(videos)
-  const sweeps = createSweeps(videos, events.emit)
+  const embedder = createQueryEmbedder(cacheDir)
+  const methodRuns = createMethodRuns(videos, embedder)
+  const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
+  const sweeps = createSweeps(videos, events.emit, embedder)
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),
@@ -88,6 +97,10 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'sweep:run': (req) => sweeps.run(req),
     'sweep:cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
     'export:save': ({ name, bytes }) => saveExport(opts.chooseSavePath, name, bytes),
+    'tokens:relevance': ({ videoKey, query }) => queryRelevance(videos, embedder, videoKey, query),
+    'tokens:patch-relevance': ({ videoKey, query, frame }) => queryPatchRelevance(videos, embedder, videoKey, query, frame),
+    'models:pullable': () => pulls.pullable(),
+    'models:pull': ({ id }) => pulls.pull(id),
   }
 
   return {
@@ -96,7 +109,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     on: events.on,
     async close() {
       sweeps.close()
-      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close()])
+      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close()])
       await recent.flush()
     },
   }

@@ -12,6 +12,8 @@ import { runSweep, type SweepOutcome } from '../compute/sweep'
 import { AppError } from './errors'
 import type { Emit } from './events'
 import type { OpenVideos } from './open-videos'
+import type { QueryEmbedder } from '../text/text-client'
+import { textQueryFor } from '../text/query-context'
 
 export interface Sweeps {
   run(req: SweepRequest): Promise<SweepResult>
@@ -31,19 +33,23 @@ export function sweepPointOf(p: SweepOutcome): SweepPoint {
   return { methodId: p.methodId, budget, report: result.report, metrics, keyframes: Int32Array.from(methodKeyframes(result)) }
 }
 
-export function createSweeps(videos: OpenVideos, emit: Emit): Sweeps {
+export function createSweeps(videos: OpenVideos, emit: Emit, embedder: QueryEmbedder): Sweeps {
   const running = new Map<string, AbortController>()
   return {
-    async run({ videoKey, methods, budgets, seed, llm, sweepId }) {
+    async run({ videoKey, methods, budgets, seed, llm, query, sweepId }) {
       if (running.has(sweepId)) throw new AppError('busy', `A sweep named ${sweepId} is already running`)
       const controller = new AbortController()
       running.set(sweepId, controller)
       const points: SweepPoint[] = []
       try {
-        const video = await videos.tokensOf(videos.get(videoKey))
+        const v = videos.get(videoKey)
+        const video = await videos.tokensOf(v)
+        // As method:run: a model without a text tower gets no query (the methods that need one say so).
+        const entries = []
+        for (const m of methods) entries.push({ ...m, query: query && v.model.text ? await textQueryFor(embedder, v.model, m.methodId, m.params, query) : undefined })
         await runSweep(
           video,
-          methods,
+          entries,
           budgets.map((ratio) => ({ ratio })),
           { seed, metrics: { llm }, signal: controller.signal, onProgress: (done, total, methodId, budget) => emit('sweep:progress', { sweepId, done, total, methodId, budget: shareOf(budget) }) },
           (p) => {

@@ -4,7 +4,12 @@
  *   decode   the pipeline's decoder (ffmpeg → rgb frames in JS, batched as analysis does) vs the
  *            very same ffmpeg command writing to /dev/null                         target ≥ 0.90
  *   encode   the pipeline's encoder (worker thread, rgb frames in, tokens out) vs a bare
- *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90
+ *            onnxruntime loop on the same model, input and batch size               target ≥ 0.90;
+ *            for the built-in model and for a generated ViT-B/16-shaped CLIP tower (random
+ *            weights, main/onnx/random-vit.ts) after the pull's graph edit, with patch tokens,
+ *            class token and class attention read out as from a pulled CLIP
+ *   query    a text query's relevance row (frame embeddings · query) for one hour of cached
+ *            tokens at 1 fps, after the text embedding                        target < 200 ms
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
  *   sweep    a five-budget sweep of two spatial methods beside the ten single runs it replaces  target ≥ 1.00
  *   ui       timeline redraw, token-map delivery and compare-view frame switches in Chromium (ms; targets 16 and 50)
@@ -26,10 +31,18 @@ import { createEncoder, modelInputFromRgb } from '../encoder/session'
 import { startEncodeWorker } from '../encoder/encoder-pool'
 import { runMethodInWorker, shutdownMethodWorkers } from '../compute/run-method'
 import { methods } from '../../common/compression/registry'
+import { frameRelevance } from '../../common/text-relevance'
+import { createRng } from '../../common/tensor/rng'
+import { makeHubVision } from '../onnx/random-vit'
+import { planVisionEdit } from '../onnx/graph-edit'
+import { readOnnxGraph } from '../onnx/read'
+import { readModelDir } from '../encoder/registry'
+import { concat } from '../onnx/protobuf'
 import type { Sampling } from '../../common/video'
+import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'methods', 'sweep', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'ui'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -99,12 +112,11 @@ function runToNull(ffmpeg: string, args: string[]): Promise<number> {
   })
 }
 
-async function benchEncode(entry: ModelEntry, log: (s: string) => void): Promise<Comparison[]> {
+async function benchEncode(entry: ModelEntry, log: (s: string) => void, batches = 12): Promise<Comparison[]> {
   const clip = await benchClip()
   const [height, width] = entry.input.size
   const frameBytes = width * height * 3
   const batchSize = entry.batchSize ?? 16
-  const batches = 12
   // Real frames, decoded once: both sides encode exactly these.
   const rgb = new Uint8Array(batches * batchSize * frameBytes)
   let n = 0
@@ -159,6 +171,60 @@ async function benchEncode(entry: ModelEntry, log: (s: string) => void): Promise
   }
 }
 
+/**
+ * A generated ViT-B/16-shaped CLIP vision tower (224 px, 14 × 14 patches, 768-d, 12 heads, one
+ * block, random weights) as `models pull` installs a CLIP: the graph edit appended, and a manifest
+ * that reads patch tokens, class token and class attention.
+ */
+function generatedVit(): Promise<ModelEntry> {
+  const dir = join(benchDir(), 'generated-vit-b16')
+  mkdirSync(dir, { recursive: true })
+  const hub = makeHubVision({ imageSize: 224, patch: 16, dim: 768, heads: 12, layers: 1, projDim: 512 })
+  const edit = planVisionEdit(readOnnxGraph(hub.bytes), { pooledOutput: 'image_embeds', attention: { heads: 12, tokens: hub.tokens } })
+  writeFileSync(join(dir, 'model.onnx'), concat([hub.bytes, edit.appendix]))
+  const manifest = {
+    id: 'generated-vit-b16',
+    name: 'Generated ViT-B/16-shaped CLIP tower (random weights, bench only)',
+    description: 'Random weights: measures encoding cost, means nothing.',
+    licence: 'MIT',
+    source: 'main/onnx/random-vit.ts',
+    files: { vision: 'model.onnx' },
+    input: { size: [224, 224], mean: [0.48145466, 0.4578275, 0.40821073], std: [0.26862954, 0.26130258, 0.27577711], layout: 'NCHW', resize: 'center-crop', inputName: 'pixel_values' },
+    patchSize: 16,
+    grid: { h: 14, w: 14 },
+    dim: 768,
+    outputs: {
+      patchTokens: { name: 'last_hidden_state', dropLeading: 1 },
+      classToken: { name: 'last_hidden_state', index: 0 },
+      importance: { name: 'attentions', kind: 'cls-attention', fromAttention: { dropLeading: 1 } },
+    },
+    batchSize: 16,
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 1))
+  return readModelDir(dir, 'user')
+}
+
+/** The relevance row of a query over one hour at 1 fps (3,600 frames, 512-d CLIP frame embeddings). */
+function benchQuery(log: (s: string) => void): UiRowLike {
+  log('query: relevance row for 3,600 frames …')
+  const rand = createRng(5)
+  const frames = 3600
+  const frameEmbeds = Array.from({ length: frames }, () => Float32Array.from({ length: 512 }, () => rand() - 0.5))
+  // Only the frame embeddings take part: the tokens are not read.
+  const video: VideoTokens = { modelId: 'synthetic', grid: { h: 14, w: 14 }, dim: 768, pts: Float64Array.from({ length: frames }, (_, t) => t), tokens: [], embedDim: 512, frameEmbeds }
+  const q = Float32Array.from({ length: 512 }, () => rand() - 0.5)
+  const times: number[] = []
+  for (let i = 0; i < 21; i++) {
+    const t0 = performance.now()
+    frameRelevance(video, q)
+    times.push(performance.now() - t0)
+  }
+  const sorted = times.slice(1).sort((a, b) => a - b)
+  return { name: 'query → relevance row, 1 h at 1 fps (3,600 frames)', medianMs: sorted[sorted.length >> 1], p95Ms: sorted[Math.floor(sorted.length * 0.95)], targetMs: 200 }
+}
+
+type UiRowLike = UiBench['rows'][number]
+
 async function benchMethods(frames: number, log: (s: string) => void): Promise<Comparison[]> {
   log(`methods: generating ${frames} synthetic frames × 196 tokens × 768 dims …`)
   const video = syntheticVideo(frames)
@@ -184,15 +250,22 @@ export interface BenchResults {
   pipeline: Comparison[]
   methods: Comparison[]
   sweep?: Comparison
+  /** Query relevance timings (ms, with their targets). */
+  query: UiRowLike[]
   ui?: UiBench
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
 export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void): Promise<{ results: BenchResults; file: string }> {
   const entry = await getModel('tokenscope-dct16')
-  const results: BenchResults = { pipeline: [], methods: [] }
+  const results: BenchResults = { pipeline: [], methods: [], query: [] }
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
-  if (only.includes('encode')) results.pipeline.push(...(await benchEncode(entry, log)))
+  if (only.includes('encode')) {
+    results.pipeline.push(...(await benchEncode(entry, log)))
+    // A ViT-B/16-shaped model is ~50× the built-in's work per frame: fewer batches per run.
+    results.pipeline.push(...(await benchEncode(await generatedVit(), log, 3)))
+  }
+  if (only.includes('query')) results.query.push(benchQuery(log))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
   if (only.includes('sweep')) {
     try {

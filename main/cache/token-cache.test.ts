@@ -1,4 +1,4 @@
-import { mkdtempSync, openSync, readFileSync, statSync, truncateSync, writeSync, closeSync } from 'node:fs'
+import { mkdtempSync, openSync, readFileSync, statSync, truncateSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -120,5 +120,61 @@ describe('token cache', () => {
     expect(other.framesReady).toBe(0)
     expect(JSON.parse(readFileSync(join(dir, 'header.json'), 'utf8')).dim).toBe(8)
     other.close()
+  })
+})
+
+describe('token cache: text-space embeddings (version 2)', () => {
+  const P = 3
+  const withEmbeds = { ...init, embedDim: P, hasFrameEmbeds: true, hasPatchEmbeds: true }
+  const embeds = (first: number, n: number) => ({
+    ...batch(first, n),
+    frameEmbeds: Float32Array.from({ length: n * P }, (_, i) => first + Math.floor(i / P) + (i % P) / 8),
+    patchEmbeds: Float32Array.from({ length: n * N * P }, (_, i) => -(first + Math.floor(i / (N * P))) - (i % (N * P)) / 32),
+  })
+
+  it('stores frame and patch embeddings beside the tokens and reads any range back', () => {
+    const dir = tmp()
+    const c = openTokenCache(dir, withEmbeds)
+    c.append(embeds(0, 3))
+    c.append(embeds(3, 2))
+    c.markComplete(5)
+    c.close()
+    const r = openTokenCacheIfExists(dir)!
+    expect(r.header.version).toBe(2)
+    const part = r.read(2, 3)
+    expect(part.embedDim).toBe(P)
+    expect(Array.from(part.frameEmbeds![1])).toEqual([3, 3 + 1 / 8, 3 + 2 / 8])
+    expect(part.patchEmbeds![2][N * P - 1]).toBe(-4 - (N * P - 1) / 32)
+    expect(part.tokens[1][1 * D + 3]).toBe(3 * 10 + 1 + 3 / 4) // the tokens are where they were
+    r.close()
+  })
+
+  it('reads a version 1 cache (written before the embeddings existed) as it is', () => {
+    const dir = tmp()
+    const c = openTokenCache(dir, init)
+    c.append(batch(0, 2))
+    c.markComplete(2)
+    c.close()
+    const header = JSON.parse(readFileSync(join(dir, 'header.json'), 'utf8'))
+    writeFileSync(join(dir, 'header.json'), JSON.stringify({ ...header, version: 1 }))
+    const r = openTokenCacheIfExists(dir)!
+    expect(r.header.version).toBe(1)
+    const all = r.read(0, 2)
+    expect(all.frameEmbeds).toBeUndefined()
+    expect(all.tokens[1][0]).toBe(10)
+    r.close()
+    // Opened for a model that has embeddings, it is rebuilt (not misread).
+    const rebuilt = openTokenCache(dir, withEmbeds)
+    expect(rebuilt.framesReady).toBe(0)
+    expect(rebuilt.header.version).toBe(2)
+    rebuilt.close()
+  })
+
+  it('a cache of an unknown version is ignored, not misread', () => {
+    const dir = tmp()
+    openTokenCache(dir, init).close()
+    const header = JSON.parse(readFileSync(join(dir, 'header.json'), 'utf8'))
+    writeFileSync(join(dir, 'header.json'), JSON.stringify({ ...header, version: 99 }))
+    expect(openTokenCacheIfExists(dir)).toBeNull()
   })
 })

@@ -17,7 +17,13 @@
  *       tokens      f16 [n, N, D]
  *       cls         f16 [n, D]      when the model has a class token
  *       importance  f32 [n, N]      when the model has an importance map (kept in f32: it sums to 1)
+ *       frameEmbeds f16 [n, P]      when the model embeds frames in its text tower's space (version 2)
+ *       patchEmbeds f16 [n, N, P]   when it embeds every patch there too (version 2)
  *       padding to 8 bytes
+ *
+ * Version 1 caches (written before the text-space embeddings existed) have neither section and are
+ * read as they are: their layout is version 2's without the two sections. A cache of an older or
+ * newer version than this code knows is ignored and rebuilt.
  *
  * Opening scans only the chunk headers (a few hundred small reads for an hour of video), so it
  * is instant; it checks the last chunk's CRC and cuts a torn or corrupt tail, so an interrupted
@@ -31,7 +37,9 @@ import { decodeHalf, encodeHalf } from '../../common/tensor/fp16'
 import type { ImportanceKind, TokenGrid, VideoTokens } from '../../common/tokens'
 import type { Sampling, VideoInfo } from '../../common/video'
 
-export const CACHE_FORMAT_VERSION = 1
+export const CACHE_FORMAT_VERSION = 2
+/** Versions this code reads (1: no text-space embeddings). */
+const READABLE_VERSIONS = [1, 2]
 const CHUNK_MAGIC = 0x4b435354 // 'TSCK' little-endian
 const CHUNK_HEADER_BYTES = 32
 
@@ -46,17 +54,23 @@ export interface CacheHeader {
   dim: number
   hasCls: boolean
   importanceKind?: ImportanceKind
+  /** P, the width of the text-space embeddings; absent: the cache has none. */
+  embedDim?: number
+  hasFrameEmbeds?: boolean
+  hasPatchEmbeds?: boolean
   /** Frames the sampling will produce (an estimate until `complete`). */
   framesExpected: number
   complete: boolean
 }
 
-/** A batch of consecutive encoded frames. Shapes: pts [n], tokens [n, N, D], cls [n, D], importance [n, N]. */
+/** A batch of consecutive encoded frames. Shapes: pts [n], tokens [n, N, D], cls [n, D], importance [n, N], frameEmbeds [n, P], patchEmbeds [n, N, P]. */
 export interface FrameBatch {
   pts: Float64Array
   tokens: Float32Array
   cls?: Float32Array
   importance?: Float32Array
+  frameEmbeds?: Float32Array
+  patchEmbeds?: Float32Array
 }
 
 interface ChunkEntry {
@@ -100,7 +114,7 @@ export function readCacheHeader(dir: string): CacheHeader | null {
   if (!existsSync(headerPath(dir))) return null
   try {
     const h = JSON.parse(readFileSync(headerPath(dir), 'utf8')) as CacheHeader
-    return h.format === 'tokenscope-token-cache' && h.version === CACHE_FORMAT_VERSION ? h : null
+    return h.format === 'tokenscope-token-cache' && READABLE_VERSIONS.includes(h.version) ? h : null
   } catch {
     return null
   }
@@ -112,8 +126,11 @@ function payloadLayout(h: CacheHeader, n: number) {
   const tokens = 2 * n * N * h.dim
   const cls = h.hasCls ? 2 * n * h.dim : 0
   const importance = h.importanceKind ? 4 * n * N : 0
-  const used = pts + tokens + cls + importance
-  return { N, pts, tokens, cls, importance, total: Math.ceil(used / 8) * 8 }
+  const P = h.embedDim ?? 0
+  const frameEmbeds = h.hasFrameEmbeds ? 2 * n * P : 0
+  const patchEmbeds = h.hasPatchEmbeds ? 2 * n * N * P : 0
+  const used = pts + tokens + cls + importance + frameEmbeds + patchEmbeds
+  return { N, P, pts, tokens, cls, importance, frameEmbeds, patchEmbeds, total: Math.ceil(used / 8) * 8 }
 }
 
 function readExactly(fd: number, length: number, position: number): Uint8Array {
@@ -173,7 +190,10 @@ export function openTokenCache(dir: string, init: Omit<CacheHeader, 'format' | '
     header.grid.w === init.grid.w &&
     header.dim === init.dim &&
     header.hasCls === init.hasCls &&
-    header.importanceKind === init.importanceKind
+    header.importanceKind === init.importanceKind &&
+    header.embedDim === init.embedDim &&
+    Boolean(header.hasFrameEmbeds) === Boolean(init.hasFrameEmbeds) &&
+    Boolean(header.hasPatchEmbeds) === Boolean(init.hasPatchEmbeds)
   if (!header || !compatible) {
     header = { format: 'tokenscope-token-cache', version: CACHE_FORMAT_VERSION, ...init, complete: false }
     writeFileSync(dataPath(dir), new Uint8Array(0))
@@ -242,6 +262,16 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
       if (lay.importance) {
         if (!batch.importance) throw new Error('append: this cache stores importance, and the batch has none')
         payload.set(new Uint8Array(batch.importance.buffer, batch.importance.byteOffset, lay.importance), at)
+        at += lay.importance
+      }
+      for (const [bytes, values, what] of [
+        [lay.frameEmbeds, batch.frameEmbeds, 'frame embeddings'],
+        [lay.patchEmbeds, batch.patchEmbeds, 'patch embeddings'],
+      ] as const) {
+        if (!bytes) continue
+        if (!values) throw new Error(`append: this cache stores ${what}, and the batch has none`)
+        payload.set(new Uint8Array(encodeHalf(values).buffer, 0, bytes), at)
+        at += bytes
       }
       const head = new Uint8Array(CHUNK_HEADER_BYTES)
       const view = new DataView(head.buffer)
@@ -270,11 +300,16 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
       const D = header.dim
       const clsD = header.hasCls ? D : 0
       const impN = header.importanceKind ? N : 0
+      const P = header.embedDim ?? 0
+      const frameP = header.hasFrameEmbeds ? P : 0
+      const patchP = header.hasPatchEmbeds ? N * P : 0
       // One SharedArrayBuffer for every array, so method workers read the tokens without a copy.
-      const all = new Float32Array(new SharedArrayBuffer(4 * frames * (N * D + clsD + impN)))
-      const tokensAll = all.subarray(0, frames * N * D)
-      const clsAll = all.subarray(frames * N * D, frames * (N * D + clsD))
-      const impAll = all.subarray(frames * (N * D + clsD))
+      const widths = [N * D, clsD, impN, frameP, patchP]
+      const all = new Float32Array(new SharedArrayBuffer(4 * frames * widths.reduce((a, b) => a + b, 0)))
+      const [tokensAll, clsAll, impAll, frameAll, patchAll] = widths.map((_, i) => {
+        const from = frames * widths.slice(0, i).reduce((a, b) => a + b, 0)
+        return all.subarray(from, from + frames * widths[i])
+      })
       const pts = new Float64Array(frames)
       for (const c of chunks) {
         const lo = Math.max(start, c.firstFrame)
@@ -296,6 +331,11 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
           const impAt = lay.pts + lay.tokens + lay.cls + 4 * at * N
           impAll.set(new Float32Array(section(impAt, 4 * n * N)), (lo - start) * N)
         }
+        const halves = (offset: number, width: number, into: Float32Array) =>
+          decodeHalf(new Uint16Array(payload.buffer, payload.byteOffset + offset + 2 * at * width, n * width), into.subarray((lo - start) * width, (hi - start) * width))
+        const embedsAt = lay.pts + lay.tokens + lay.cls + lay.importance
+        if (frameP) halves(embedsAt, frameP, frameAll)
+        if (patchP) halves(embedsAt + lay.frameEmbeds, patchP, patchAll)
       }
       const perFrame = (arr: Float32Array, width: number) => Array.from({ length: frames }, (_, i) => arr.subarray(i * width, (i + 1) * width))
       return {
@@ -307,6 +347,9 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
         cls: clsD ? perFrame(clsAll, D) : undefined,
         importance: impN ? perFrame(impAll, N) : undefined,
         importanceKind: header.importanceKind,
+        ...(P && (frameP || patchP)
+          ? { embedDim: P, frameEmbeds: frameP ? perFrame(frameAll, frameP) : undefined, patchEmbeds: patchP ? perFrame(patchAll, patchP) : undefined }
+          : {}),
       }
     },
 

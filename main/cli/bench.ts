@@ -32,6 +32,10 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       lines.push('Budget sweep (ratio = sweep / single runs, same run; ≥ 1: the sweep costs no more than the runs it replaces)', '')
       lines.push(table(['measure', 'sweep runs/s', 'single runs/s', 'ratio', 'target'], [[c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3), c.target ?? '']]), '')
     }
+    if (results.query.length) {
+      lines.push('Query relevance (ms; ratio = median / target)', '')
+      lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], results.query.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', r.targetMs ? (r.medianMs / r.targetMs).toFixed(3) : ''])), '')
+    }
     if (results.ui) {
       const u = results.ui
       lines.push('UI in Chromium (ms; ratio = median / target; rows without a target are context)', '')

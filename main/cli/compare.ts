@@ -14,10 +14,14 @@ import type { CommandContext } from './context'
 import { abortOnInterrupt } from './analyze'
 import { formatNumber, progressLine, table, type Cell } from './format'
 import { UsageError } from './errors'
-import { tokensFor } from './methods'
+import { cliCacheDir, queryFor, tokensFor } from './methods'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg } from './options'
 import { validateMethodRequest } from '../../common/compression/registry'
 import type { Budget, ParamValues } from '../../common/compression/types'
+import type { ModelEntry } from '../encoder/manifest'
+import { getModel } from '../encoder/registry'
+import { tokensLine } from '../encoder/provides'
+import { createQueryEmbedder } from '../text/text-client'
 import { differenceMetrics, tokenMapDifference, type DifferenceMetrics } from '../../common/compare/difference'
 import { DIFFERENCE_LABELS } from '../../common/compare/difference-labels'
 import { toCsv } from '../../common/compare/csv'
@@ -41,6 +45,19 @@ function methodsArg(ctx: CommandContext, params: ParamValues): SweepEntry[] {
   if (!list.length) throw new UsageError('which methods? --methods a,b[,c]')
   for (const method of list) if (!method.includes('+')) validateMethodRequest(method, {})
   return list.map((methodId) => ({ methodId, params }))
+}
+
+/** The methods with --query embedded for each (as each method receives it) by `model`'s text tower. */
+async function withQueries(ctx: CommandContext, model: ModelEntry, methods: SweepEntry[]): Promise<SweepEntry[]> {
+  if (ctx.values.query === undefined) return methods
+  const embedder = createQueryEmbedder(cliCacheDir(ctx))
+  try {
+    const out: SweepEntry[] = []
+    for (const m of methods) out.push({ ...m, query: await queryFor(ctx, embedder, model, m.methodId, m.params) })
+    return out
+  } finally {
+    await embedder.close()
+  }
 }
 
 /** --sweep 0.05,0.1 (shares), else the one --budget / --tokens. */
@@ -67,9 +84,10 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   if (ctx.values.videos) return compareVideosCommand(ctx)
   if (ctx.values.out !== undefined) throw new UsageError('--out goes with --videos')
   const params = paramsArg(ctx)
-  const methods = methodsArg(ctx, params)
   const budgets = budgetsArg(ctx)
-  const video = await tokensFor(ctx)
+  const methodList = methodsArg(ctx, params)
+  const { video, model } = await tokensFor(ctx)
+  const methods = await withQueries(ctx, model, methodList)
   interface Row {
     method: string
     budget: Budget
@@ -97,8 +115,9 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     }
   }
   const differenceKeys = Object.keys(DIFFERENCE_LABELS) as (keyof DifferenceMetrics)[]
-  ctx.out({ frames: video.tokens.length, grid: video.grid, rows, differences }, () =>
+  ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, rows, differences }, () =>
     [
+      `computed on ${tokensLine(model)}`,
       table(
         ['method', 'budget', ...SHOWN_METRICS, 'ms'],
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricCells(r.metrics, SHOWN_METRICS), Math.round(r.elapsedMs ?? 0)])),
@@ -172,15 +191,19 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
   if (ctx.values.sweep !== undefined) throw new UsageError('--sweep compares budgets on one video; over many videos give one --budget')
   const videos = videoFilesArg(ctx.positionals)
   const params = paramsArg(ctx)
+  const model = await getModel((ctx.values.model as string | undefined) ?? BUILTIN_MODEL)
+  const methods = methodsArg(ctx, params)
   const settings: ManyVideosSettings = {
-    methods: methodsArg(ctx, params),
+    methods,
     budget: budgetArg(ctx),
-    modelId: (ctx.values.model as string | undefined) ?? BUILTIN_MODEL,
+    modelId: model.id,
     sampling: samplingArg(ctx),
     seed: seedArg(ctx),
     llm: ctx.values.llm as string | undefined,
+    query: ctx.values.query as string | undefined,
     deltaSeconds: deltaArg(ctx),
   }
+  const queried = await withQueries(ctx, model, methods)
   const outDir = resolve((ctx.values.out as string | undefined) ?? 'tokenscope-compare')
   const previous = previousReport(outDir)
   const tty = process.stderr.isTTY && !ctx.json
@@ -195,6 +218,7 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
       cacheDir: ctx.values.cache as string | undefined,
       provider: providerArg(ctx),
       previous,
+      queries: Object.fromEntries(queried.flatMap((m) => (m.query ? [[m.methodId, m.query]] : []))),
       signal: interrupt.signal,
       onVideo: (i, n, path, reused) => say(`[${i + 1}/${n}] ${path}${reused ? ' (done in an earlier run)' : ''}`),
       onAnalysis: (p) => {

@@ -7,7 +7,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
 import { compressCommand, methodsCommand } from './methods'
 import { compareCommand } from './compare'
-import { modelsCommand, probeCommand } from './info'
+import { probeCommand } from './info'
+import { modelsCommand } from './models'
+import { relevanceCommand } from './relevance'
 import type { CommandContext } from './context'
 import { describeError } from './errors'
 import { portArg } from './options'
@@ -51,22 +53,33 @@ const commands: Record<string, Command> = {
     options: sampling,
     run: analyzeCommand,
   },
-  models: { summary: 'registered encoder models, what each provides, the provider that would run', usage: 'models [--json]', options: { provider: { type: 'string' } }, run: modelsCommand },
+  models: {
+    summary: 'the models, what each provides, and the real ones to download (models pull <id>)',
+    usage: 'models [--json] | models pull <id> [--json]   (download from TOKENSCOPE_HUB_URL, default https://huggingface.co)',
+    options: { provider: { type: 'string' } },
+    run: modelsCommand,
+  },
   methods: { summary: 'the compression methods', usage: 'methods [--json]', options: {}, run: methodsCommand },
   compress: {
     summary: 'run one method on a video (analyzes first when needed) and print its metrics',
-    usage: 'compress <video> --method M [--budget 0.1 | --tokens N] [--param k=v]… [--seed S] [--llm PRESET] [--out DIR] [sampling options] [--json]',
-    options: { ...sampling, ...budget, method: { type: 'string' }, out: { type: 'string' } },
+    usage: 'compress <video> --method M [--budget 0.1 | --tokens N] [--query TEXT] [--param k=v]… [--seed S] [--llm PRESET] [--out DIR] [sampling options] [--json]',
+    options: { ...sampling, ...budget, method: { type: 'string' }, out: { type: 'string' }, query: { type: 'string' } },
     run: compressCommand,
   },
   compare: {
     summary: 'run several methods (and budgets) on a video, one row each; or over many videos, with means and 95 % intervals',
     usage: [
-      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--seed S] [--llm PRESET] [sampling options] [--json]',
-      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--out DIR] [--seed S] [sampling options] [--json]',
+      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
+      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--out DIR] [--query TEXT] [--seed S] [sampling options] [--json]',
     ].join('\n'),
-    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' } },
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' } },
     run: compareCommand,
+  },
+  relevance: {
+    summary: "the frames most relevant to a text query, by the model's text tower",
+    usage: 'relevance <video> --query TEXT [--top N] [--model ID] [sampling options] [--json]',
+    options: { ...sampling, query: { type: 'string' }, top: { type: 'string' } },
+    run: relevanceCommand,
   },
   serve: {
     summary: 'serve the workbench in a browser (127.0.0.1, per-launch token)',
@@ -88,7 +101,7 @@ const commands: Record<string, Command> = {
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,methods,sweep,ui] [--frames N] [--json]',
+    usage: 'bench [--only decode,encode,query,methods,sweep,ui] [--frames N] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

@@ -1,10 +1,7 @@
 import type { CommandContext } from './context'
-import { table } from './format'
 import { videoArg } from './options'
 import { probeVideo } from '../video/probe'
 import { resolveBinaries } from '../video/binaries'
-import { listModels } from '../encoder/registry'
-import { providerOrder } from '../encoder/session'
 
 export async function probeCommand(ctx: CommandContext): Promise<void> {
   const info = await probeVideo(videoArg(ctx))
@@ -20,36 +17,6 @@ export async function probeCommand(ctx: CommandContext): Promise<void> {
       `  audio        ${info.hasAudio ? 'yes' : 'no'}`,
       `  file         ${(info.sizeBytes / 1e6).toFixed(1)} MB`,
       `  ffprobe      ${bins.ffprobe.path} (${bins.ffprobe.source}; ${bins.ffprobe.version})`,
-    ].join('\n'),
-  )
-}
-
-export async function modelsCommand(ctx: CommandContext): Promise<void> {
-  const models = await listModels()
-  const providers = await providerOrder()
-  const rows = models.map((m) => ({
-    id: m.id,
-    name: m.name,
-    description: m.description,
-    licence: m.licence,
-    origin: m.origin,
-    dir: m.dir,
-    grid: m.grid,
-    dim: m.dim,
-    classToken: Boolean(m.outputs.classToken),
-    importance: m.outputs.importance?.kind ?? null,
-    textEncoder: Boolean(m.text && m.files.text),
-  }))
-  ctx.out({ models: rows, providerWouldRun: providers[0], providersTried: providers }, () =>
-    [
-      table(
-        ['id', 'grid', 'dim', 'class token', 'importance', 'text', 'origin'],
-        rows.map((m) => [m.id, `${m.grid.h}×${m.grid.w}`, m.dim, m.classToken ? 'yes' : 'no', m.importance ?? 'none', m.textEncoder ? 'yes' : 'no', m.origin]),
-      ),
-      '',
-      ...rows.map((m) => `${m.id}: ${m.name}. ${m.description} (licence: ${m.licence})`),
-      '',
-      `execution provider that would run: ${providers[0]} (tried in order: ${providers.join(' → ')})`,
     ].join('\n'),
   )
 }

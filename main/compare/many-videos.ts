@@ -9,7 +9,7 @@
  * given that report back as `previous` with the same settings reuses the rows of the videos it
  * already did (matched by content, not by name), so a stopped run resumes where it stopped.
  */
-import type { Budget } from '../../common/compression/types'
+import type { Budget, TextQuery } from '../../common/compression/types'
 import type { ProviderChoice } from '../../common/providers'
 import type { Sampling } from '../../common/video'
 import { summarizeOverVideos, type MetricSummary, type VideoMethodRow } from '../../common/compare/summary'
@@ -25,6 +25,8 @@ export interface ManyVideosSettings {
   sampling: Sampling
   seed: number
   llm?: string
+  /** The text query prompt-guided methods were given. */
+  query?: string
   deltaSeconds?: number
   /** Where the annotations came from (a folder or file), when keyframes are scored. */
   annotations?: string
@@ -60,6 +62,8 @@ export interface ManyVideosOptions {
   cacheDir?: string
   provider?: ProviderChoice
   annotationsFor?: AnnotationLookup
+  /** Per method id, the text query as it receives it (embedded once for all videos: one model). */
+  queries?: Record<string, TextQuery>
   /** A report of an earlier run: its rows are reused for the same videos when the settings match. */
   previous?: ManyVideosReport
   resamples?: number
@@ -121,7 +125,7 @@ async function compareOne(path: string, videoKey: string, opts: ManyVideosOption
   const annotations = await opts.annotationsFor?.(path)
   const rows = await runSweep(
     video,
-    settings.methods,
+    settings.methods.map((m) => ({ ...m, query: opts.queries?.[m.methodId] })),
     [settings.budget],
     { seed: settings.seed, signal: opts.signal, metrics: { llm: settings.llm, annotations: annotations?.times, deltaSeconds: settings.deltaSeconds } },
     (p): VideoMethodRow => (p.error ? { video: path, methodId: p.methodId, error: p.error.message } : { video: path, methodId: p.methodId, metrics: p.evaluation.metrics }),

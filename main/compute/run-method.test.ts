@@ -35,12 +35,14 @@ function testVideo(T = 10, importanceKind: VideoTokens['importanceKind'] = 'cls-
     const s = a.reduce((p, q) => p + q, 0)
     importance.push(a.map((v) => v / s))
   }
-  return { modelId: 'toy', grid: { h, w }, dim: d, pts: Float64Array.from({ length: T }, (_, t) => t * 0.5), tokens, cls, importance, importanceKind }
+  // Text-space embeddings (P = 16) for the prompt-guided methods: the class token and the patch tokens stand in.
+  return { modelId: 'toy', grid: { h, w }, dim: d, pts: Float64Array.from({ length: T }, (_, t) => t * 0.5), tokens, cls, importance, importanceKind, embedDim: d, frameEmbeds: cls, patchEmbeds: tokens }
 }
 
 const video = testVideo()
 const query = l2NormalizeRows(Float32Array.from({ length: 16 }, (_, k) => Math.sin(k)), 16)
-const ctx: MethodContext = { seed: 3, query }
+// The query as the app embeds it for these methods: with the texts the methods ask for (T*'s background prompt).
+const ctx: MethodContext = { seed: 3, query: { text: 'q', embedding: query, prompts: { ' ': l2NormalizeRows(Float32Array.from({ length: 16 }, (_, k) => Math.cos(k)), 16) } } }
 const budget: Budget = { ratio: 0.3 }
 
 /** The in-process outcome: the result, or the error's kind and message. */

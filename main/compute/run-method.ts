@@ -114,11 +114,11 @@ export function frameRanges(perFrame: Int32Array, parts: number): [number, numbe
 }
 
 /**
- * `video` with tokens, cls and importance viewing one SharedArrayBuffer (copied once; returned
+ * `video` with tokens, cls, importance and the text-space embeddings viewing one SharedArrayBuffer (copied once; returned
  * as is when already so), so posting it to several workers shares the memory instead of copying.
  */
 export function shareVideo(video: VideoTokens): VideoTokens {
-  const groups = [video.tokens, video.cls ?? [], video.importance ?? []]
+  const groups = [video.tokens, video.cls ?? [], video.importance ?? [], video.frameEmbeds ?? [], video.patchEmbeds ?? []]
   const arrays = groups.flat()
   if (arrays.length && arrays.every((a) => a.buffer instanceof SharedArrayBuffer && a.buffer === arrays[0].buffer)) return video
   const sab = new SharedArrayBuffer(4 * arrays.reduce((s, a) => s + a.length, 0))
@@ -134,6 +134,8 @@ export function shareVideo(video: VideoTokens): VideoTokens {
     tokens: video.tokens.map(copy),
     cls: video.cls?.map(copy),
     importance: video.importance?.map(copy),
+    frameEmbeds: video.frameEmbeds?.map(copy),
+    patchEmbeds: video.patchEmbeds?.map(copy),
   }
 }
 

@@ -8,7 +8,7 @@
  * A point whose method cannot run here (e.g. needs class attention) records its error and the
  * sweep goes on; aborting stops it and rejects with the signal's reason.
  */
-import type { Budget, ParamValues } from '../../common/compression/types'
+import type { Budget, ParamValues, TextQuery } from '../../common/compression/types'
 import type { MetricsOptions } from '../../common/metrics/index'
 import type { VideoTokens } from '../../common/tokens'
 import { type Evaluation, evaluateMethod } from './evaluate'
@@ -17,6 +17,8 @@ import { shareVideo } from './run-method'
 export interface SweepEntry {
   methodId: string
   params: ParamValues
+  /** The text query as this method receives it (prompt-guided methods), and its relevance metric. */
+  query?: TextQuery
 }
 
 export interface SweepOptions {
@@ -44,12 +46,12 @@ export async function runSweep<T>(
   const shared = shareVideo(video)
   const total = methods.length * budgets.length
   const out: T[] = []
-  for (const { methodId, params } of methods) {
+  for (const { methodId, params, query } of methods) {
     for (const budget of budgets) {
       opts.signal?.throwIfAborted()
       let point: SweepOutcome
       try {
-        point = { methodId, budget, evaluation: await evaluateMethod(shared, methodId, budget, params, { seed: opts.seed }, opts.metrics, opts.signal) }
+        point = { methodId, budget, evaluation: await evaluateMethod(shared, methodId, budget, params, { seed: opts.seed, query }, { ...opts.metrics, query: query?.embedding }, opts.signal) }
       } catch (e) {
         if (opts.signal?.aborted) throw opts.signal.reason
         point = { methodId, budget, error: e instanceof Error ? e : new Error(String(e)) }

@@ -109,7 +109,7 @@ async function main() {
       }
       return out
     }
-    return { tokens: join((b) => b.tokens)!, cls: join((b) => b.cls), importance: join((b) => b.importance) }
+    return { tokens: join((b) => b.tokens)!, cls: join((b) => b.cls), importance: join((b) => b.importance), frameEmbeds: join((b) => b.frameEmbeds), patchEmbeds: join((b) => b.patchEmbeds) }
   }
 
   async function handle(msg: Exclude<EncodeRequest, { type: 'close' | 'recycle' }>): Promise<void> {
@@ -128,7 +128,7 @@ async function main() {
         batch = await encodeAll(msg.batch, (from, n) => msg.input.subarray(from * frameSize, (from + n) * frameSize))
       }
       const reply: EncodeReply = { type: 'result', id: msg.id, batch, input, timing: { ...timing } }
-      port.postMessage(reply, transferables([batch.tokens, batch.cls, batch.importance, input]))
+      port.postMessage(reply, transferables([batch.tokens, batch.cls, batch.importance, batch.frameEmbeds, batch.patchEmbeds, input]))
     } catch (e) {
       port.postMessage({ type: 'failed', id: msg.id, error: toWire(e), input } satisfies EncodeReply, transferables([input]))
     }

@@ -112,7 +112,7 @@ export function startEncodeWorker(entry: ModelEntry, opts: EncoderOptions = {}):
       },
       recycle(batch) {
         if (dead) return
-        const buffers = [batch.tokens, batch.cls, batch.importance].flatMap((a) =>
+        const buffers = [batch.tokens, batch.cls, batch.importance, batch.frameEmbeds, batch.patchEmbeds].flatMap((a) =>
           a && a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? [a.buffer] : [],
         )
         worker.postMessage({ type: 'recycle', buffers } satisfies EncodeRequest, buffers)

@@ -65,7 +65,7 @@ describe('registry', () => {
   mkdirSync(join(broken, 'not-json'))
   writeFileSync(join(broken, 'not-json', 'manifest.json'), '{ nope')
   mkdirSync(join(broken, 'fixture-a'))
-  for (const f of ['manifest.json', 'model.onnx', 'text.onnx']) copyFileSync(join(root, 'fixture-a', f), join(broken, 'fixture-a', f))
+  for (const f of ['manifest.json', 'model.onnx', 'text.onnx', 'tokenizer.json', 'tokenizer_config.json']) copyFileSync(join(root, 'fixture-a', f), join(broken, 'fixture-a', f))
   mkdirSync(join(broken, 'no-file'))
   writeFileSync(join(broken, 'no-file', 'manifest.json'), JSON.stringify({ ...tinyClipManifest('no-file'), files: { vision: 'model.onnx' }, text: undefined }))
   afterAll(() => {

@@ -30,7 +30,10 @@ export interface ModelManifest {
   files: {
     vision: string
     text?: string
-    tokenizer?: { vocab: string; merges: string }
+    /** The text tower's own `tokenizer.json` (Hugging Face tokenizers format), read by @huggingface/tokenizers. */
+    tokenizer?: string
+    /** Its `tokenizer_config.json` (special tokens, pad token), when the model has one. */
+    tokenizerConfig?: string
   }
   input: {
     /** [H, W] of the model input. */
@@ -61,19 +64,59 @@ export interface ModelManifest {
      * renormalised to sum 1.
      */
     importance?: { name: string; kind: ImportanceKind; fromAttention?: { dropLeading: number } }
+    /**
+     * [B, P]: each frame's pooled embedding in the text tower's space (CLIP `image_embeds`, SigLIP
+     * `pooler_output`), P = text.embedDim. Frame-level text relevance.
+     */
+    frameEmbeds?: { name: string }
+    /**
+     * [B, T, P]: every token through the model's own head into the text space (CLIP: post-LayerNorm
+     * and visual projection, added by the pull step's graph edit), the first `dropLeading` rows
+     * skipped like patchTokens'. Patch-level text relevance.
+     */
+    patchEmbeds?: { name: string; dropLeading?: number }
   }
-  /** A text encoder whose embeddings are comparable with the vision tokens (prompt-guided methods). */
+  /** A text encoder whose embeddings live in the space of outputs.frameEmbeds / patchEmbeds (prompt-guided methods). */
   text?: {
     inputName: string
     /** [B, embedDim] */
     outputName: string
     /** Optional int64 [B, L] mask input (1 = token, 0 = padding). */
     attentionMaskName?: string
+    /** The context length: ids are truncated to it (special tokens kept) and padded to it. */
     maxLength: number
     embedDim: number
+    /** The padding id (default: the tokenizer config's pad token, else 0). */
+    padId?: number
   }
+  /** Set by `tokenscope models pull`: where the files came from and what was done to them. */
+  pulled?: PullRecord
   /** Preferred batch size (frames per run); the encoder picks one when absent. */
   batchSize?: number
+}
+
+/** One downloaded file, as verified. */
+export interface PulledFile {
+  path: string
+  bytes: number
+  sha256: string
+  /**
+   * What the SHA-256 was checked against: 'catalog' = the value pinned in TokenScope's model list;
+   * 'hub' = the hub's own digest of the file (X-Linked-Etag of a large file, or the git blob id of a
+   * small one), because the list has none yet: pinned at this first verified download.
+   */
+  verifiedBy: 'catalog' | 'hub'
+}
+
+export interface PullRecord {
+  catalogId: string
+  repo: string
+  /** The commit the files were downloaded at. */
+  revision: string
+  pulledAt: string
+  files: PulledFile[]
+  /** The graph edit applied to the vision file (onnx/graph-edit.ts), if any. */
+  edit?: { recipe: string; added: string[]; skipped: string[]; softmax?: string; file: string; sha256: string }
 }
 
 /** A manifest found on disk. */
@@ -143,10 +186,8 @@ export function parseManifest(raw: unknown, where = 'manifest'): ModelManifest {
     files: {
       vision: str(files.vision, 'files.vision'),
       text: opt(files.text, (x) => str(x, 'files.text')),
-      tokenizer: opt(files.tokenizer, (x) => {
-        const t = obj(x, 'files.tokenizer')
-        return { vocab: str(t.vocab, 'files.tokenizer.vocab'), merges: str(t.merges, 'files.tokenizer.merges') }
-      }),
+      tokenizer: opt(files.tokenizer, (x) => str(x, 'files.tokenizer (the tokenizer.json file)')),
+      tokenizerConfig: opt(files.tokenizerConfig, (x) => str(x, 'files.tokenizerConfig')),
     },
     input: {
       size: [int(size[0], 'input.size[0]', 1), int(size[1], 'input.size[1]', 1)],
@@ -178,6 +219,11 @@ export function parseManifest(raw: unknown, where = 'manifest'): ModelManifest {
           })),
         }
       }),
+      frameEmbeds: opt(outputs.frameEmbeds, (x) => ({ name: str(obj(x, 'outputs.frameEmbeds').name, 'outputs.frameEmbeds.name') })),
+      patchEmbeds: opt(outputs.patchEmbeds, (x) => {
+        const p = obj(x, 'outputs.patchEmbeds')
+        return { name: str(p.name, 'outputs.patchEmbeds.name'), dropLeading: opt(p.dropLeading, (d) => int(d, 'outputs.patchEmbeds.dropLeading', 0)) }
+      }),
     },
     text: opt(m.text, (x) => {
       const t = obj(x, 'text')
@@ -187,11 +233,17 @@ export function parseManifest(raw: unknown, where = 'manifest'): ModelManifest {
         attentionMaskName: opt(t.attentionMaskName, (s) => str(s, 'text.attentionMaskName')),
         maxLength: int(t.maxLength, 'text.maxLength', 1),
         embedDim: int(t.embedDim, 'text.embedDim', 1),
+        padId: opt(t.padId, (x) => int(x, 'text.padId', 0)),
       }
     }),
     batchSize: opt(m.batchSize, (x) => int(x, 'batchSize', 1)),
+    // Written by the pull step itself: kept as is (shown by `tokenscope models`), not checked field by field.
+    pulled: opt(m.pulled, (x) => obj(x, 'pulled') as unknown as PullRecord),
   }
   if (manifest.text && !manifest.files.text) fail('files.text', 'set when "text" is given')
+  if (manifest.text && !manifest.files.tokenizer) fail('files.tokenizer', 'set when "text" is given (the text tower needs its tokenizer.json)')
+  if ((manifest.outputs.frameEmbeds || manifest.outputs.patchEmbeds) && !manifest.text)
+    fail('text', 'set when outputs.frameEmbeds or outputs.patchEmbeds is given (they are in the text tower\'s space)')
   const [h, w] = manifest.input.size
   if (manifest.grid.h * manifest.patchSize > h || manifest.grid.w * manifest.patchSize > w)
     fail('grid', `at most input.size / patchSize (${Math.floor(h / manifest.patchSize)} × ${Math.floor(w / manifest.patchSize)})`)

@@ -50,7 +50,7 @@ export async function readModelDir(dir: string, origin: ModelEntry['origin']): P
     throw new ModelError('bad-manifest', `${path}: ${(e as Error).message}`)
   }
   const manifest = parseManifest(raw, path)
-  const files = [manifest.files.vision, manifest.files.text, manifest.files.tokenizer?.vocab, manifest.files.tokenizer?.merges]
+  const files = [manifest.files.vision, manifest.files.text, manifest.files.tokenizer, manifest.files.tokenizerConfig]
   for (const f of files) {
     if (f && !existsSync(join(dir, f))) throw new ModelError('missing-file', `${manifest.id}: model file not found: ${join(dir, f)}`)
   }

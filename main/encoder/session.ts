@@ -35,6 +35,10 @@ export interface EncodedBatch {
   cls?: Float32Array
   /** [B, N], each row non-negative and summing to 1. */
   importance?: Float32Array
+  /** [B, P]: each frame's pooled embedding in the text tower's space (outputs.frameEmbeds). */
+  frameEmbeds?: Float32Array
+  /** [B, N, P]: each patch in the text tower's space (outputs.patchEmbeds). */
+  patchEmbeds?: Float32Array
 }
 
 export interface Encoder {
@@ -64,7 +68,7 @@ export async function providerOrder(): Promise<ExecutionProvider[]> {
   return EXECUTION_PROVIDERS.filter((_, i) => usable[i])
 }
 
-const firstLine = (e: unknown) => String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'unknown error'
+export const firstLine = (e: unknown): string => String((e as Error)?.message ?? e).split('\n').find((l) => l.trim()) ?? 'unknown error'
 
 export const modelPath = (entry: ModelEntry): string => join(entry.dir, entry.files.vision)
 
@@ -141,7 +145,8 @@ export async function createEncoder(entry: ModelEntry, opts: EncoderOptions = {}
 
 // ---- providers ----
 
-async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+/** A session on the first provider (of opts.provider, or all in order for 'auto') that loads the model. */
+export async function openSession(path: string, id: string, opts: EncoderOptions): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
   const wanted = opts.provider ?? 'auto'
   const candidates = wanted === 'auto' ? EXECUTION_PROVIDERS : [wanted]
   let cpuError: unknown
@@ -232,6 +237,8 @@ function checkNames(entry: ModelEntry, session: ort.InferenceSession): { fixedBa
   const wanted: [string, string][] = [['outputs.patchTokens', o.patchTokens.name]]
   if (o.classToken) wanted.push(['outputs.classToken', o.classToken.name])
   if (o.importance) wanted.push(['outputs.importance', o.importance.name])
+  if (o.frameEmbeds) wanted.push(['outputs.frameEmbeds', o.frameEmbeds.name])
+  if (o.patchEmbeds) wanted.push(['outputs.patchEmbeds', o.patchEmbeds.name])
   for (const [field, name] of wanted)
     if (!session.outputNames.includes(name)) throw mismatch(`${field} '${name}' not in the model (outputs: ${session.outputNames.join(', ')})`)
   const { layout } = entry.input
@@ -254,8 +261,8 @@ interface Layout {
 /** Runs one batch of zeros, checks every output's shape against the manifest and returns how to read outputs. */
 async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fixedBatch?: number): Promise<Layout> {
   const mismatch = (msg: string) => new ModelError('manifest-mismatch', `${entry.id}: ${msg}`)
-  const { patchTokens, classToken, importance } = entry.outputs
-  const fetches = [...new Set([patchTokens.name, classToken?.name, importance?.name].filter((n): n is string => !!n))]
+  const { patchTokens, classToken, importance, frameEmbeds, patchEmbeds } = entry.outputs
+  const fetches = [...new Set([patchTokens.name, classToken?.name, importance?.name, frameEmbeds?.name, patchEmbeds?.name].filter((n): n is string => !!n))]
   const batch = fixedBatch ?? 1
   const shape = modelInputShape(entry, batch)
   let out: ort.InferenceSession.ReturnType
@@ -308,6 +315,19 @@ async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fix
     }
   }
 
+  // The text space's width P: the text tower's embedDim (parseManifest requires `text` with embeddings).
+  const p = entry.text?.embedDim ?? 0
+  if (frameEmbeds) {
+    const s = dims(frameEmbeds.name, 'outputs.frameEmbeds')
+    if (s.length !== 2 || s[0] !== batch || s[1] !== p) throw mismatch(`outputs.frameEmbeds '${frameEmbeds.name}' has shape ${show(s)}, manifest expects [B, ${p}] (text.embedDim)`)
+  }
+  const dropEmbeds = patchEmbeds?.dropLeading ?? 0
+  if (patchEmbeds) {
+    const s = dims(patchEmbeds.name, 'outputs.patchEmbeds')
+    if (s.length !== 3 || s[0] !== batch || s[1] !== dropEmbeds + n || s[2] !== p)
+      throw mismatch(`outputs.patchEmbeds '${patchEmbeds.name}' has shape ${show(s)}, manifest expects [B, ${dropEmbeds} + ${entry.grid.h}×${entry.grid.w}, ${p}] (dropLeading + grid, text.embedDim)`)
+  }
+
   return {
     fetches,
     read(res, b) {
@@ -319,6 +339,8 @@ async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fix
           ? classAttention(data(importance.name), b, heads, attnT, importance.fromAttention.dropLeading)
           : normaliseRows(data(importance.name), n)
       }
+      if (frameEmbeds) result.frameEmbeds = data(frameEmbeds.name)
+      if (patchEmbeds) result.patchEmbeds = dropRows(data(patchEmbeds.name), b, dropEmbeds + n, p, dropEmbeds, n)
       return result
     },
   }
@@ -327,8 +349,9 @@ async function probeLayout(entry: ModelEntry, session: ort.InferenceSession, fix
 // ---- output transforms (pure) ----
 
 function emptyBatch(entry: ModelEntry): EncodedBatch {
-  const { classToken, importance } = entry.outputs
-  return { tokens: new Float32Array(0), cls: classToken && new Float32Array(0), importance: importance && new Float32Array(0) }
+  const { classToken, importance, frameEmbeds, patchEmbeds } = entry.outputs
+  const empty = (present: unknown) => (present ? new Float32Array(0) : undefined)
+  return { tokens: new Float32Array(0), cls: empty(classToken), importance: empty(importance), frameEmbeds: empty(frameEmbeds), patchEmbeds: empty(patchEmbeds) }
 }
 
 /** The first `n` values of `input` followed by zeros up to `size` (a new array of the same type). */
@@ -346,7 +369,7 @@ function padded(input: ModelInput, n: number, size: number): ModelInput {
 /** The first `keep` of `b` frames of every output (views, no copy). */
 function firstFrames(r: EncodedBatch, b: number, keep: number): EncodedBatch {
   const cut = (x?: Float32Array) => x?.subarray(0, (x.length / b) * keep)
-  return { tokens: cut(r.tokens)!, cls: cut(r.cls), importance: cut(r.importance) }
+  return { tokens: cut(r.tokens)!, cls: cut(r.cls), importance: cut(r.importance), frameEmbeds: cut(r.frameEmbeds), patchEmbeds: cut(r.patchEmbeds) }
 }
 
 /** Rows [from, from + count) of each of B blocks of `rows` rows of width d: [B, rows, d] → [B, count, d]. No copy when nothing is dropped. */

@@ -19,11 +19,14 @@ import {
 
 export type ElemType = 'float' | 'int64' | 'uint8'
 
-/** A graph input or output: name, element type and shape (a string is a symbolic dim, e.g. 'batch'). */
+/**
+ * A graph input or output: name, element type and shape (a string is a symbolic dim, e.g. 'batch';
+ * no shape = unknown, which onnxruntime accepts for outputs).
+ */
 export interface ValueInfo {
   name: string
   type: ElemType
-  shape: readonly (number | string)[]
+  shape?: readonly (number | string)[]
 }
 
 /** A constant tensor (an initializer or a tensor attribute). Row-major data. */
@@ -42,6 +45,8 @@ export interface Node {
   outputs: readonly string[]
   attrs?: Record<string, Attr>
   name?: string
+  /** Operator domain ('' = ai.onnx). */
+  domain?: string
 }
 
 export interface Graph {
@@ -62,7 +67,7 @@ export interface ModelOptions {
   metadata?: Record<string, string>
 }
 
-export const value = (name: string, type: ElemType, shape: readonly (number | string)[]): ValueInfo => ({ name, type, shape })
+export const value = (name: string, type: ElemType, shape?: readonly (number | string)[]): ValueInfo => ({ name, type, shape })
 
 export function tensor(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): Tensor {
   const size = dims.reduce((a, b) => a * b, 1)
@@ -99,8 +104,8 @@ function encodeTensor(t: Tensor): Bytes[] {
 }
 
 function encodeValueInfo(v: ValueInfo): Bytes[] {
-  const dims = v.shape.map((d) => messageField(1, [typeof d === 'number' ? intField(1, d) : stringField(2, d)]))
-  const tensorType = [intField(1, DATA_TYPE[v.type]), messageField(2, dims)] // elem_type, shape
+  const dims = v.shape?.map((d) => messageField(1, [typeof d === 'number' ? intField(1, d) : stringField(2, d)]))
+  const tensorType = [intField(1, DATA_TYPE[v.type]), ...(dims ? [messageField(2, dims)] : [])] // elem_type, shape
   return [stringField(1, v.name), messageField(2, [messageField(1, tensorType)])] // name, type.tensor_type
 }
 
@@ -130,6 +135,7 @@ function encodeNode(n: Node, index: number): Bytes[] {
     stringField(3, n.name ?? `${n.op}_${index}`),
     stringField(4, n.op),
     ...Object.entries(n.attrs ?? {}).map(([k, a]) => messageField(5, encodeAttr(k, a))),
+    ...(n.domain ? [stringField(7, n.domain)] : []),
   ]
 }
 
@@ -153,6 +159,20 @@ export function model(g: Graph, opts: ModelOptions = {}): Uint8Array {
     messageField(7, encodeGraph(g)),
     messageField(8, [stringField(1, ''), intField(2, opts.opset ?? 17)]), // opset_import
     ...Object.entries(opts.metadata ?? {}).map(([k, v]) => messageField(14, [stringField(1, k), stringField(2, v)])),
+  ])
+}
+
+/**
+ * An appendix to an existing model: a second ModelProto.graph field holding only `nodes`,
+ * `initializers` and `outputs`. Protobuf merges repeated occurrences of a singular message field,
+ * so `concat([modelBytes, appendix])` is the model with these added to its graph, without decoding
+ * or re-encoding the original (graph-edit.ts). Node names must be given and unique in the model.
+ */
+export function graphAppendix(part: Pick<Graph, 'nodes' | 'initializers' | 'outputs'>): Uint8Array {
+  return messageField(7, [
+    ...part.nodes.map((n, i) => messageField(1, encodeNode(n, i))),
+    ...part.initializers.map((t) => messageField(5, encodeTensor(t))),
+    ...part.outputs.map((v) => messageField(12, encodeValueInfo(v))),
   ])
 }
 

@@ -1,6 +1,7 @@
 /** Small builders of compression-method inputs for the method tests. */
 import type { ImportanceKind, VideoTokens } from '../../common/tokens'
-import type { FrameInput } from '../../common/compression/types'
+import type { FrameInput, Method, ParamValues, TextQuery } from '../../common/compression/types'
+import { l2NormalizeRows } from '../../common/tensor/vectors'
 import { createRng } from '../../common/tensor/rng'
 
 /** A frame from rows of features: rows[i] is patch i's token. */
@@ -35,3 +36,25 @@ export function randomVideo(T: number, h: number, w: number, d: number, seed: nu
 }
 
 export const ctx0 = { seed: 7, frameIndex: 0 }
+
+/** `video` with random text-space embeddings of width P: frameEmbeds [T][P], patchEmbeds [T][N·P]. */
+export function withTextSpace(video: VideoTokens, p: number, seed: number): VideoTokens {
+  const rand = createRng(seed)
+  const n = video.grid.h * video.grid.w
+  const vec = (len: number) => Float32Array.from({ length: len }, () => rand() * 2 - 1)
+  return { ...video, embedDim: p, frameEmbeds: video.tokens.map(() => vec(p)), patchEmbeds: video.tokens.map(() => vec(n * p)) }
+}
+
+/** A unit vector of width p, the same for the same text. */
+export function textEmbedding(text: string, p: number): Float32Array {
+  let h = 2166136261
+  for (const c of text) h = Math.imul(h ^ c.codePointAt(0)!, 16777619)
+  const rand = createRng(h >>> 0)
+  return l2NormalizeRows(Float32Array.from({ length: p }, () => rand() * 2 - 1), p)
+}
+
+/** The query as the app hands it to `method`: its embedding and those of the method's prompts. */
+export function queryFor(method: Pick<Method, 'prompts'>, text: string, p: number, params: ParamValues = {}): TextQuery {
+  const prompts = method.prompts?.(text, params as never) ?? []
+  return { text, embedding: textEmbedding(text, p), prompts: Object.fromEntries(prompts.map((t) => [t, textEmbedding(t, p)])) }
+}

@@ -305,7 +305,9 @@ describe('b-vllm-select', () => {
     const video = cutVideo()
     const cls = Array.from({ length: 10 }, (_, t) => Float32Array.from([Math.cos(t / 3), Math.sin(t / 3), 0, 0]))
     video.cls = cls
-    const { perFrame } = bVllmSelect.allocate(video, planOf(video, { tokens: 4 }), { maxFrames: 1, duplicateThreshold: 0.95, globalFeature: 'cls' }, { seed: 1, query: cls[7] })
+    // Query mode ranks frames by their embeddings in the text space (here the class tokens stand in).
+    Object.assign(video, { frameEmbeds: cls, embedDim: 4 })
+    const { perFrame } = bVllmSelect.allocate(video, planOf(video, { tokens: 4 }), { maxFrames: 1, duplicateThreshold: 0.95, globalFeature: 'cls' }, { seed: 1, query: { text: 'q', embedding: cls[7] } })
     expect(Array.from(perFrame)).toEqual([0, 0, 0, 0, 0, 0, 0, 4, 0, 0])
   })
 

@@ -13,6 +13,7 @@ import { decodeTokenMap } from '../../../common/codec/token-map-codec'
 import { useApi } from '../api/use-api'
 import { useErrorStore } from './errors'
 import { useVideoStore } from './video'
+import { useQueryStore } from './query'
 import { errorMessage } from '../util/format'
 
 export type SlotId = 'a' | 'b'
@@ -58,6 +59,7 @@ export const useMethodsStore = defineStore('methods', () => {
   const api = useApi()
   const errors = useErrorStore()
   const video = useVideoStore()
+  const query = useQueryStore()
 
   const catalogue = ref<MethodInfo[]>([])
   const byId = computed(() => new Map(catalogue.value.map((m) => [m.id, m])))
@@ -92,7 +94,9 @@ export const useMethodsStore = defineStore('methods', () => {
   /** Why method `m` cannot run on the current session, or null. */
   function unavailable(m: MethodInfo): string | null {
     const model = video.models.find((x) => x.id === (video.session?.modelId ?? video.modelId))
-    if (m.needs.textQuery && model && !model.hasTextEncoder) return 'needs a text-capable model'
+    const text = model?.textRelevance
+    if (m.needs.textQuery && !m.needs.queryOptional && model && !text) return 'needs a text-capable model: tokenscope models pull clip-vit-b16'
+    if (m.needs.textQuery === 'patch' && !m.needs.queryOptional && model && text !== 'frame-and-patch') return 'needs per-patch text relevance'
     if (m.needs.cls && model && !model.hasClassToken) return 'needs a model with a class token'
     const kind = video.session?.importanceKind ?? model?.importanceKind
     if (m.needs.importance === 'required' && kind !== 'cls-attention') return 'needs real class attention'
@@ -163,7 +167,15 @@ export const useMethodsStore = defineStore('methods', () => {
     const budget = budgetOf(slot)
     s.running = true
     try {
-      const response = await api.invoke('method:run', { videoKey: session.videoKey, methodId, budget, params: requestParams(s), seed: SEED, slot: `${WINDOW_ID}/${slot}` })
+      const response = await api.invoke('method:run', {
+        videoKey: session.videoKey,
+        methodId,
+        budget,
+        params: requestParams(s),
+        seed: SEED,
+        ...(query.active ? { query: query.active } : {}),
+        slot: `${WINDOW_ID}/${slot}`,
+      })
       if (seq !== seqs[slot]) return // a newer request superseded this one
       // Decode into the map before last (never the one on screen): no fresh memory per result.
       const map = decodeTokenMap(response.map, spares[slot])
@@ -179,10 +191,10 @@ export const useMethodsStore = defineStore('methods', () => {
     }
   }
 
-  // Recompute on any change of method, params or budget, on a new video, and when the analysis completes.
+  // Recompute on any change of method, params, budget or query, on a new video, and when the analysis completes.
   for (const id of SLOT_IDS) {
     watch(
-      () => [runId(slots[id]), JSON.stringify(requestParams(slots[id])), JSON.stringify(budgetOf(id)), video.session?.videoKey, video.complete],
+      () => [runId(slots[id]), JSON.stringify(requestParams(slots[id])), JSON.stringify(budgetOf(id)), video.session?.videoKey, video.complete, query.active],
       () => schedule(id),
     )
     // The first frames of a running analysis: give the user something to look at.

@@ -15,6 +15,7 @@ import { SLOT_IDS, useMethodsStore, type SlotId } from './methods'
 import { useCompareStore } from './compare'
 import { useErrorStore } from './errors'
 import { useVideoStore } from './video'
+import { useQueryStore } from './query'
 
 const SEED = 0
 
@@ -24,6 +25,7 @@ export const useSweepStore = defineStore('sweep', () => {
   const compare = useCompareStore()
   const errors = useErrorStore()
   const video = useVideoStore()
+  const query = useQueryStore()
 
   /** Method ids (or compositions) to sweep, '' = unused row; SWEEP_MAX_METHODS rows. */
   const chosen = ref<string[]>(Array.from({ length: SWEEP_MAX_METHODS }, () => ''))
@@ -73,6 +75,7 @@ export const useSweepStore = defineStore('sweep', () => {
         methods: selection.value.map((methodId) => ({ methodId, params: paramsOf(methodId) })),
         budgets: list,
         seed: SEED,
+        ...(query.active ? { query: query.active } : {}),
         sweepId,
       })
       points.value = result.points

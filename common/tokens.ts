@@ -45,5 +45,8 @@ export interface VideoTokens {
 
 export const patchCount = (g: TokenGrid): number => g.h * g.w
 
+/** The built-in encoder (a fixed DCT, not a learned model): methods that need to know say why where they ask. */
+export const BUILTIN_MODEL_ID = 'tokenscope-dct16'
+
 export const frameCount = (v: VideoTokens): number => v.tokens.length
 

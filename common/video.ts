@@ -10,6 +10,8 @@ export interface VideoInfo {
   /** Exact frame count when the container states it or it was counted, else an estimate. */
   frameCount: number
   frameCountExact: boolean
+  /** Presentation time (s) of the video stream's first frame, as stored (often not 0: MPEG streams, edits). */
+  startTime: number
   width: number
   height: number
   /** Display rotation in degrees (0, 90, 180, 270) from the stream's display matrix. */
@@ -19,6 +21,8 @@ export interface VideoInfo {
   variableFrameRate: boolean
   hasAudio: boolean
   sizeBytes: number
+  /** What probing had to correct: a container duration or rate inconsistent with the stream's own frames. */
+  warnings: string[]
 }
 
 /**

@@ -7,7 +7,9 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { createServer } from 'node:net'
 import { makeAudioOnly, makeClip, makeEmpty, makeTextFile, makeTruncated, makeUnsupportedCodec } from './fixtures/videos'
+import { corpusClasses, makeCorpusFile } from './fixtures/corpus'
 
 const root = resolve(__dirname, '..')
 const bin = join(root, 'bin', 'tokenscope.js')
@@ -51,6 +53,19 @@ describe('tokenscope probe', () => {
     expect(info.duration).toBeCloseTo(4, 1)
     expect(info.fps).toBeCloseTo(25, 3)
     expect(info.ffprobe.version).toMatch(/ffprobe version/)
+    expect(info.ffmpeg.version).toMatch(/ffmpeg version/)
+    expect(info.ffmpeg.reason).toBeTruthy()
+    expect(info.startTime).toBe(0)
+    expect(info.warnings).toEqual([])
+  })
+
+  it('says where the stream starts and which ffmpeg it used', async () => {
+    const made = await makeCorpusFile(corpusClasses.find((c) => c.id === 'mpeg1-ps')!)
+    if (!('file' in made)) throw new Error(made.skip)
+    const r = cli(['probe', made.file.path])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/starts at\s+1\.5\d* s/)
+    expect(r.stdout).toMatch(/ffmpeg\s+\S+ \((setting|ffmpeg-static|installer-package|path); ffmpeg version .*\) — \S/)
   })
 })
 
@@ -64,6 +79,30 @@ describe('tokenscope analyze', () => {
     expect(first.encodeFps).toBeGreaterThan(0)
     const second = json(cli(['analyze', clip, '--fps', '1', '--cache', cache, '--json']))
     expect(second).toMatchObject({ frames: 10, fromCache: true, cachePath: first.cachePath })
+  })
+
+  it('takes --frames K from a raw stream whose container duration lies, and says so', async () => {
+    const made = await makeCorpusFile(corpusClasses.find((c) => c.id === 'raw-mpeg1')!)
+    if (!('file' in made)) throw new Error(made.skip)
+    const out = json(cli(['analyze', made.file.path, '--frames', '10', '--cache', tmp(), '--json']))
+    expect(out).toMatchObject({ frames: 10, complete: true })
+    expect(out.duration).toBeCloseTo(4, 1)
+    expect(out.videoWarnings.join(' ')).toMatch(/duration/)
+  })
+
+  it('exits 130 on Ctrl-C with one line saying how to go on', async () => {
+    const clip = await makeClip({ seconds: 40, fps: 25, width: 320, height: 180, kind: 'motion' })
+    const cache = tmp()
+    const child = spawn(process.execPath, [bin, 'analyze', clip, '--every-frame', '--cache', cache], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()))
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+    const started = Date.now()
+    while (Date.now() - started < 120_000 && !findFile(cache, 'tokens.bin')) await new Promise((r) => setTimeout(r, 10))
+    child.kill('SIGINT')
+    expect(await exited).toBe(130)
+    expect(stderr.trim().split('\n').pop()).toMatch(/^tokenscope analyze: analysis interrupted; run the same command again to resume$/)
+    expect(stderr).not.toMatch(/\n\s+at /)
   })
 
   it('resumes after being killed half-way', async () => {
@@ -155,6 +194,19 @@ describe('bad input: one clear line, a non-zero exit, never a stack trace or a h
   })
 })
 
+describe('tokenscope serve', () => {
+  it('on a port in use: one line of its own, exit 1', async () => {
+    const busy = createServer()
+    await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r))
+    const port = (busy.address() as { port: number }).port
+    try {
+      expectOneLineError(cli(['serve', '--port', String(port)]), new RegExp(`port ${port} is in use`))
+    } finally {
+      busy.close()
+    }
+  })
+})
+
 describe('models, methods, compress, compare', () => {
   it('lists the built-in model and the provider that would run', () => {
     const out = json(cli(['models', '--json']))
@@ -200,6 +252,16 @@ describe('models, methods, compress, compare', () => {
     const groups = readFileSync(join(dir, 'groups.npy'))
     expect(groups.subarray(1, 6).toString('latin1')).toBe('NUMPY')
     expect(groups.toString('latin1', 10, 80)).toMatch(/'shape': \(24, 196\)/)
+  })
+
+  it("the compare table labels each metric with the way it is better and keeps each method's notes", async () => {
+    const clip = await makeClip({ seconds: 12, fps: 25, width: 320, height: 180, kind: 'cuts' })
+    const r = cli(['compare', clip, '--methods', 'dycoke-ttm,avg-pool', '--budget', '0.01', '--fps', '2', '--cache', tmp()])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/coverage distance ↓/)
+    expect(r.stdout).toMatch(/token fidelity ↑/)
+    expect(r.stdout).toMatch(/↑ higher is better, ↓ lower is better/)
+    expect(r.stdout).toMatch(/notes:\n\s+dycoke-ttm \(budget 0\.01\): budget \d+ is below the \d+ anchor tokens/)
   })
 
   it('refuses a parameter the method does not have, naming it', async () => {

@@ -16,6 +16,8 @@ export interface BinaryInfo {
   path: string
   source: string
   version: string
+  /** Why this build was chosen: the setting, or the newest of the candidates found. */
+  reason: string
 }
 
 export interface AppInfo {

@@ -3,14 +3,17 @@ import { progressLine, formatNumber } from './format'
 import { BUILTIN_MODEL, providerArg, samplingArg, videoArg } from './options'
 import { analyzeVideo, type AnalysisSummary } from '../analysis/analyze'
 import { describeSampling } from '../../common/video'
+import { InterruptedError } from './errors'
 
 /** Ctrl-C stops the work cleanly (the frames encoded so far stay in the cache for a resume), saying `message`. */
 export function abortOnInterrupt(message = 'analysis interrupted; run the same command again to resume'): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
-  const onSignal = () => controller.abort(Object.assign(new Error(message), { name: 'AbortError' }))
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
-  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) }
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => () => controller.abort(new InterruptedError(message, signal))
+  const onInt = stop('SIGINT')
+  const onTerm = stop('SIGTERM')
+  process.once('SIGINT', onInt)
+  process.once('SIGTERM', onTerm)
+  return { signal: controller.signal, dispose: () => (process.off('SIGINT', onInt), process.off('SIGTERM', onTerm)) }
 }
 
 export async function analyzeCommand(ctx: CommandContext): Promise<void> {
@@ -41,7 +44,7 @@ export async function analyzeCommand(ctx: CommandContext): Promise<void> {
     if (tty) process.stderr.write('\n')
   }
   const { info, ...rest } = summary
-  ctx.out({ video: info.path, duration: info.duration, sampling, ...rest }, () =>
+  ctx.out({ video: info.path, duration: info.duration, videoWarnings: info.warnings, sampling, ...rest }, () =>
     [
       summary.fromCache ? `${info.path}: answered from the cache` : `${info.path}: analyzed${summary.resumed ? ` (resumed at frame ${summary.resumedFrom})` : ''}`,
       `  frames       ${summary.frames} (${describeSampling(sampling)})${summary.complete ? '' : ' — incomplete'}`,
@@ -55,6 +58,7 @@ export async function analyzeCommand(ctx: CommandContext): Promise<void> {
             `  overall      ${formatNumber(summary.overallFps)} frames/s in ${formatNumber(summary.seconds)} s`,
           ]),
       `  cache        ${summary.cachePath}`,
+      ...info.warnings.map((w) => `  video        ${w}`),
       ...(summary.warning ? [`  warning      ${summary.warning}`] : []),
     ].join('\n'),
   )

@@ -12,12 +12,12 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 import type { CommandContext } from './context'
 import { abortOnInterrupt } from './analyze'
-import { formatNumber, progressLine, table, type Cell } from './format'
+import { formatNumber, METRIC_ARROWS, metricHeader, progressLine, table, type Cell } from './format'
 import { UsageError } from './errors'
 import { cliCacheDir, queryFor, tokensFor } from './methods'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg } from './options'
 import { validateMethodRequest } from '../../common/compression/registry'
-import type { Budget, ParamValues } from '../../common/compression/types'
+import type { Budget, MethodReport, ParamValues } from '../../common/compression/types'
 import type { ModelEntry } from '../encoder/manifest'
 import { getModel } from '../encoder/registry'
 import { tokensLine } from '../encoder/provides'
@@ -92,7 +92,7 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     method: string
     budget: Budget
     metrics?: Record<string, unknown>
-    report?: unknown
+    report?: MethodReport
     elapsedMs?: number
     error?: string
   }
@@ -115,13 +115,17 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     }
   }
   const differenceKeys = Object.keys(DIFFERENCE_LABELS) as (keyof DifferenceMetrics)[]
+  // Each method's own notes (why an adaptive method missed the budget, a proxy it ran on, ...).
+  const notes = rows.flatMap((r) => (r.report?.notes ?? []).map((n) => `  ${r.method} (budget ${budgetText(r.budget)}): ${n}`))
   ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, rows, differences }, () =>
     [
       `computed on ${tokensLine(model)}`,
       table(
-        ['method', 'budget', ...SHOWN_METRICS, 'ms'],
+        ['method', 'budget', ...SHOWN_METRICS.map(metricHeader), 'ms'],
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricCells(r.metrics, SHOWN_METRICS), Math.round(r.elapsedMs ?? 0)])),
       ),
+      METRIC_ARROWS,
+      ...(notes.length ? ['', 'notes:', ...notes] : []),
       ...(differences.length
         ? [
             '',
@@ -241,12 +245,13 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
   ctx.out({ ...report, files }, () =>
     [
       table(
-        ['video', 'method', ...shown],
+        ['video', 'method', ...shown.map(metricHeader)],
         report.videos.flatMap((v) => v.rows.map((r) => [v.path, r.methodId, ...(r.error ? [`error: ${r.error}`] : metricCells(r.metrics, shown))])),
       ),
       '',
       `Mean over ${scored} video${scored === 1 ? '' : 's'} [95 % interval: percentile bootstrap over videos, ${report.interval.resamples} resamples, seed ${report.interval.seed}]`,
-      table(['method', ...shown], methodIds.map((m) => [m, ...shown.map((k) => intervalText(summaryOf(m, k)))])),
+      table(['method', ...shown.map(metricHeader)], methodIds.map((m) => [m, ...shown.map((k) => intervalText(summaryOf(m, k)))])),
+      METRIC_ARROWS,
       '',
       `wrote ${files.join(', ')}`,
     ].join('\n'),

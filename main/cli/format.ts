@@ -1,4 +1,5 @@
 /** Plain-text formatting for the CLI: tables, durations, a progress bar. */
+import { metricLabel } from '../../common/metrics/labels'
 
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '--:--'
@@ -34,3 +35,13 @@ export function table(headers: string[], rows: Cell[][]): string {
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n')
 }
+
+/** A metric's name for a table: its label and which way is better (↑ higher, ↓ lower), e.g. "coverage distance ↓". */
+export function metricHeader(key: string): string {
+  const l = metricLabel(key)
+  if (!l) return key
+  return `${l.label}${l.better === 'higher' ? ' ↑' : l.better === 'lower' ? ' ↓' : ''}`
+}
+
+/** The line under a metrics table that explains its arrows. */
+export const METRIC_ARROWS = '↑ higher is better, ↓ lower is better'

@@ -1,7 +1,7 @@
 /**
  * `tokenscope` — the command line. Every command takes --json for machine-readable output.
  * Errors a user can act on (bad file, unknown model, a method the model cannot serve) print one
- * line and exit 1; --debug adds the stack.
+ * line and exit 1; --debug adds the stack. Ctrl-C during an analysis exits 130 (143 for SIGTERM).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
@@ -11,7 +11,7 @@ import { probeCommand } from './info'
 import { modelsCommand } from './models'
 import { relevanceCommand } from './relevance'
 import type { CommandContext } from './context'
-import { describeError } from './errors'
+import { InterruptedError, describeError } from './errors'
 import { portArg } from './options'
 import { PROVIDER_CHOICES } from '../../common/providers'
 
@@ -161,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
     if (json) console.log(JSON.stringify({ error: message }))
     console.error(`tokenscope ${name}: ${message}`)
     if (values.debug || !expected) console.error((e as Error)?.stack ?? '')
-    return 1
+    return e instanceof InterruptedError ? e.exitCode : 1
   }
 }
 

@@ -1,5 +1,5 @@
 import type { CommandContext } from './context'
-import { table, type Cell } from './format'
+import { METRIC_ARROWS, metricHeader, table, type Cell } from './format'
 import { UsageError } from './errors'
 import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
 import { analyzeVideo, readAllFrames } from '../analysis/analyze'
@@ -88,7 +88,8 @@ export async function compressCommand(ctx: CommandContext): Promise<void> {
       ...Object.entries(result.report.derived).map(([k, v]) => `  ${k} = ${v}`),
       ...result.report.notes.map((n) => `  note: ${n}`),
       '',
-      table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [k, v as Cell])),
+      table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [metricHeader(k), v as Cell])),
+      METRIC_ARROWS,
       ...(outDir ? ['', `wrote the token map and .npy arrays to ${outDir}`] : []),
     ].join('\n'),
   )

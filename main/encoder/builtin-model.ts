@@ -22,8 +22,9 @@
 import { createBuilder, graph, model, value } from '../onnx/graph'
 import type { ModelManifest } from './manifest'
 import { dctMatrix } from '../../common/tensor/dct'
+import { BUILTIN_MODEL_ID } from '../../common/tokens'
 
-export const BUILTIN_ID = 'tokenscope-dct16'
+export const BUILTIN_ID = BUILTIN_MODEL_ID
 
 const IMAGE = 224
 const PATCH = 16

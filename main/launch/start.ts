@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { createAppServices } from '../app/services'
+import { AppError } from '../app/errors'
 import { electronMainEntry, rendererDir } from '../app/paths'
 import { type Host, startHost } from '../host/server'
 
@@ -65,7 +66,7 @@ export async function serveCommand(opts: ServeOptions = {}): Promise<Host> {
   const services = createAppServices({ shell: 'browser', cacheDir: opts.cacheDir })
   const host = await startHost({ port: opts.port ?? 0, host: '127.0.0.1', services, rendererDir: rendererDir() }).catch(async (e: NodeJS.ErrnoException) => {
     await services.close()
-    if (e.code === 'EADDRINUSE') throw new Error(`port ${opts.port} is in use; pick another with --port`)
+    if (e.code === 'EADDRINUSE') throw new AppError('port-in-use', `port ${opts.port} is in use; pick another with --port`)
     throw e
   })
   if (opts.reason) log(opts.reason)

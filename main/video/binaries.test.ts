@@ -1,6 +1,17 @@
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { resolveBinaries } from './binaries'
 import { VideoError } from './errors'
+import { run } from './run'
+
+/** libavformat [major, minor, micro] a binary prints with -version. */
+async function libavformat(path: string): Promise<number[]> {
+  const { stdout } = await run(path, ['-hide_banner', '-version'])
+  return /^libavformat\s+(\d+)\.\s*(\d+)\.\s*(\d+)/m.exec(stdout)!.slice(1, 4).map(Number)
+}
+const newer = (a: number[], b: number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]
 
 const DEBIAN = { ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' }
 
@@ -39,6 +50,31 @@ describe('resolveBinaries', () => {
     expect(b.ffmpeg.version).toMatch(/^ffmpeg version/)
     // Cached: the same answer object for the same settings.
     expect(await resolveBinaries()).toBe(await resolveBinaries())
+  })
+
+  it('prefers the newest build found over the chain order, and the ffprobe of the same build', async () => {
+    delete process.env.TOKENSCOPE_FFMPEG
+    delete process.env.TOKENSCOPE_FFPROBE
+    const require = createRequire(import.meta.url)
+    const installed = (name: string) => {
+      try {
+        const mod = require(name) as string | { path: string }
+        return typeof mod === 'string' ? mod : mod.path
+      } catch {
+        return '' // not installed (ffmpeg-static's binary often is not)
+      }
+    }
+    const candidates = [installed('ffmpeg-static'), installed('@ffmpeg-installer/ffmpeg'), '/usr/bin/ffmpeg'].filter((p) => p && existsSync(p))
+    const versions = await Promise.all(candidates.map(libavformat))
+    const newest = candidates[versions.indexOf([...versions].sort(newer).at(-1)!)]
+    const b = await resolveBinaries()
+    expect(b.ffmpeg.path).toBe(newest)
+    expect(b.ffmpeg.reason).toMatch(/^newest of \d+ found/)
+    const beside = join(dirname(b.ffmpeg.path), 'ffprobe')
+    if (existsSync(beside)) {
+      expect(b.ffprobe.path).toBe(beside)
+      expect(b.ffprobe.reason).toMatch(/same build/)
+    }
   })
 
   it('rejects a setting that does not run with ffmpeg-missing', async () => {

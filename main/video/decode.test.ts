@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import type { Sampling } from '../../common/video'
 import {
@@ -55,8 +56,11 @@ function expectColor(actual: Rgb, expected: Rgb, tolerance = 8) {
   for (let c = 0; c < 3; c++) expect(Math.abs(actual[c] - expected[c]), `${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance)
 }
 
+const installed = (name: string) => (createRequire(import.meta.url)(name) as { path: string }).path
+
+// The default chain now takes the newest build (Debian's here); the 2018 build is named explicitly.
 const builds: [string, () => Promise<Binaries>][] = [
-  ['default chain (2018 @ffmpeg-installer build)', () => resolveBinaries()],
+  ['the 2018 @ffmpeg-installer build', () => resolveBinaries({ ffmpeg: installed('@ffmpeg-installer/ffmpeg'), ffprobe: installed('@ffprobe-installer/ffprobe') })],
   ['Debian ffmpeg 5.1', () => resolveBinaries({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' })],
 ]
 

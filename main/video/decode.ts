@@ -17,12 +17,17 @@ import { spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import type { Sampling } from '../../common/video'
 import { resolveBinaries, type Binaries } from './binaries'
-import { VideoError, stderrTail } from './errors'
-import { probeDetails, runFfprobe, type ProbeDetails } from './probe'
-import { runRaw } from './run'
+import { VideoError, fileLabel, stderrTail } from './errors'
+import { firstFrameTime } from './first-frame'
+import { decodeFrameAt, resumeSeek, TIME_TOLERANCE } from './frame-lookup'
+import { probeDetails, type ProbeDetails } from './probe'
+import { parseShowinfo } from './showinfo'
 import type { ResizeMode } from '../../common/video'
 
 export type { ResizeMode }
+/** The frame view's lookup lives in frame-lookup.ts; it is one of this module's entry points. */
+export { decodeFrameAt }
+export { listFramePts, listKeyframes } from './frame-times'
 
 export interface DecodedFrame {
   /** Position of this frame in the decoded sequence (0, 1, 2, ...), not its number in the file. */
@@ -73,17 +78,22 @@ export interface DecodeArgsOptions extends FrameSizeOptions {
   sampling: Sampling
   /** The container duration in seconds (VideoInfo.duration); needed for count sampling. */
   duration?: number
-  /** Decode only keyframes (`-skip_frame nokey`). */
-  keyframesOnly?: boolean
-  /** See DecodeOptions.resumeAfterPts; `origin` is the pts of the stream's first frame, `seek` s from the file's start. */
-  resume?: { afterPts: number; origin: number; seek: number }
+  /**
+   * Decode only keyframes: 'skip-others' has the decoder skip every other frame (`-skip_frame
+   * nokey`, fast; their times are right only when every packet carries its timestamp);
+   * 'select' decodes all and keeps the keyframes (their times as a full decode gives them).
+   * Both end in `select='key'`.
+   */
+  keyframesOnly?: 'skip-others' | 'select'
+  /**
+   * See DecodeOptions.resumeAfterPts; `origin` is the pts of the stream's first frame, `seek` s
+   * from the file's start where decoding starts (null: from the start).
+   */
+  resume?: { afterPts: number; origin: number; seek: number | null }
 }
 
 /** Bytes of decoded output buffered ahead of the consumer before ffmpeg's stdout is paused. */
 const HIGH_WATER_MARK = 8 * 1024 * 1024
-/** Slack (s) when comparing a frame time with a target, well under any frame duration. */
-const TIME_TOLERANCE = 1e-4
-const SHOWINFO = /\sn:\s*(\d+)\s+pts:\s*(-?\d+)\s+pts_time:\S+.*?\ss:(\d+)x(\d+)/
 const ERROR_LINE = /\[(error|fatal|panic)\]\s*(.*)$/
 
 /**
@@ -102,11 +112,15 @@ const ERROR_LINE = /\[(error|fatal|panic)\]\s*(.*)$/
  */
 export function buildDecodeArgs(path: string, opts: DecodeArgsOptions): string[] {
   checkFrameSize(opts)
-  const filters = [selectFilter(opts.sampling, opts.duration, opts.resume), ...resizeFilters(opts), 'settb=AVTB', 'showinfo']
+  // Some decoders (libdav1d, VP9) ignore -skip_frame and decode everything: select keeps keyframes only either way.
+  const keySelect = opts.keyframesOnly ? "select='key'" : null
+  const filters = [keySelect, selectFilter(opts.sampling, opts.duration, opts.resume), ...resizeFilters(opts), 'settb=AVTB', 'showinfo']
+  const seek = opts.resume?.seek
   return [
     '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    ...(opts.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
-    ...(opts.resume && opts.resume.seek > 0 ? ['-ss', opts.resume.seek.toFixed(6)] : []),
+    ...(opts.keyframesOnly === 'skip-others' ? ['-skip_frame', 'nokey'] : []),
+    // The select filter picks the frames: every frame from the landing keyframe must reach it.
+    ...(seek ? ['-noaccurate_seek', '-ss', seek.toFixed(6)] : []),
     '-copyts',
     '-i', path,
     '-map', '0:v:0',
@@ -134,88 +148,30 @@ export async function* decodeFrames(path: string, opts: DecodeOptions): AsyncGen
   let resume: DecodeArgsOptions['resume']
   if (opts.resumeAfterPts !== undefined) {
     // Targets are counted from the stream's first frame (select's start_t); after a seek start_t
-    // moves, so the resumed run names the origin explicitly. One second of margin before the
-    // last frame keeps an inexact seek from skipping the next one.
-    const first = await frameAtOrAfter(binaries.ffmpeg.path, path, -1e9, null, { maxWidth: 16, signal: opts.signal })
-    if (!first) throw new VideoError('corrupt', `Could not decode the first frame of ${quoted(path)} to resume.`)
-    resume = { afterPts: opts.resumeAfterPts, origin: first.pts, seek: Math.max(0, opts.resumeAfterPts - details.startTime - 1) }
+    // moves, so the resumed run names the origin explicitly. The seek must land on a keyframe at
+    // or before the last delivered frame (resumeSeek), else decoding starts from the beginning.
+    const origin = await firstFrameTime(binaries.ffmpeg.path, path, opts.signal)
+    if (origin === null) throw new VideoError('corrupt', `Could not decode the first frame of ${fileLabel(path)} to resume.`)
+    const seek = await resumeSeek(binaries.ffmpeg.path, path, details, opts.resumeAfterPts, opts.signal)
+    resume = { afterPts: opts.resumeAfterPts, origin, seek }
   }
   const args = buildDecodeArgs(path, { ...opts, sampling, duration: info.duration, resume })
   return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details, sampling, resume })
 }
 
 /**
- * Decodes only the keyframes (`-skip_frame nokey`: the decoder skips everything else, ~10× faster
- * than decoding all frames), for a quick look over a long video.
+ * Decodes only the keyframes, for a quick look over a long video, each with the time a full decode
+ * gives it: `-skip_frame nokey` (the decoder skips everything else, ~10× faster than decoding all
+ * frames) where every packet carries its timestamp; otherwise (raw streams, sparse MPEG
+ * timestamps: ffmpeg would number the kept frames as if they were consecutive) every frame is
+ * decoded and the keyframes kept.
  */
 export async function* decodeKeyframes(path: string, opts: KeyframeDecodeOptions): AsyncGenerator<DecodedFrame, DecodeSummary, undefined> {
   const binaries = opts.binaries ?? (await resolveBinaries())
   const details = await probeDetails(path, { binaries })
-  const args = buildDecodeArgs(path, { ...opts, sampling: { mode: 'every-frame' }, keyframesOnly: true })
+  const keyframesOnly = details.timestamps === 'all' ? 'skip-others' : 'select'
+  const args = buildDecodeArgs(path, { ...opts, sampling: { mode: 'every-frame' }, keyframesOnly })
   return yield* streamFrames(binaries.ffmpeg.path, args, opts, { path, details })
-}
-
-/**
- * One frame at display resolution (upright), or scaled down to `maxWidth` keeping its aspect:
- * the first frame whose pts is at or after `pts` (minus 0.1 ms), so passing a pts that decoding
- * reported gives exactly that frame. ffmpeg seeks (accurately) to 0.4 frame before `pts` and
- * decodes forward from the keyframe before that. Containers without a keyframe index (MPEG-TS)
- * can land past that keyframe, so when the frame found is more than 1.5 frames late the seek is
- * retried from 5 s, then 30 s earlier, then without seeking. Throws RangeError when no frame is
- * that late.
- */
-export async function decodeFrameAt(
-  path: string,
-  pts: number,
-  opts: { maxWidth?: number; binaries?: Binaries; signal?: AbortSignal } = {},
-): Promise<{ width: number; height: number; pts: number; data: Uint8Array }> {
-  const binaries = opts.binaries ?? (await resolveBinaries())
-  const { info, startTime } = await probeDetails(path, { binaries })
-  const frameDuration = 1 / Math.max(info.fps, info.nominalFps, 1)
-  let found: Awaited<ReturnType<typeof frameAtOrAfter>> = null
-  for (const margin of [0.4 * frameDuration, 5, 30, Infinity]) {
-    const seek = pts - startTime - margin
-    found = await frameAtOrAfter(binaries.ffmpeg.path, path, pts, seek > 0 ? seek : null, opts)
-    if (found && found.pts <= pts + 1.5 * frameDuration) return found
-    if (seek <= 0) break
-  }
-  if (found) return found
-  throw new RangeError(`No frame at or after ${pts} s in ${quoted(path)} (duration ${info.duration} s)`)
-}
-
-/** One ffmpeg run: seek to `seek` (s from the file's start) if given, first frame at or after `pts`. */
-async function frameAtOrAfter(
-  ffmpeg: string,
-  path: string,
-  pts: number,
-  seek: number | null,
-  opts: { maxWidth?: number; signal?: AbortSignal },
-): Promise<{ width: number; height: number; pts: number; data: Uint8Array } | null> {
-  const scale = opts.maxWidth && opts.maxWidth > 0 ? [`scale='min(iw,${Math.round(opts.maxWidth)})':-1`] : []
-  const filters = [`select='gte(t,${pts - TIME_TOLERANCE})'`, ...scale, 'format=rgb24', 'settb=AVTB', 'showinfo']
-  const args = [
-    '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-    ...(seek !== null ? ['-ss', seek.toFixed(6)] : []),
-    '-copyts',
-    '-i', path,
-    '-map', '0:v:0',
-    '-vf', filters.join(','),
-    '-frames:v', '1',
-    '-vsync', 'passthrough',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1',
-  ]
-  const res = await runRaw(ffmpeg, args, { signal: opts.signal })
-  const shown = res.stderr.split(/\r?\n|\r/).map((l) => SHOWINFO.exec(l)).find((m) => m !== null)
-  if (!shown || res.stdout.length === 0) {
-    if (res.code !== 0) {
-      throw new VideoError('corrupt', `Could not decode the frame at ${pts.toFixed(3)} s of ${quoted(path)}.`, stderrTail(res.stderr))
-    }
-    return null
-  }
-  const width = Number(shown[3])
-  const height = Number(shown[4])
-  const data = new Uint8Array(res.stdout.buffer, res.stdout.byteOffset, width * height * 3)
-  return { width, height, pts: Number(shown[2]) / 1e6, data }
 }
 
 // --- filters ---
@@ -275,8 +231,8 @@ interface StreamContext {
   details: ProbeDetails
   /** Set for full decodes: lets us tell when the frames stop well before the video's end. */
   sampling?: Sampling
-  /** For a resumed decode: the stream's first frame pts, and the last pts delivered before. */
-  resume?: { origin: number; afterPts: number }
+  /** For a resumed decode: the stream's first frame pts, the last pts delivered before, and where it seeks. */
+  resume?: { origin: number; afterPts: number; seek: number | null }
 }
 
 async function* streamFrames(
@@ -309,6 +265,10 @@ async function* streamFrames(
   signal?.addEventListener('abort', kill, { once: true })
 
   let index = 0
+  // A seek starts decoding before its keyframe (MPEG-TS: on any packet): the errors logged before
+  // the first delivered frame come from frames never delivered and say nothing about the file.
+  const seeked = Boolean(ctx.resume?.seek)
+  let errorsBeforeFirst = 0
   let firstPts = NaN
   let lastPts = NaN
   try {
@@ -323,7 +283,10 @@ async function* streamFrames(
         if (filled < frameBytes) continue
         const pts = await log.ptsOf(index)
         if (signal?.aborted) return { frames: index, warnings, aborted: true }
-        if (index === 0) firstPts = pts
+        if (index === 0) {
+          firstPts = pts
+          if (seeked) errorsBeforeFirst = log.errors.length
+        }
         lastPts = pts
         yield { index, pts, data: frame }
         index++
@@ -337,12 +300,14 @@ async function* streamFrames(
       throw new VideoError('ffmpeg-missing', `ffmpeg could not be started (${(spawnError as Error).message}): check the ffmpeg setting.`)
     }
     await log.closed
-    const trouble = log.errors.length ? log.errors.slice(0, 3).join(' | ') : stderrTail(log.tail.join('\n'))
-    if (index === 0 && (code !== 0 || log.errors.length)) {
-      throw new VideoError('corrupt', `${quoted(ctx.path)} is damaged: no frame could be decoded.`, trouble)
+    if (seeked && index === 0) errorsBeforeFirst = log.errors.length
+    const errors = log.errors.slice(errorsBeforeFirst)
+    const trouble = errors.length ? errors.slice(0, 3).join(' | ') : stderrTail(log.tail.join('\n'))
+    if (index === 0 && (code !== 0 || errors.length)) {
+      throw new VideoError('corrupt', `${fileLabel(ctx.path)} is damaged: no frame could be decoded.`, trouble)
     }
     if (code !== 0) warn(`ffmpeg stopped with an error after ${index} frames: ${trouble}`)
-    else if (log.errors.length) warn(`Some data could not be decoded (${log.errors.length} errors): ${trouble}`)
+    else if (errors.length) warn(`Some data could not be decoded (${errors.length} errors): ${trouble}`)
     if (filled > 0) warn(`The last frame was incomplete (${filled} of ${frameBytes} bytes) and was dropped.`)
     const early = endsEarly(ctx, index, firstPts, lastPts)
     if (early) warn(early)
@@ -437,9 +402,9 @@ function followLog(stderr: Readable) {
     w?.()
   }
   const onLine = (line: string) => {
-    const shown = SHOWINFO.exec(line)
+    const shown = parseShowinfo(line)
     if (shown) {
-      pts.push(Number(shown[2]) / 1e6)
+      pts.push(shown.pts)
       return
     }
     if (!line.trim()) return
@@ -480,34 +445,4 @@ function followLog(stderr: Readable) {
       return pts[i] ?? NaN
     },
   }
-}
-
-function quoted(path: string): string {
-  return `"${path.split(/[\\/]/).pop() || path}"`
-}
-
-/**
- * Presentation times (s, ascending) of the keyframes: packets flagged K by the demuxer, read with
- * ffprobe without decoding (fast even for hour-long files). These are the frames
- * `decodeKeyframes` returns.
- */
-export async function listKeyframes(path: string, opts: { binaries?: Binaries } = {}): Promise<Float64Array> {
-  const binaries = opts.binaries ?? (await resolveBinaries())
-  const { streamIndex } = await probeDetails(path, { binaries })
-  const res = await runFfprobe(binaries.ffprobe, [
-    '-v', 'error', '-hide_banner',
-    '-select_streams', String(streamIndex),
-    '-show_entries', 'packet=pts_time,flags',
-    '-of', 'csv=p=0',
-    path,
-  ])
-  if (res.code !== 0) throw new VideoError('corrupt', `Could not read the frame list of ${quoted(path)}.`, stderrTail(res.stderr))
-  const times: number[] = []
-  for (const line of res.stdout.split('\n')) {
-    const [time, flags] = line.trim().split(',')
-    if (!flags?.includes('K')) continue
-    const t = Number(time)
-    if (time && Number.isFinite(t)) times.push(t)
-  }
-  return Float64Array.from(times).sort()
 }

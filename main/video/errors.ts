@@ -32,3 +32,8 @@ export function stderrTail(stderr: string, lines = 3): string {
     .slice(-lines)
     .join(' | ')
 }
+
+/** A file's name in quotes, for messages ("clip.mp4"). */
+export function fileLabel(path: string): string {
+  return `"${path.split(/[\\/]/).pop() || path}"`
+}

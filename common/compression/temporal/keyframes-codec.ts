@@ -1,6 +1,7 @@
 import { allocateByWeights } from '../allocation'
 import { frameSelectionMethod } from '../define'
-import { globalFeatureParam, globalFeatures } from './global-features'
+import { globalFeatures } from './global-features'
+import { frameStructure, sceneFeatureParam, structureSimilarity, usesStructure } from './scene-signal'
 
 type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
 
@@ -17,6 +18,13 @@ type Params = { threshold: number; keyframeWeight: number; maxGop: number; globa
  * Choices left open: the change measure (global-feature cosine distance to the last keyframe, not
  * to the previous frame, so slow drift also triggers a keyframe); the share (a weight ratio, default
  * 4:1); standalone `run` keeps each frame's tokens by uniform stride over the patch grid.
+ *
+ * The frame feature (`globalFeature`): the class token or mean patch token, as the paper's frame
+ * features, for every real encoder. On the built-in DCT model (`auto`), or when asked
+ * (`structure`), the distance is 1 − the correlation of the two frames' patch-token structures
+ * (scene-signal.ts): brightness-invariant, so a cut between two dark shots is a keyframe and
+ * flicker or a fade's gain is not; a fade through black makes a keyframe where the picture
+ * vanishes and where it returns. `derived.globalFeature` says which was used.
  */
 export const keyframesCodec = frameSelectionMethod<Params>({
   id: 'keyframes-codec',
@@ -33,29 +41,49 @@ export const keyframesCodec = frameSelectionMethod<Params>({
     threshold: { type: 'number', default: 0.15, min: 0, max: 2, step: 0.01, help: 'Cosine distance from the last keyframe that starts a new keyframe' },
     keyframeWeight: { type: 'number', default: 4, min: 1, max: 100, step: 0.5, help: 'Tokens of a keyframe relative to an in-between frame' },
     maxGop: { type: 'integer', default: 0, min: 0, max: 100000, help: 'Force a keyframe after this many frames (0 = only on change)' },
-    globalFeature: globalFeatureParam,
+    globalFeature: sceneFeatureParam,
   },
   needs: {},
   budgetMode: 'exact',
   allocate(video, plan, params) {
     const { n, frames: T, tokens: want } = plan
-    const keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
+    const structure = usesStructure(video, params.globalFeature)
+    let keys: number[]
+    if (structure) {
+      const s = frameStructure(video)
+      keys = detectKeyframesBy(T, (a, b) => structureSimilarity(video, s, a, b), params.threshold, params.maxGop)
+    } else {
+      keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
+    }
     const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
-    return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(',') }, notes: [] }
+    const feature = structure ? 'structure' : video.cls && params.globalFeature !== 'mean' ? 'cls' : 'mean'
+    return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(','), globalFeature: feature }, notes: [] }
   },
 })
 
 /** Keyframe indices for normalised global features g [T] × [D]. */
 export function detectKeyframes(g: Float32Array[], threshold: number, maxGop: number): number[] {
-  if (!g.length) return []
+  return detectKeyframesBy(
+    g.length,
+    (a, b) => {
+      let s = 0
+      for (let k = 0; k < g[a].length; k++) s += g[a][k] * g[b][k]
+      return s
+    },
+    threshold,
+    maxGop,
+  )
+}
+
+/** Keyframe indices of T frames by a similarity sim(t, lastKey): a keyframe when 1 − sim > threshold or maxGop frames passed. */
+export function detectKeyframesBy(T: number, sim: (t: number, key: number) => number, threshold: number, maxGop: number): number[] {
+  if (!T) return []
   const keys = [0]
   let last = 0
-  for (let t = 1; t < g.length; t++) {
-    let s = 0
-    for (let k = 0; k < g[t].length; k++) s += g[t][k] * g[last][k]
-    if (1 - s > threshold || (maxGop > 0 && t - last >= maxGop)) {
+  for (let t = 1; t < T; t++) {
+    if (1 - sim(t, last) > threshold || (maxGop > 0 && t - last >= maxGop)) {
       keys.push(t)
       last = t
     }

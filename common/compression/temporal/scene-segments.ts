@@ -1,7 +1,8 @@
 import { consecutiveSimilarity } from '../../tensor/vectors'
 import { allocateByWeights, splitEvenly } from '../allocation'
 import { frameSelectionMethod } from '../define'
-import { globalFeatureParam, globalFeatures } from './global-features'
+import { globalFeatures } from './global-features'
+import { frameStructure, sceneFeatureParam, sceneSimilarity, structureMedoid, usesStructure } from './scene-signal'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
 
@@ -20,6 +21,13 @@ type Params = { threshold: number; framesPerScene: number; globalFeature: string
  * Choices left open: the similarity measure (global-feature cosine between consecutive frames),
  * the threshold (0.85), the representative (chunk medoid), and the even split of tokens over the
  * chosen frames; standalone `run` keeps each chosen frame's tokens by uniform stride.
+ *
+ * The frame feature (`globalFeature`): the papers compare global frame features (the class token,
+ * else the mean patch token), and so does every real encoder here. On the built-in DCT model
+ * (`auto`), or when asked (`structure`), the similarity is scene-signal.ts's instead: 1 − the cut
+ * score of the correlation of consecutive frames' patch-token structures (brightness-invariant,
+ * so dark-to-dark cuts are found and flicker or fades make no runs of cuts), and the chunk medoid
+ * is the frame closest to the chunk's mean structure. `derived.globalFeature` says which was used.
  */
 export const sceneSegments = frameSelectionMethod<Params>({
   id: 'scene-segments',
@@ -35,25 +43,37 @@ export const sceneSegments = frameSelectionMethod<Params>({
   params: {
     threshold: { type: 'number', default: 0.85, min: -1, max: 1, step: 0.01, help: 'A scene cut where consecutive-frame cosine similarity falls below this' },
     framesPerScene: { type: 'integer', default: 1, min: 1, max: 1000, help: 'Representative frames per scene (at least)' },
-    globalFeature: globalFeatureParam,
+    globalFeature: sceneFeatureParam,
   },
   needs: {},
   budgetMode: 'exact',
   allocate(video, plan, params) {
     const { n, frames: T, tokens: want } = plan
-    const g = globalFeatures(video, params.globalFeature)
-    const starts = sceneStarts(consecutiveSimilarity(g), params.threshold)
+    const structure = usesStructure(video, params.globalFeature)
+    let similarity: Float64Array
+    let medoid: (a: number, b: number) => number
+    if (structure) {
+      const s = frameStructure(video)
+      similarity = sceneSimilarity(video, s)
+      medoid = (a, b) => structureMedoid(video, s, a, b)
+    } else {
+      const g = globalFeatures(video, params.globalFeature)
+      similarity = consecutiveSimilarity(g)
+      medoid = (a, b) => featureMedoid(g, a, b)
+    }
+    const starts = sceneStarts(similarity, params.threshold)
     const lens = starts.map((s, j) => (j + 1 < starts.length ? starts[j + 1] : T) - s)
     const K = Math.min(T, Math.max(starts.length * params.framesPerScene, Math.ceil(want / n)))
     const base = lens.map((L) => Math.min(L, params.framesPerScene))
     const baseSum = base.reduce((a, b) => a + b, 0)
     const extra = allocateByWeights(lens, Math.max(0, K - baseSum), lens.map((L, j) => L - base[j]))
     const chosen: number[] = []
-    starts.forEach((s, j) => chosen.push(...chunkMedoids(g, s, lens[j], base[j] + extra[j])))
+    starts.forEach((s, j) => chosen.push(...chunkMedoids(s, lens[j], base[j] + extra[j], medoid)))
     const tokens = splitEvenly(want, chosen.length, n)
     const perFrame = new Int32Array(T)
     chosen.forEach((t, j) => (perFrame[t] = tokens[j]))
-    return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length }, notes: [] }
+    const feature = structure ? 'structure' : video.cls && params.globalFeature !== 'mean' ? 'cls' : 'mean'
+    return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length, globalFeature: feature }, notes: [] }
   },
 })
 
@@ -64,26 +84,27 @@ export function sceneStarts(sim: Float64Array, threshold: number): number[] {
   return out
 }
 
-/** m representatives of frames s..s+L-1: the medoid (closest to the mean feature) of each of m equal chunks. */
-export function chunkMedoids(g: Float32Array[], s: number, L: number, m: number): number[] {
+/** m representatives of frames s..s+L-1: the medoid (by `medoid(a, b)` over frames a..b-1) of each of m equal chunks. */
+export function chunkMedoids(s: number, L: number, m: number, medoid: (a: number, b: number) => number): number[] {
   const out: number[] = []
-  const d = g[0]?.length ?? 0
-  for (let j = 0; j < m; j++) {
-    const a = s + Math.floor((j * L) / m)
-    const b = s + Math.floor(((j + 1) * L) / m)
-    const mean = new Float64Array(d)
-    for (let t = a; t < b; t++) for (let k = 0; k < d; k++) mean[k] += g[t][k]
-    let best = a
-    let bestS = -Infinity
-    for (let t = a; t < b; t++) {
-      let v = 0
-      for (let k = 0; k < d; k++) v += g[t][k] * mean[k]
-      if (v > bestS) {
-        bestS = v
-        best = t
-      }
-    }
-    out.push(best)
-  }
+  for (let j = 0; j < m; j++) out.push(medoid(s + Math.floor((j * L) / m), s + Math.floor(((j + 1) * L) / m)))
   return out
+}
+
+/** The frame of a..b-1 whose normalised global feature is closest to the chunk's mean feature (earliest on ties). */
+export function featureMedoid(g: Float32Array[], a: number, b: number): number {
+  const d = g[0]?.length ?? 0
+  const mean = new Float64Array(d)
+  for (let t = a; t < b; t++) for (let k = 0; k < d; k++) mean[k] += g[t][k]
+  let best = a
+  let bestS = -Infinity
+  for (let t = a; t < b; t++) {
+    let v = 0
+    for (let k = 0; k < d; k++) v += g[t][k] * mean[k]
+    if (v > bestS) {
+      bestS = v
+      best = t
+    }
+  }
+  return best
 }

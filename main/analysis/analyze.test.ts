@@ -3,15 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { makeClip, makeTruncated } from '../../tests/fixtures/videos'
-import { analyzeVideo, openCacheOf, readAllFrames, videoKeyFor } from './analyze'
+import { analyzeVideo } from './analyze'
+import { loadVideoTokens } from '../../tests/support/cached-tokens'
 import type { Sampling } from '../../common/video'
 
 const model = 'tokenscope-dct16'
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-analyze-'))
-
-/** Every cached frame of (video, model, sampling), or null when none is cached. */
-const loadVideoTokens = async (opts: { path: string; modelId: string; sampling: Sampling; cacheDir: string }) =>
-  readAllFrames(openCacheOf(await videoKeyFor(opts.path, opts.modelId, opts.sampling), opts.cacheDir))
 
 describe('analyzeVideo', () => {
   it('encodes the sampled frames once, then answers from the cache', async () => {

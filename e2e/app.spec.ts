@@ -35,6 +35,9 @@ test('analyze a clip, compare two methods, move the budget, step frames', async 
   await expect.poll(async () => (await canvasPixels(heatB)).painted, { timeout: 60_000 }).toBeGreaterThan(0)
   await expect(app.getByTestId('metrics-table').locator('tr')).not.toHaveCount(0)
   await expect(app.getByTestId('metrics-table')).toContainText(/\d/)
+  // Beside the metrics, each result's tokens over the patch rows and columns (14 + 14 bars on the built-in model's grid).
+  await expect(app.getByTestId('spatial-bias-a').locator('rect')).toHaveCount(28)
+  await expect(app.getByTestId('spatial-bias-b').locator('rect')).toHaveCount(28)
 
   // --- the budget moves: both heat rows and the overlay must redraw differently ---
   const slider = app.getByTestId('budget-slider')

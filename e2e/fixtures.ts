@@ -32,7 +32,8 @@ export interface HostProcess {
 
 const root = resolve(import.meta.dirname, '..')
 
-async function startHostProcess(cacheDir: string, dataDir: string, hubUrl: string): Promise<{ child: ChildProcess; url: string }> {
+/** Starts a host of the built app (`serve --port 0`) with its own cache and data folders and model hub; resolves with its URL. */
+export async function startHostProcess(cacheDir: string, dataDir: string, hubUrl: string): Promise<{ child: ChildProcess; url: string }> {
   if (!existsSync(join(root, 'out', 'main', 'cli.js')) || !existsSync(join(root, 'out', 'renderer', 'index.html'))) {
     throw new Error("the app is not built: run 'npm run build' before the e2e suite")
   }

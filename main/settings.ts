@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 
@@ -26,3 +27,18 @@ export const userModelsDir = (): string => process.env.TOKENSCOPE_MODELS_DIR ?? 
  * Hugging Face tools' mirror setting), else https://huggingface.co.
  */
 export const hubUrl = (): string => process.env.TOKENSCOPE_HUB_URL ?? process.env.HF_ENDPOINT ?? 'https://huggingface.co'
+
+/** The user's settings file (JSON), for what has no command-line option; missing or unreadable: defaults. */
+export const settingsFile = (): string => join(dataDir(), 'settings.json')
+
+function setting(key: string): string | undefined {
+  try {
+    const value = (JSON.parse(readFileSync(settingsFile(), 'utf8')) as Record<string, unknown>)[key]
+    return typeof value === 'string' && value ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Annotation projects: TOKENSCOPE_PROJECTS_DIR, else `projectsDir` in settings.json, else <data dir>/projects. */
+export const projectsDir = (): string => process.env.TOKENSCOPE_PROJECTS_DIR ?? setting('projectsDir') ?? join(dataDir(), 'projects')

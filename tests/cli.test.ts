@@ -2,11 +2,12 @@
  * The `tokenscope` command as a user runs it: the built CLI (`npm run build` first; `npm test`
  * builds before it runs these) in a child process, on real generated video.
  */
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { cli, expectOneLineError, json } from './support/cli'
 import { createServer } from 'node:net'
 import { makeAudioOnly, makeClip, makeEmpty, makeTextFile, makeTruncated, makeUnsupportedCodec } from './fixtures/videos'
 import { corpusClasses, makeCorpusFile } from './fixtures/corpus'
@@ -14,32 +15,6 @@ import { corpusClasses, makeCorpusFile } from './fixtures/corpus'
 const root = resolve(__dirname, '..')
 const bin = join(root, 'bin', 'tokenscope.js')
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-cli-'))
-
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
-function cli(args: string[], env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 300_000 })
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr }
-}
-
-const json = (r: Run) => {
-  expect(r.stderr).not.toMatch(/internal error/)
-  return JSON.parse(r.stdout)
-}
-
-/** A user-facing failure: exit 1, exactly one line on stderr, no stack trace. */
-function expectOneLineError(r: Run, pattern: RegExp) {
-  expect(r.code).toBe(1)
-  const lines = r.stderr.trim().split('\n')
-  expect(lines).toHaveLength(1)
-  expect(lines[0]).toMatch(/^tokenscope \w+: /)
-  expect(lines[0]).toMatch(pattern)
-  expect(r.stderr).not.toMatch(/\n\s+at /)
-}
 
 beforeAll(() => {
   if (!existsSync(join(root, 'out', 'main', 'cli.js'))) throw new Error("the CLI is not built: run 'npm run build' first")
@@ -216,9 +191,13 @@ describe('models, methods, compress, compare', () => {
     expect(out.providerWouldRun).toBe('cpu')
   })
 
-  it('lists at least 20 methods with their papers and parameters', () => {
+  it('lists at least 32 methods with their papers and parameters', () => {
     const { methods } = json(cli(['methods', '--json']))
-    expect(methods.length).toBeGreaterThanOrEqual(20)
+    expect(methods.length).toBeGreaterThanOrEqual(32)
+    const ids = methods.map((m: { id: string }) => m.id)
+    for (const id of ['vispruner', 'prumerge-plus', 'vidcom2', 'evs', 'llava-scissor', 'sttm', 'flashvid', 'zipvl-topp', 'keye-slowfast', 'vq-codebook', 'feather']) {
+      expect(ids).toContain(id)
+    }
     for (const m of methods) {
       expect(m.paper.title).toBeTruthy()
       expect(['exact', 'grid', 'adaptive']).toContain(m.budgetMode)
@@ -252,6 +231,29 @@ describe('models, methods, compress, compare', () => {
     const groups = readFileSync(join(dir, 'groups.npy'))
     expect(groups.subarray(1, 6).toString('latin1')).toBe('NUMPY')
     expect(groups.toString('latin1', 10, 80)).toMatch(/'shape': \(24, 196\)/)
+  })
+
+  it('compares the 2025–26 methods with their spatial bias and token density', async () => {
+    const clip = await makeClip({ seconds: 6, fps: 25, width: 320, height: 180, kind: 'cuts' })
+    const cache = tmp()
+    const list = ['vispruner', 'vidcom2', 'evs', 'flashvid', 'tome']
+    const args = ['compare', clip, '--methods', list.join(','), '--budget', '0.1', '--fps', '2', '--cache', cache]
+    const out = json(cli([...args, '--json']))
+    for (const row of out.rows) {
+      expect(row.error).toBeUndefined()
+      expect(row.metrics.spatialMeanRow).toBeGreaterThan(0)
+      expect(row.metrics.spatialMeanRow).toBeLessThan(1)
+      expect(row.metrics.tokDenseProxy).toBeCloseTo((100 * row.metrics.allPatchFidelity) / row.metrics.tokensOut, 9)
+    }
+    // Methods ranking by importance say what they ran on: the built-in model's saliency proxy.
+    expect(out.rows.find((r: { method: string }) => r.method === 'vispruner').report.importanceSource).toBe('saliency-proxy')
+    const text = cli(args)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/Spatial bias \(Feather\) and token density \(a TokDense proxy/)
+    const table = text.stdout.slice(text.stdout.indexOf('Spatial bias'))
+    expect(table).toMatch(/kept mean row/)
+    expect(table).toMatch(/TokDense proxy/)
+    for (const id of list) expect(table).toMatch(new RegExp(`^${id}\\s+0\\.1\\s+[ ▁▂▃▄▅▆▇█]{14}\\s`, 'm'))
   })
 
   it("the compare table labels each metric with the way it is better and keeps each method's notes", async () => {

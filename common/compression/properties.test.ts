@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { methods, runMethod } from './registry'
-import { type Budget, MethodInputError, type MethodResult } from './types'
+import { type Budget, MethodInputError, type MethodResult, type ParamValues } from './types'
 import type { ImportanceKind } from '../tokens'
 import { queryFor, randomVideo, withTextSpace } from '../../tests/support/method-inputs'
 
@@ -88,5 +88,32 @@ describe.each(methods.map((m) => [m.id, m] as const))('%s', (_id, method) => {
         expect(Array.from(again.features)).toEqual(Array.from(r.features))
       })
     }
+  }
+})
+
+/** Modes other than the defaults, held to the same contract (budget modes aside: a mode may be adaptive). */
+const variants: [string, ParamValues][] = [
+  ['vidcom2', { rounding: 'code' }],
+  ['evs', { mode: 'threshold', threshold: 0.5 }],
+  ['flashvid', { selection: 'adts-v1', minSegments: 2 }],
+  ['flashvid', { temporalThreshold: 1 }],
+  ['sttm', { mode: 'fixed', rootLevel: 0 }],
+  ['llava-scissor', { mode: 'calibrate' }],
+  ['vq-codebook', { output: 'codebook', codeVector: 'unit-mean' }],
+  ['zipvl-topp', { mode: 'calibrate' }],
+  ['vispruner', { importantRatio: 1 }],
+  ['keye-slowfast', { frameThreshold: 0.1 }],
+]
+
+describe.each(variants)('%s %j', (id, params) => {
+  for (const [seed, budget] of budgets.map((b, i) => [i + 1, b] as const)) {
+    it(`budget ${JSON.stringify(budget)}`, () => {
+      const video = randomVideo(T, H, W, D, 200 + seed, 'cls-attention')
+      const r = runMethod(id, video, budget, params, { seed })
+      checkConsistent(r)
+      const again = runMethod(id, video, budget, params, { seed })
+      expect(Array.from(again.map.groups)).toEqual(Array.from(r.map.groups))
+      expect(Array.from(again.features)).toEqual(Array.from(r.features))
+    })
   }
 })

@@ -11,6 +11,8 @@ import type { ImportanceKind, TokenGrid } from '../tokens'
 import type { Budget, MethodInfo, MethodReport, ParamValues } from '../compression/types'
 import type { Sampling, VideoInfo } from '../video'
 import type { ExecutionProvider, ProviderChoice } from '../providers'
+import type { AnnotationProject } from '../annotations/model'
+import type { AnnotationOp } from '../annotations/ops'
 
 export interface BinaryInfo {
   path: string
@@ -175,6 +177,51 @@ export interface FrameImage {
   rgba: Uint8Array
 }
 
+/** Every source frame of a video in presentation order (main/video/frame-stepper.ts): from its packets, no decoding. */
+export interface FrameTable {
+  /** Presentation timestamps (s), ascending: frame n is at pts[n]. */
+  pts: Float64Array
+  /** Indices of the keyframes (I-frames), ascending. */
+  keyframes: Uint32Array
+}
+
+/** One source frame, decoded exactly: its index in the frame table and its real pts. */
+export interface SourceFrame extends FrameImage {
+  index: number
+}
+
+/** A video's annotation project as a window sees it (main/app/annotation-projects.ts). */
+export interface ProjectView {
+  /** The video's content fingerprint: one project per video. */
+  projectId: string
+  /** Where the project is saved. */
+  file: string
+  project: AnnotationProject
+  /** Per window (client id): the last of its edits the store applied, so a window knows which of its edits are in. */
+  appliedSeqs: Record<string, number>
+  /** The file cannot be read (or holds another video's project): the project is read-only, showing the last good state. */
+  problem?: { kind: 'damaged' | 'newer-version' | 'wrong-video'; message: string }
+  /** Things to tell the user (the video was found at a new path, a same-named project of another video). */
+  notices: string[]
+}
+
+/** One edit from a window: `seq` counts that window's edits (1, 2, …). */
+export interface AnnotationEdit {
+  projectId: string
+  clientId: string
+  seq: number
+  op: AnnotationOp
+}
+
+/**
+ * Pushed as `annotations:changed`: an edit the store applied (from any window, the CLI or another
+ * process), the whole project after a reload or recovery, or a problem saving it.
+ */
+export type AnnotationsChange =
+  | { projectId: string; kind: 'op'; revision: number; op: AnnotationOp; clientId?: string; seq?: number }
+  | { projectId: string; kind: 'reset'; view: ProjectView; message: string }
+  | { projectId: string; kind: 'problem'; message: string }
+
 export interface RunMethodRequest {
   videoKey: string
   /** A method id or a composition `frameStage+spatialStage`. */
@@ -299,6 +346,15 @@ export interface Requests {
    * and the page downloads the file itself.
    */
   'export:save': [{ name: string; bytes: Uint8Array }, string | null]
+  'video:frame-table': [{ path: string }, FrameTable]
+  'video:source-frame': [{ path: string; index: number; maxWidth?: number }, SourceFrame]
+  /** The video's project (found by its content), or the project file `file` the user chose (refused when it is another video's). */
+  'annotations:open': [{ videoPath: string; file?: string }, ProjectView]
+  'annotations:edit': [AnnotationEdit, { revision: number }]
+  /** Saves the project to `file` and keeps it there (the video finds it there from now on). */
+  'annotations:save-as': [{ projectId: string; file: string }, ProjectView]
+  /** Moves an unreadable project file aside (unchanged) and saves the last good state in its place. */
+  'annotations:recover': [{ projectId: string }, ProjectView]
   'tokens:relevance': [{ videoKey: string; query: string }, QueryRelevance]
   /** [N] cosine of each patch of `frame` with the query; null when the model has no per-patch embeddings. */
   'tokens:patch-relevance': [{ videoKey: string; query: string; frame: number }, Float32Array | null]
@@ -316,6 +372,7 @@ export interface Events {
   'analysis:progress': AnalysisProgress
   'quicklook:frames': QuickLookFrames
   'sweep:progress': SweepProgress
+  'annotations:changed': AnnotationsChange
   'models:pull-progress': PullProgress
 }
 

@@ -30,6 +30,15 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
   },
   'sweep:cancel': { valid: { sweepId: 's1' }, invalid: { sweepId: '' } },
   'export:save': { valid: { name: 'sweep.svg', bytes: new Uint8Array(3) }, invalid: { name: 'sweep.svg', bytes: [1, 2] } },
+  'video:frame-table': { valid: { path: '/a.mp4' }, invalid: { path: '/a.mp4', from: 3 } },
+  'video:source-frame': { valid: { path: '/a.mp4', index: 12, maxWidth: 640 }, invalid: { path: '/a.mp4', index: 1.5 } },
+  'annotations:open': { valid: { videoPath: '/a.mp4', file: '/p.json' }, invalid: { path: '/a.mp4' } },
+  'annotations:edit': {
+    valid: { projectId: 'p', clientId: 'w1', seq: 3, op: { type: 'add-keyframe', setId: 's', keyframe: { id: 'k', sourceFrame: 4, pts: 0.16, label: '', note: 'n' } } },
+    invalid: { projectId: 'p', clientId: 'w1', seq: 3, op: { type: 'add-keyframe', setId: 's', keyframe: { id: 'k', pts: 0.16 } } },
+  },
+  'annotations:save-as': { valid: { projectId: 'p', file: '/p.json' }, invalid: { projectId: 'p' } },
+  'annotations:recover': { valid: { projectId: 'p' }, invalid: { projectId: '' } },
   'tokens:relevance': { valid: { videoKey: 'k', query: 'a red car' }, invalid: { videoKey: 'k', query: '' } },
   'tokens:patch-relevance': { valid: { videoKey: 'k', query: 'a red car', frame: 3 }, invalid: { videoKey: 'k', query: 'a red car' } },
   'models:pullable': { valid: undefined, invalid: { id: 'x' } },
@@ -47,6 +56,10 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
     invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
   },
   'sweep:progress': { valid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 0.25 }, invalid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 25 } },
+  'annotations:changed': {
+    valid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'remove-keyframe', setId: 's', id: 'k' }, clientId: 'w1', seq: 2 },
+    invalid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'erase-everything' } },
+  },
   'models:pull-progress': {
     valid: { modelId: 'clip-vit-b16', phase: 'downloading', file: 'onnx/vision_model.onnx', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
     invalid: { modelId: 'clip-vit-b16', phase: 'paused', bytesDone: 10, bytesTotal: 100, bytesPerSecond: 5, etaSeconds: 18 },
@@ -117,7 +130,8 @@ describe('request schemas', () => {
     const base = { videoKey: 'k', methods: [{ methodId: 'tome', params: {} }], budgets: [0.1], seed: 0, sweepId: 's' }
     expect(check('sweep:run', base)).toEqual(base)
     const seven = Array.from({ length: 7 }, () => ({ methodId: 'tome', params: {} }))
-    expect(() => check('sweep:run', { ...base, methods: seven })).toThrow(/methods must be an array of 1 to 6 items/)
+    expect(() => check('sweep:run', { ...base, methods: seven })).toThrow(/methods has 7 items, more than 6/)
+    expect(() => check('sweep:run', { ...base, methods: [] })).toThrow(/methods has 0 items, fewer than 1/)
     expect(() => check('sweep:run', { ...base, budgets: [0.1, 0] })).toThrow(/budgets\[1\] must be a number in \(0, 1\]/)
     expect(() => check('sweep:run', { ...base, methods: [{ methodId: 'tome' }] })).toThrow(/methods\[0\]\.params/)
   })

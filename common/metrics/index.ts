@@ -4,12 +4,16 @@ import { coverage, featuresMatch, frameFidelity, tokenFidelity } from './fidelit
 import { DEFAULT_LLM, DEFAULT_TEXT_TOKENS, prefillEstimate } from './prefill'
 import { importanceRetained, queryRelevanceRetained } from './retention'
 import { keyframeMetrics, methodKeyframes } from './temporal'
+import { spatialBias } from './spatial-bias'
+import { allPatchFidelity, tokDenseProxy } from './token-density'
 
 export * from './fidelity'
 export * from './heat'
 export * from './prefill'
 export * from './retention'
+export * from './spatial-bias'
 export * from './temporal'
+export * from './token-density'
 
 /**
  * Every metric a comparison shows, for one method result on one video: one flat record (a table
@@ -36,6 +40,15 @@ export type Metrics = {
   importanceKind?: ImportanceKind
   /** Mean cosine distance of pruned patches to the nearest output token of their stand-in frame; lower is better (coverage). */
   coverage?: number
+  /** Mean over all input patches of the cosine to what stands for it (allPatchFidelity). */
+  allPatchFidelity?: number
+  /** 100 · allPatchFidelity / tokensOut: a proxy of VQToken's TokDense (accuracy % per token), no accuracy here (token-density.ts). */
+  tokDenseProxy?: number
+  /** Mean normalised row (0 top … 1 bottom) and column of the output tokens, and χ² of their rows / columns against an even spread (spatial-bias.ts). */
+  spatialMeanRow?: number
+  spatialMeanCol?: number
+  spatialRowChi2?: number
+  spatialColChi2?: number
   /** Share of the softmax query relevance on non-pruned patches (queryRelevanceRetained). */
   queryRelevanceRetained?: number
   /** Prefill estimate (prefill.ts): LLM preset, text tokens, FLOPs with all / kept visual tokens, and their ratio. */
@@ -87,6 +100,17 @@ export function computeMetrics(video: VideoTokens, result: MethodResult, opts: M
     out.tokenFidelity = tokenFidelity(video, map, features)
     out.frameFidelity = frameFidelity(video, map, features)
     out.coverage = coverage(video, map, features)
+    if (out.tokenFidelity !== undefined && out.coverage !== undefined) {
+      out.allPatchFidelity = allPatchFidelity(map, out.tokenFidelity, out.coverage)
+      out.tokDenseProxy = tokDenseProxy(out.allPatchFidelity, tokensOut)
+    }
+  }
+  const bias = spatialBias(map)
+  if (bias) {
+    out.spatialMeanRow = bias.meanRow
+    out.spatialMeanCol = bias.meanCol
+    out.spatialRowChi2 = bias.rowChi2
+    out.spatialColChi2 = bias.colChi2
   }
   const importance = importanceRetained(video, map)
   if (importance) {

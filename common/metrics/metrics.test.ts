@@ -214,6 +214,11 @@ describe('computeMetrics', () => {
     expect(m.keptFrames).toBe(2)
     expect(m.tokenFidelity).toBeCloseTo((Math.SQRT2 + 1) / 3, 6)
     expect(m.coverage).toBeCloseTo((3 - Math.SQRT1_2) / 3, 6)
+    // 3 kept or merged patches at token fidelity, 3 pruned at 1 − coverage: (√2 + 1 + √½) / 6
+    expect(m.allPatchFidelity).toBeCloseTo((Math.SQRT2 + 1 + Math.SQRT1_2) / 6, 6)
+    expect(m.tokDenseProxy).toBeCloseTo((100 * (Math.SQRT2 + 1 + Math.SQRT1_2)) / 6 / 2, 4)
+    // token 0 spreads ½ on columns 0 and 1, token 1 sits on column 0: columns 1.5 : 0.5 of 2 tokens
+    expect(m).toMatchObject({ spatialMeanRow: 0.5, spatialRowChi2: 0, spatialMeanCol: 0.375, spatialColChi2: 0.5 })
     expect(m.importanceRetained).toBeCloseTo(1.6 / 3, 6)
     expect(m.importanceKind).toBe('cls-attention')
     expect(m.queryRelevanceRetained).toBeGreaterThan(0.999)
@@ -228,7 +233,11 @@ describe('computeMetrics', () => {
   })
   it('leaves out what it cannot compute', () => {
     const m = computeMetrics({ ...video, importance: undefined, importanceKind: undefined }, { ...result, features: new Float32Array(3) })
-    expect(Object.keys(m).sort()).toEqual(['framesIn', 'keptFrames', 'llm', 'prefillFlopsAll', 'prefillFlopsKept', 'prefillSpeedup', 'ratio', 'textTokens', 'tokensIn', 'tokensOut'])
+    // Spatial bias needs only the map, so it stays.
+    expect(Object.keys(m).sort()).toEqual([
+      'framesIn', 'keptFrames', 'llm', 'prefillFlopsAll', 'prefillFlopsKept', 'prefillSpeedup', 'ratio',
+      'spatialColChi2', 'spatialMeanCol', 'spatialMeanRow', 'spatialRowChi2', 'textTokens', 'tokensIn', 'tokensOut',
+    ])
     expect(m.llm).toBe('qwen2-7b')
   })
 })

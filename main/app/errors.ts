@@ -30,6 +30,8 @@ export function toApiError(e: unknown): ApiError {
   }
   if (named(e, 'AbortError')) return { code: 'cancelled', message: 'cancelled' }
   if (named(e, 'CacheCorruptError')) return { code: 'cache-corrupt', message: e.message }
+  if (named(e, 'AnnotationOpError') || named(e, 'HistoryError')) return { code: 'annotation-edit', message: e.message }
+  if (named(e, 'AnnotationFormatError') || named(e, 'ProjectError')) return { code: 'annotation-project', message: e.message }
   const sys = e as NodeJS.ErrnoException
   if (sys?.code === 'ENOENT') return { code: 'missing', message: `No such file: ${sys.path ?? 'the file'} (check the path)` }
   if (sys?.code === 'EACCES' || sys?.code === 'EPERM') return { code: 'permission', message: `Permission denied: ${sys.path ?? 'the file'}` }

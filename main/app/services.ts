@@ -14,7 +14,9 @@ import { describeMethod } from '../../common/compression/types'
 import { defaultModelDirs, getModel, userModelsDirs } from '../encoder/registry'
 import { createQueryEmbedder } from '../text/text-client'
 import { probeVideo } from '../video/probe'
-import { defaultCacheDir, recentVideosFile } from '../settings'
+import { defaultCacheDir, projectsDir, recentVideosFile } from '../settings'
+import { createFrameStepper } from '../video/frame-stepper'
+import { createAnnotationProjects } from './annotation-projects'
 import { createAnalysisJobs } from './analysis-jobs'
 import { appInfo } from './app-info'
 import { createEventHub } from './events'
@@ -49,6 +51,8 @@ export interface AppServicesOptions {
   modelsDirs?: string[]
   /** The recent-videos JSON file (default: settings' recentVideosFile()). */
   recentFile?: string
+  /** Annotation projects folder (default: settings' projectsDir()). */
+  projectsDir?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
   /** Electron's native save dialog for an export named `name`; browser mode has none (export:save answers null). */
@@ -70,6 +74,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const methodRuns = createMethodRuns(videos, embedder)
   const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
   const sweeps = createSweeps(videos, events.emit, embedder)
+  const stepper = createFrameStepper()
+  const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })
 
   const handlers: Handlers = {
     'app:info': () => appInfo({ shell: opts.shell, cacheDir, modelsDirs: opts.modelsDirs ?? defaultModelDirs() }),
@@ -97,6 +103,12 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'sweep:run': (req) => sweeps.run(req),
     'sweep:cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
     'export:save': ({ name, bytes }) => saveExport(opts.chooseSavePath, name, bytes),
+    'video:frame-table': ({ path }) => stepper.table(resolve(path)),
+    'video:source-frame': ({ path, index, maxWidth }) => stepper.frame(resolve(path), index, maxWidth),
+    'annotations:open': ({ videoPath, file }) => projects.open(videoPath, file),
+    'annotations:edit': (edit) => projects.edit(edit),
+    'annotations:save-as': ({ projectId, file }) => projects.saveAs(projectId, file),
+    'annotations:recover': ({ projectId }) => projects.recover(projectId),
     'tokens:relevance': ({ videoKey, query }) => queryRelevance(videos, embedder, videoKey, query),
     'tokens:patch-relevance': ({ videoKey, query, frame }) => queryPatchRelevance(videos, embedder, videoKey, query, frame),
     'models:pullable': () => pulls.pullable(),
@@ -109,7 +121,8 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     on: events.on,
     async close() {
       sweeps.close()
-      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close()])
+      stepper.close()
+      await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close(), projects.close()])
       await recent.flush()
     },
   }

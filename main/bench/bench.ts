@@ -13,6 +13,7 @@
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
  *   sweep    a five-budget sweep of two spatial methods beside the ten single runs it replaces  target ≥ 1.00
  *   ui       timeline redraw, token-map delivery and compare-view frame switches in Chromium (ms; targets 16 and 50)
+ *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
  */
 import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,7 @@ import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
 import { benchSweep } from './sweep'
+import { benchAnnotations, type AnnotationBenchRow } from './annotations'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
 import { probeVideo } from '../video/probe'
@@ -42,7 +44,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'ui'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'ui', 'annotations'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -253,6 +255,7 @@ export interface BenchResults {
   /** Query relevance timings (ms, with their targets). */
   query: UiRowLike[]
   ui?: UiBench
+  annotations?: AnnotationBenchRow[]
 }
 
 /** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
@@ -278,6 +281,7 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()
   }
+  if (only.includes('annotations')) results.annotations = await benchAnnotations(benchDir(), log)
   const file = join(benchDir(), `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
   writeFileSync(file, JSON.stringify(results, null, 1))
   return { results, file }

@@ -42,6 +42,16 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       const ratio = (r: UiBench['rows'][number]) => (r.targetMs === undefined ? '' : (r.medianMs / r.targetMs).toFixed(3))
       lines.push(table(['measure', 'median ms', 'p95 ms', 'target ms', 'ratio'], u.rows.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', ratio(r)])), '')
     }
+    if (results.annotations) {
+      lines.push('Hand annotation (ms; ratio = stepping / ffmpeg decoding the same frames in one pass)', '')
+      lines.push(
+        table(
+          ['measure', 'median ms', 'p95 ms', 'target ms', 'baseline ms', 'ratio'],
+          results.annotations.map((r) => [r.name, r.medianMs.toFixed(2), r.p95Ms.toFixed(2), r.targetMs ?? '', r.baselineMs?.toFixed(2) ?? '', r.ratio?.toFixed(2) ?? '']),
+        ),
+        '',
+      )
+    }
     lines.push(`results: ${file}`)
     return lines.join('\n')
   })

@@ -32,6 +32,7 @@ import type { TokenMap } from '../../common/token-map'
 import { runSweep, type SweepEntry } from '../compute/sweep'
 import { compareManyVideos, type ManyVideosReport, type ManyVideosSettings } from '../compare/many-videos'
 import { writeFileAtomic } from '../export/atomic-write'
+import { biasDensityTable, rowHistogram } from './bias-density'
 
 /** The metric columns of the text tables (every metric goes to --json and the CSV files). */
 const SHOWN_METRICS = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFidelity', 'frameFidelity', 'importanceRetained', 'coverage', 'prefillSpeedup']
@@ -94,6 +95,8 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     metrics?: Record<string, unknown>
     report?: MethodReport
     elapsedMs?: number
+    /** The text histogram of its tokens over the patch rows (bias-density.ts). */
+    rowHistogram?: string
     error?: string
   }
   const maps = new Map<string, TokenMap>()
@@ -102,7 +105,7 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     if (p.error) return { method: p.methodId, budget: p.budget, error: p.error.message }
     const { result, metrics, elapsedMs } = p.evaluation
     if (methods.length > 1) maps.set(`${p.methodId}@${budgetText(p.budget)}`, result.map)
-    return { method: p.methodId, budget: p.budget, metrics, report: result.report, elapsedMs }
+    return { method: p.methodId, budget: p.budget, metrics, report: result.report, elapsedMs, rowHistogram: rowHistogram(result.map) }
   })
   // How each method's token map differs from the first method's at the same budget.
   const first = methods[0].methodId
@@ -125,6 +128,8 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricCells(r.metrics, SHOWN_METRICS), Math.round(r.elapsedMs ?? 0)])),
       ),
       METRIC_ARROWS,
+      '',
+      biasDensityTable(rows.flatMap((r) => (r.metrics ? [{ method: r.method, budget: budgetText(r.budget), metrics: r.metrics, rowHistogram: r.rowHistogram ?? '' }] : []))),
       ...(notes.length ? ['', 'notes:', ...notes] : []),
       ...(differences.length
         ? [

@@ -2,7 +2,7 @@
  * Which errors are the user's to fix (one line, no stack) and which are ours (a bug: show the
  * stack). Every service throws its own named error class for the former.
  */
-const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError', 'BenchSetupError', 'PullError', 'AppError'])
+const expectedErrors = new Set(['VideoError', 'ModelError', 'MethodInputError', 'CacheCorruptError', 'CodecError', 'UsageError', 'BenchSetupError', 'PullError', 'AppError', 'AnnotationFormatError', 'AnnotationOpError', 'ProjectError'])
 
 export class UsageError extends Error {
   override name = 'UsageError'

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
+import { annotationsCommand, annotationsUsage } from './annotations'
 import { compressCommand, methodsCommand } from './methods'
 import { compareCommand } from './compare'
 import { probeCommand } from './info'
@@ -99,9 +100,15 @@ const commands: Record<string, Command> = {
       await startCommand({ port: portArg(ctx) })
     },
   },
+  annotations: {
+    summary: "a video's hand annotations: list, export, import (json, csv, lvhaystack, qvhighlights), annotator agreement",
+    usage: annotationsUsage,
+    options: { format: { type: 'string' }, out: { type: 'string' }, set: { type: 'string' }, sets: { type: 'string' }, delta: { type: 'string' }, projects: { type: 'string' } },
+    run: annotationsCommand,
+  },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,query,methods,sweep,ui] [--frames N] [--json]',
+    usage: 'bench [--only decode,encode,query,methods,sweep,ui,annotations] [--frames N] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

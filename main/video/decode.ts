@@ -345,7 +345,7 @@ function endsEarly(ctx: StreamContext, frames: number, firstPts: number, lastPts
  * Reads a stream's chunks on demand: flowing 'data' events (each chunk as read from the pipe, never
  * concatenated), paused once `highWaterMark` bytes wait unread so ffmpeg blocks on a full pipe.
  */
-function chunkReader(stream: Readable, highWaterMark: number): { next(): Promise<Buffer | null> } {
+export function chunkReader(stream: Readable, highWaterMark: number): { next(): Promise<Buffer | null> } {
   const queue: Buffer[] = []
   let head = 0
   let buffered = 0
@@ -389,7 +389,7 @@ function chunkReader(stream: Readable, highWaterMark: number): { next(): Promise
 }
 
 /** Follows ffmpeg's stderr: frame times from showinfo, error lines, and a short tail for messages. */
-function followLog(stderr: Readable) {
+export function followLog(stderr: Readable) {
   const pts: number[] = []
   const errors: string[] = []
   const tail: string[] = []

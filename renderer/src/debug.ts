@@ -11,6 +11,8 @@ import { useQuickLookStore } from './stores/quicklook'
 import { useCompareStore } from './stores/compare'
 import { useSweepStore } from './stores/sweep'
 import { frameGroups } from './frame/overlay'
+import { useAnnotationsStore } from './stores/annotations'
+import { useSourceFramesStore } from './stores/source-frames'
 
 /** FNV-1a over a canvas's RGBA pixels; 0 when the canvas is missing or empty. */
 function canvasChecksum(canvas: HTMLCanvasElement | null): number {
@@ -31,6 +33,8 @@ export function installDebug() {
   const quickLook = useQuickLookStore()
   const compare = useCompareStore()
   const sweep = useSweepStore()
+  const annotations = useAnnotationsStore()
+  const sourceFrames = useSourceFramesStore()
   const slotState = (id: SlotId) => {
     const s = methods.slots[id]
     const r = s.result
@@ -77,6 +81,10 @@ export function installDebug() {
       points: sweep.points.map((p) => ({ methodId: p.methodId, budget: p.budget, error: p.error ?? null })),
       plotted: sweep.plotted.map((p) => ({ methodId: p.methodId, budget: p.budget, x: p.x, y: p.y })),
     }),
+    /** The annotation project as this window shows it, its file, edits not yet confirmed by the store, and the selection. */
+    annotations: () => (annotations.project ? { file: annotations.meta?.file, problem: annotations.meta?.problem ?? null, pending: annotations.pendingEdits, project: annotations.project, selected: annotations.selected, currentSet: annotations.currentSet?.name ?? null } : null),
+    /** The current source frame {index, pts} and the frame count. */
+    sourceFrame: () => (sourceFrames.position ? { ...sourceFrames.position, count: sourceFrames.count } : null),
   }
   for (const [key, get] of Object.entries(getters)) Object.defineProperty(target, key, { get, enumerable: true, configurable: true })
   const fns: Record<string, (...a: never[]) => unknown> = {

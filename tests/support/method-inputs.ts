@@ -37,6 +37,22 @@ export function randomVideo(T: number, h: number, w: number, d: number, seed: nu
 
 export const ctx0 = { seed: 7, frameIndex: 0 }
 
+/** A video from explicit frames [T] × [N*D]; importance favours low patch indices (a saliency proxy); cls optional. */
+export function videoOf(frames: Float32Array[], h: number, w: number, d: number, cls?: Float32Array[]): VideoTokens {
+  const n = h * w
+  const imp = Float32Array.from({ length: n }, (_, i) => (n - i) / ((n * (n + 1)) / 2))
+  return {
+    modelId: 'test',
+    grid: { h, w },
+    dim: d,
+    pts: Float64Array.from(frames, (_, t) => t),
+    tokens: frames,
+    cls,
+    importance: frames.map(() => imp),
+    importanceKind: 'saliency-proxy',
+  }
+}
+
 /** `video` with random text-space embeddings of width P: frameEmbeds [T][P], patchEmbeds [T][N·P]. */
 export function withTextSpace(video: VideoTokens, p: number, seed: number): VideoTokens {
   const rand = createRng(seed)

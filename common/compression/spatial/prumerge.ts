@@ -2,6 +2,7 @@ import { spatialMethod } from '../define'
 import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
 import { labelledResult } from '../frame-ops'
+import type { FrameInput, FrameResult, Paper } from '../types'
 
 export interface PruMergeParams {
   [key: string]: number | boolean
@@ -49,6 +50,14 @@ export function plusSupplement(n: number, kept: ArrayLike<number>, ratio: number
   return out
 }
 
+/** The PruMerge paper; PruMerge+ is its second version's variant. */
+export const pruMergePaper: Paper = {
+  title: 'LLaVA-PruMerge: Adaptive Token Reduction for Efficient Large Multimodal Models',
+  authors: 'Yuzhang Shang, Mu Cai, Bingxin Xu, Yong Jae Lee, Yan Yan',
+  venue: 'arXiv 2024',
+  url: 'https://arxiv.org/abs/2403.15388',
+}
+
 /**
  * prumerge: LLaVA-PruMerge (42Shawn/LLaVA-PruMerge, clip_encoder token_prune_merge_advanced), per frame.
  *
@@ -74,12 +83,7 @@ export const pruMerge = spatialMethod<PruMergeParams>({
   id: 'prumerge',
   name: 'LLaVA-PruMerge',
   family: 'spatial',
-  paper: {
-    title: 'LLaVA-PruMerge: Adaptive Token Reduction for Efficient Large Multimodal Models',
-    authors: 'Yuzhang Shang, Mu Cai, Bingxin Xu, Yong Jae Lee, Yan Yan',
-    venue: 'arXiv 2024',
-    url: 'https://arxiv.org/abs/2403.15388',
-  },
+  paper: pruMergePaper,
   summary: 'Keeps the patches whose class attention is an outlier, each absorbing its nearest neighbours.',
   params: {
     adaptive: { type: 'boolean', default: true, help: 'IQR outliers decide the count; off: top (budget − 1) by attention plus the extra token' },
@@ -89,35 +93,41 @@ export const pruMerge = spatialMethod<PruMergeParams>({
   },
   needs: { importance: 'required' },
   budgetMode: 'adaptive',
-  frame(input, keep, params) {
-    const n = input.grid.h * input.grid.w
-    const d = input.dim
-    const x = input.tokens
-    const a = input.importance!
-    const outliers = params.adaptive ? iqrOutliers(a) : undefined
-    const kept = Array.from(outliers ? outliers.kept : topK(a, params.extraToken && keep < n ? keep - 1 : keep))
-    if (params.plus) kept.push(...plusSupplement(n, kept, outliers ? outliers.ratio : kept.length / n))
-    const extra = n // label of the extra token
-    const labels = new Int32Array(n).fill(params.extraToken ? extra : -1)
-    for (const i of kept) labels[i] = i
-    const unit = l2NormalizeRows(x, d)
-    const k = Math.min(params.neighbours, n - 1)
-    const sims = new Float64Array(n)
-    return {
-      ...labelledResult(labels, d, (label, out, off) => {
-        if (label === extra) {
-          for (let j = 0; j < n; j++) if (labels[j] === extra) for (let c = 0; c < d; c++) out[off + c] += a[j] * x[j * d + c]
-          return
-        }
-        for (let j = 0; j < n; j++) {
-          let dot = 0
-          for (let c = 0; c < d; c++) dot += unit[label * d + c] * unit[j * d + c]
-          sims[j] = j === label ? -Infinity : dot
-        }
-        for (let c = 0; c < d; c++) out[off + c] = x[label * d + c]
-        for (const j of topK(sims, k)) for (let c = 0; c < d; c++) out[off + c] += a[j] * x[j * d + c]
-      }),
-      derived: { kept: kept.length },
-    }
-  },
+  frame: pruMergeFrame,
 })
+
+/**
+ * One frame of PruMerge (plus = PruMerge+): the kept set, the kNN absorption and the extra token,
+ * as described on `pruMerge`. tokens [N, D], importance [N] → features [c (+1), D].
+ */
+export function pruMergeFrame(input: FrameInput, keep: number, params: PruMergeParams): FrameResult {
+  const n = input.grid.h * input.grid.w
+  const d = input.dim
+  const x = input.tokens
+  const a = input.importance!
+  const outliers = params.adaptive ? iqrOutliers(a) : undefined
+  const kept = Array.from(outliers ? outliers.kept : topK(a, params.extraToken && keep < n ? keep - 1 : keep))
+  if (params.plus) kept.push(...plusSupplement(n, kept, outliers ? outliers.ratio : kept.length / n))
+  const extra = n // label of the extra token
+  const labels = new Int32Array(n).fill(params.extraToken ? extra : -1)
+  for (const i of kept) labels[i] = i
+  const unit = l2NormalizeRows(x, d)
+  const k = Math.min(params.neighbours, n - 1)
+  const sims = new Float64Array(n)
+  return {
+    ...labelledResult(labels, d, (label, out, off) => {
+      if (label === extra) {
+        for (let j = 0; j < n; j++) if (labels[j] === extra) for (let c = 0; c < d; c++) out[off + c] += a[j] * x[j * d + c]
+        return
+      }
+      for (let j = 0; j < n; j++) {
+        let dot = 0
+        for (let c = 0; c < d; c++) dot += unit[label * d + c] * unit[j * d + c]
+        sims[j] = j === label ? -Infinity : dot
+      }
+      for (let c = 0; c < d; c++) out[off + c] = x[label * d + c]
+      for (const j of topK(sims, k)) for (let c = 0; c < d; c++) out[off + c] += a[j] * x[j * d + c]
+    }),
+    derived: { kept: kept.length },
+  }
+}

@@ -105,6 +105,15 @@ describe('visionzip', () => {
     expect(Array.from(r.features.subarray(2 * 8, 3 * 8))).toEqual(Array.from(Float32Array.from(rows[5])))
     expect(r.features.length).toBe(5 * 8)
   })
+  it('makes a contextual token the target plus the mean of its members, as the released clip_encoder.py', () => {
+    // patch 0 dominant; targets 1 and 2 (stride 1 over the 3 others); patch 3 joins target 2; target 1 has no member
+    const u = [1, 0, 0, 0]
+    const v = [0, 1, 0, 0]
+    const w = [0, 0.9, 0.1, 0]
+    const r = visionZip.frame(frameOf(1, 4, [[0, 0, 0, 5], u, v, w], [0.7, 0.1, 0.1, 0.1]), 3, { contextualShare: 2 / 3 }, ctx0)
+    expect(groupsOf(r.groups)).toEqual([0, 1, 2, 2])
+    expect(Array.from(r.features)).toEqual(Array.from(Float32Array.from([0, 0, 0, 5, ...u, 0, 1.9, 0.1, 0])))
+  })
 })
 
 describe('prumerge', () => {

@@ -1,7 +1,8 @@
 import { spatialMethod } from '../define'
 import { topK } from '../../tensor/top-k'
 import { l2NormalizeRows } from '../../tensor/vectors'
-import { meanMergeResult } from '../frame-ops'
+import { labelledResult } from '../frame-ops'
+import type { FrameResult } from '../types'
 
 export interface VisionZipParams {
   [key: string]: number
@@ -25,7 +26,10 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
  * 2. Contextual: the R remaining patches (in raster order) are split into targets, taken at
  *    positions 0, step, 2·step, … (step = max(1, floor(R / contextual)), first `contextual` of them),
  *    and the others; every other token joins its most cosine-similar target (first on ties, as
- *    argmax), and each target's output is the plain mean of itself and its members.
+ *    argmax). A target's output is the target PLUS the mean of its members, and the target
+ *    alone when none joined it: `contextual_tokens = target_hidden + aggregated_hidden` in the
+ *    released clip_encoder.py (dvlab-research/VisionZip @ 3151f6d), not a plain mean — its norm is
+ *    about twice a token's when members joined.
  * Choices: the paper counts the [CLS] token among the dominant ones (54 = CLS + 53 patches); we
  * output patch tokens only, so all `dominant` slots are patches. Similarity uses the tokens
  * themselves where VisionZip uses the keys of the selected layer. The budget split follows the
@@ -81,7 +85,28 @@ export const visionZip = spatialMethod<VisionZipParams>({
         }
       }
     }
-    // dominant patches are singleton groups, so the group mean is the patch itself
-    return meanMergeResult(input.tokens, d, labels)
+    return contextualResult(input.tokens, d, labels)
   },
 })
+
+/**
+ * VisionZip's output tokens from the labels (label = the patch a token is named after): a dominant
+ * patch alone is itself; a contextual target is x_target + mean(x_member) over the patches that
+ * joined it (x_target when none did). tokens [N, D], labels [N] → FrameResult.
+ */
+export function contextualResult(tokens: Float32Array, d: number, labels: Int32Array): FrameResult {
+  const sum = new Map<number, Float64Array>()
+  const count = new Map<number, number>()
+  labels.forEach((t, i) => {
+    if (t < 0 || t === i) return
+    let s = sum.get(t)
+    if (!s) sum.set(t, (s = new Float64Array(d)))
+    for (let k = 0; k < d; k++) s[k] += tokens[i * d + k]
+    count.set(t, (count.get(t) ?? 0) + 1)
+  })
+  return labelledResult(labels, d, (t, out, off) => {
+    const s = sum.get(t)
+    const m = count.get(t) ?? 0
+    for (let k = 0; k < d; k++) out[off + k] = tokens[t * d + k] + (s ? s[k] / m : 0)
+  })
+}

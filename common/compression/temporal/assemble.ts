@@ -15,6 +15,21 @@ export interface OutputTokens extends TokenPlacement {
 }
 
 /**
+ * Output tokens collected one at a time: `add(frame, key, feature?)` places a new token and returns
+ * its id, for the method to write into `tokens.labels` [patches] (all -1 at first).
+ */
+export function tokenCollector(patches: number): { tokens: OutputTokens & { frame: number[]; key: number[]; features: (Float32Array | undefined)[] }; add: (frame: number, key: number, feature?: Float32Array) => number } {
+  const tokens = { labels: new Int32Array(patches).fill(-1), frame: [] as number[], key: [] as number[], features: [] as (Float32Array | undefined)[] }
+  const add = (frame: number, key: number, feature?: Float32Array) => {
+    tokens.frame.push(frame)
+    tokens.key.push(key)
+    tokens.features.push(feature)
+    return tokens.frame.length - 1
+  }
+  return { tokens, add }
+}
+
+/**
  * A video method's output from the tokens it built: the TokenMap, the features [M, D] in output
  * order, and the report with tokensOut = M (the other fields as given, in the order given).
  */

@@ -64,9 +64,9 @@ export function dpcKnnCenters(dist: Float32Array, n: number, k: number, centers:
 /**
  * DPC-KNN clustering as in PruneVid's cluster_dpc_knn: centers by dpcKnnCenters, every row joins
  * the nearest center (first center on ties), centers join themselves. Returns labels [n] in
- * 0..centers-1 (the rank of the center's score).
+ * 0..centers-1 (the rank of the center's score) and the centers' rows, by that rank.
  */
-export function dpcKnnCluster(x: Float32Array, d: number, clusters: number, k: number, rand: () => number): Int32Array {
+export function dpcKnnCluster(x: Float32Array, d: number, clusters: number, k: number, rand: () => number): { labels: Int32Array; centers: Int32Array } {
   const n = x.length / d
   const dist = scaledDistances(x, d)
   const { centers } = dpcKnnCenters(dist, n, k, clusters, rand)
@@ -84,5 +84,5 @@ export function dpcKnnCluster(x: Float32Array, d: number, clusters: number, k: n
     labels[i] = best
   }
   for (let c = 0; c < centers.length; c++) labels[centers[c]] = c
-  return labels
+  return { labels, centers }
 }

@@ -24,9 +24,12 @@ type Params = { similarityIndexing: string }
  *   evenly as possible over the P pruned frames (the code uses one rate, floor((1−p)·N) per frame;
  *   splitting the remainder makes the total exact). Exact whenever B ≥ A·N; below that every
  *   pruned frame keeps 0 and the output is A·N tokens (reported). Hence budgetMode 'adaptive'.
- * - `similarityIndexing`: 'paper' compares frame t+1 with frame t (as the paper and the llmc port
- *   do); 'official-repo' reproduces the released code's `similarities[(i - 2) // 2]`, which scores
- *   frame t+1 with the similarity of the previous pair (the first pair with the last pair's).
+ * - `similarityIndexing`: 'paper' compares frame t+1 with frame t — the paper, the llmc port and
+ *   the authors' fixed code (KD-TAO/DyCoke 35cc532, 2025-03-01, `similarities[i // 2]`, still at
+ *   HEAD). 'official-repo' reproduces the FIRST public release's off-by-one,
+ *   `similarities[(i - 2) // 2]` (commits 26dc6f4 … 43bd0cc, Dec 2024 – Jan 2025), which scores
+ *   frame t+1 with the similarity of the previous pair (the first pair with the last pair's); kept
+ *   to reproduce results computed with that release, since fixed upstream.
  * - Odd T: the released code silently drops the last frame; we keep it whole (no anchor to compare).
  * - Kept tokens are emitted in raster order (the code emits them in ascending-similarity order).
  */
@@ -46,7 +49,7 @@ export const dycokeTtm = videoMethod<Params>({
       type: 'enum',
       default: 'paper',
       options: ['paper', 'official-repo'],
-      help: "'paper': frame t+1 is scored against frame t; 'official-repo': the released code's off-by-one pair index",
+      help: "'paper': frame t+1 scored against frame t (the paper and the authors' fixed code, 35cc532); 'official-repo': the first public release's off-by-one pair index (similarities[(i - 2) // 2], since fixed upstream)",
     },
   },
   needs: {},

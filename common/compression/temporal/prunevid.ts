@@ -141,7 +141,7 @@ function runPruneVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: M
   const frameFeat = new Float32Array(T * d)
   video.tokens.forEach((x, t) => frameFeat.set(meanRows(x, d), t * d))
   const frameClusters = Math.max(1, Math.floor(T * params.temporalSegmentRatio))
-  const segLens = segmentLengths(refineClusters(dpcKnnCluster(frameFeat, d, frameClusters, params.k, rand)))
+  const segLens = segmentLengths(refineClusters(dpcKnnCluster(frameFeat, d, frameClusters, params.k, rand).labels))
 
   const labels = new Int32Array(T * n).fill(-1)
   const frames: number[] = []
@@ -150,7 +150,7 @@ function runPruneVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: M
   const spatial = (feats: Float32Array, count: number): { label: Int32Array; clusters: number } => {
     if (count > MIN_TOKENS_TO_CLUSTER) {
       const clusters = Math.max(1, Math.floor(count * params.clusterRatio))
-      return { label: dpcKnnCluster(feats, d, clusters, params.k, rand), clusters }
+      return { label: dpcKnnCluster(feats, d, clusters, params.k, rand).labels, clusters }
     }
     return { label: Int32Array.from({ length: count }, (_, j) => j), clusters: count }
   }

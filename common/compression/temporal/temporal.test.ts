@@ -21,24 +21,9 @@ import { planOf } from '../plan'
 import { globalFeatures } from './global-features'
 import { tempMe } from './tempme'
 import { bestGrid, linspaceIndices, tsThumbnail } from './ts-thumbnail'
+import { videoOf } from '../../../tests/support/method-inputs'
 
 const ctx = { seed: 7 }
-
-/** A video from explicit frames [T] × [N*D]; importance favours low patch indices; cls optional. */
-function videoOf(frames: Float32Array[], h: number, w: number, d: number, cls?: Float32Array[]): VideoTokens {
-  const n = h * w
-  const imp = Float32Array.from({ length: n }, (_, i) => (n - i) / ((n * (n + 1)) / 2))
-  return {
-    modelId: 'test',
-    grid: { h, w },
-    dim: d,
-    pts: Float64Array.from(frames, (_, t) => t),
-    tokens: frames,
-    cls,
-    importance: frames.map(() => imp),
-    importanceKind: 'saliency-proxy',
-  }
-}
 
 const randomFrame = (n: number, d: number, rand: () => number) => Float32Array.from({ length: n * d }, () => rand() * 2 - 1)
 

@@ -9,6 +9,7 @@
  *    source-patch index the first hover builds.
  * 3. The compare view on two 1-hour token maps (compare.ts): switching to another frame with both
  *    panes' frames and overlays, and the difference of the two maps a new result costs.
+ * 4. Hand annotation: a 10,000-keyframe project arriving and its row drawn; one edit.
  *
  * Results go to `window.__benchResult` = { done, results: { name: { median, p95, runs, targetMs } }, pass }
  * (times in ms, measured on the CPU side of the canvas calls).
@@ -26,6 +27,14 @@ import { shareLevels, signalLevels } from '../colour/levels'
 import { buildGroupIndex, frameGroups, groupOutlineSegments } from '../frame/overlay'
 import { stat, type BenchStat } from './stat'
 import { benchCompare } from './compare'
+import { syntheticAnnotations } from '../../../common/bench/synthetic-annotations'
+import type { AnnotationProject } from '../../../common/annotations/model'
+import { applyOp } from '../../../common/annotations/ops'
+import { emptyHistory, recordEdit } from '../../../common/annotations/history'
+import { localEdit, replicaOf } from '../../../common/annotations/replica'
+import { layoutRow } from '../annotations/row-layout'
+import { drawRow } from '../annotations/row-draw'
+
 
 declare global {
   interface Window {
@@ -181,6 +190,41 @@ async function benchDelivery(results: Record<string, BenchStat>) {
   results['token map 1 h delivered by the host, back to back'] = stat(backToBack)
 }
 
+/**
+ * Hand annotation on a project of 10,000 keyframes and 1,000 segments: the project arriving in
+ * the window (decoded from JSON, as the host's frame carries it, made into this window's replica)
+ * and its timeline row drawn at the zoom that fits the 3-hour video; then one edit as the K key
+ * makes it (applied here, recorded for undo, the row drawn again).
+ */
+function benchAnnotations(results: Record<string, BenchStat>) {
+  const wire = JSON.stringify(syntheticAnnotations())
+  const canvas = document.createElement('canvas')
+  canvas.width = WIDTH
+  canvas.height = 22
+  document.getElementById('bench')!.appendChild(canvas)
+  const open: number[] = []
+  const edits: number[] = []
+  for (let run = 0; run < 15; run++) {
+    const t0 = performance.now()
+    let replica = replicaOf(JSON.parse(wire) as AnnotationProject)
+    const set = replica.view.sets[0]
+    const v = { scroll: 0, width: WIDTH, pps: WIDTH / replica.view.video.duration }
+    drawRow(canvas, layoutRow(set, v, null), { playheadX: null, pendingInX: null, current: true }, 1)
+    open.push(performance.now() - t0)
+    let history = emptyHistory
+    for (let e = 0; e < 20; e++) {
+      const t1 = performance.now()
+      const op = { type: 'add-keyframe' as const, setId: set.id, keyframe: { id: `new${run}-${e}`, sourceFrame: 7 + e * 997, pts: (7 + e * 997) / 30, label: '', note: '' } }
+      history = recordEdit(history, applyOp(replica.view, op).inverse)
+      replica = localEdit(replica, e + 1, op)
+      drawRow(canvas, layoutRow(replica.view.sets[0], v, { kind: 'keyframe', id: op.keyframe.id }), { playheadX: 10, pendingInX: null, current: true }, 1)
+      edits.push(performance.now() - t1)
+    }
+  }
+  results['annotations: 10,000-keyframe project arrives in the window, row drawn'] = stat(open, 100)
+  results['annotations: one edit in the window (apply, undo record, row redrawn)'] = stat(edits, 5)
+}
+
 async function main() {
   const results: Record<string, BenchStat> = {}
   const env = { userAgent: navigator.userAgent, devicePixelRatio: window.devicePixelRatio, width: WIDTH }
@@ -190,6 +234,7 @@ async function main() {
     benchTimeline(results)
     benchTokenMap(results)
     benchCompare(results)
+    benchAnnotations(results)
     if (new URLSearchParams(location.search).has('delivery')) await benchDelivery(results)
     const pass = Object.values(results).every((r) => r.targetMs === undefined || r.median <= r.targetMs)
     window.__benchResult = { done: true, results, pass, env }

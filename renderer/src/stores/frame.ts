@@ -30,6 +30,10 @@ export const useFrameStore = defineStore('frame', () => {
   const playing = ref(false)
   /** Before any sampled frame exists: the time scrubbed to on the timeline (its frame is shown). */
   const previewTime = ref<number | null>(null)
+  /** The source frame on screen (index into the video's frame table) when it was stepped to; null otherwise. */
+  const sourceFrame = ref<number | null>(null)
+  /** Bumped by showSource, so that a sampled image still loading does not replace the source frame. */
+  let sourceShown = 0
 
   const count = computed(() => video.framesReady)
 
@@ -63,6 +67,7 @@ export const useFrameStore = defineStore('frame', () => {
       return
     }
     loading = true
+    const shownBefore = sourceShown
     try {
       do {
         reload = false
@@ -77,9 +82,10 @@ export const useFrameStore = defineStore('frame', () => {
         else img = await api.invoke('video:frame', { path, pts, maxWidth: maxWidth.value })
         cache.set(key, img)
         if (cache.size > IMAGE_CACHE_SIZE) cache.delete(cache.keys().next().value as string)
-        if (path === video.path) {
+        if (path === video.path && shownBefore === sourceShown) {
           image.value = img
           imageIndex.value = i
+          sourceFrame.value = null
         }
       } while (reload)
     } catch (e) {
@@ -108,6 +114,21 @@ export const useFrameStore = defineStore('frame', () => {
     } catch (e) {
       if (seq === importanceSeq) errors.report(e)
     }
+  }
+
+  /**
+   * Shows a source frame decoded exactly (stores/source-frames.ts). `sampled`: the analysed frame
+   * nearest to it (the timeline's playhead), -1 without any; `exact`: it is that analysed frame
+   * (its overlays apply).
+   */
+  function showSource(img: FrameImage, sourceIndex: number, sampled: number, exact: boolean) {
+    sourceShown++
+    playing.value = false
+    if (sampled >= 0) index.value = sampled
+    image.value = img
+    imageIndex.value = exact ? sampled : -1
+    sourceFrame.value = sourceIndex
+    if (exact) loadImportance()
   }
 
   // Playback: advance through the sampled frames at their real pts spacing.
@@ -162,5 +183,5 @@ export const useFrameStore = defineStore('frame', () => {
     if (imageIndex.value >= 0) show(index.value, true)
   })
 
-  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, count, show, step, preview, togglePlay }
+  return { index, image, imageIndex, importance, importanceIndex, maxWidth, playing, previewTime, sourceFrame, count, show, step, preview, togglePlay, showSource }
 })

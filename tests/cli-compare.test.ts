@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { csvParse } from 'd3-dsv'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { makeClip } from './fixtures/videos'
+import { clipCutTimes, makeClip } from './fixtures/videos'
 import { bootstrapMean } from '../common/compare/bootstrap'
 
 const root = resolve(__dirname, '..')
@@ -93,6 +93,83 @@ describe('tokenscope compare', () => {
     expect(text.stdout).toMatch(/tome\s+\d+(\.\d+)? \[\d/)
     // The second run reused every readable video's rows (same settings) and tried the broken one again.
     expect(text.stderr.match(/done in an earlier run/g)).toHaveLength(3)
+  })
+
+  it('scores keyframes against an annotation file: scene-segments and uniform-frames at the same budget', async () => {
+    const dir = tmp()
+    const video = join(dir, 'cuts.mp4')
+    copyFileSync(await makeClip({ seconds: 6, fps: 8, width: 160, height: 120, kind: 'cuts' }), video)
+    // The scenes as QVHighlights moments (JSON Lines): each starts at a cut.
+    const cuts = clipCutTimes(6)
+    const file = join(dir, 'cuts.jsonl')
+    writeFileSync(file, JSON.stringify({ qid: 1, query: 'scene changes', vid: 'cuts', duration: 6, relevant_windows: cuts.map((t) => [t, t + 1]), set: 'scene changes' }) + '\n')
+    const args = ['compare', video, '--methods', 'scene-segments,uniform-frames', '--budget', '0.25', '--fps', '4', '--cache', join(dir, 'cache'), '--annotations', file, '--delta', '0.5']
+    const r = cli([...args, '--json'])
+    expect(r.code).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.annotations).toMatchObject({ file, set: 'scene changes', times: cuts, deltaSeconds: 0.5 })
+    const scores = Object.fromEntries(out.rows.map((x: { method: string; metrics: Record<string, number> }) => [x.method, x.metrics]))
+    for (const m of Object.values(scores)) {
+      expect(m).toMatchObject({ keyframesAnnotated: cuts.length, deltaSeconds: 0.5, keyframesPredicted: m.keptFrames })
+      expect(m.temporalF1).toBeCloseTo((2 * m.temporalPrecision * m.temporalRecall) / (m.temporalPrecision + m.temporalRecall), 12)
+    }
+    // At the same budget (six of the 24 frames each), one frame per scene finds every cut; evenly spaced frames miss some.
+    expect(scores['scene-segments'].temporalRecall).toBe(1)
+    expect(scores['scene-segments'].temporalF1).toBeGreaterThan(scores['uniform-frames'].temporalF1)
+    // A wider δ finds at least as much.
+    const wide = JSON.parse(cli([...args.slice(0, -1), '2', '--json']).stdout)
+    for (const x of wide.rows) expect(x.metrics.temporalF1).toBeGreaterThanOrEqual(scores[x.method].temporalF1)
+
+    // Text mode: the keyframe table.
+    const text = cli(args)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toContain(`Keyframes against "scene changes" (${cuts.length} annotated times, ${file}), within ±0.5 s:`)
+    for (const [method, m] of Object.entries(scores)) {
+      const line = text.stdout.split('\n').filter((l) => l.startsWith(`${method} `)).find((l) => l.includes('keyframe') === false && l.trim().split(/\s+/).length === 6)!
+      expect(line.trim().split(/\s+/).slice(2).map(Number)).toEqual([m.keyframesPredicted, ...[m.temporalPrecision, m.temporalRecall, m.temporalF1].map((v) => Number(v.toFixed(3)))])
+    }
+
+    // A set the file does not have, a folder, --set alone: one-line errors.
+    expect(cli([...args, '--set', 'nope']).stderr).toMatch(/^tokenscope compare: --annotations .*cuts\.jsonl: no annotation set named "nope" \(sets: scene changes\)\n$/)
+    expect(cli([...args.slice(0, -4), '--annotations', dir]).stderr).toMatch(/is a folder: one annotation file per video goes with --videos/)
+    expect(cli([...args.slice(0, -4), '--set', 'cuts']).stderr).toMatch(/--set names a set of the --annotations file/)
+  })
+
+  it('over several videos with a folder of annotation files: keyframe scores per video, their means over the videos that have them', async () => {
+    const dir = tmp()
+    const videos = join(dir, 'videos')
+    const notes = join(dir, 'annotations')
+    mkdirSync(videos)
+    mkdirSync(notes)
+    copyFileSync(await makeClip({ seconds: 3, fps: 8, width: 160, height: 120, kind: 'cuts' }), join(videos, 'a.mp4'))
+    copyFileSync(await makeClip({ seconds: 2, fps: 8, width: 160, height: 120, kind: 'cuts' }), join(videos, 'b.mp4'))
+    copyFileSync(await makeClip({ seconds: 2, fps: 8, width: 160, height: 120, kind: 'motion' }), join(videos, 'c.mp4'))
+    // a: LV-Haystack keyframe times (the frame table gives their frames); b: QVHighlights moments; c: none.
+    writeFileSync(join(notes, 'a.json'), JSON.stringify([{ video_id: 'a', question: 'cuts', keyframe_timestamps: clipCutTimes(3), set: 'cuts' }]))
+    writeFileSync(join(notes, 'b.jsonl'), JSON.stringify({ qid: 7, query: 'cuts', vid: 'b', duration: 2, relevant_windows: [[1, 2]], set: 'cuts' }) + '\n')
+    writeFileSync(join(notes, 'readme.txt'), 'not an annotation file')
+    const args = ['compare', '--videos', videos, '--methods', 'scene-segments,uniform-frames', '--budget', '0.25', '--fps', '4', '--annotations', notes, '--delta', '0.5', '--cache', join(dir, 'cache'), '--out', join(dir, 'out')]
+    const r = cli([...args, '--json'])
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout)
+    expect(report.settings).toMatchObject({ annotations: notes, deltaSeconds: 0.5 })
+    const [a, b, c] = report.videos
+    expect([a.annotationSet, b.annotationSet, c.annotationSet]).toEqual(['cuts', 'cuts', undefined])
+    expect(c.annotationNote).toMatch(/no annotation file for it in/)
+    for (const row of [...a.rows, ...b.rows]) expect(row.metrics).toMatchObject({ keyframesAnnotated: row.video.endsWith('a.mp4') ? 2 : 1, deltaSeconds: 0.5 })
+    for (const row of c.rows) expect(row.metrics.temporalF1).toBeUndefined()
+    const f1 = report.summary.find((s: { methodId: string; metric: string }) => s.methodId === 'scene-segments' && s.metric === 'temporalF1')
+    expect(f1).toMatchObject({ n: 2, ...bootstrapMean([a.rows[0].metrics.temporalF1, b.rows[0].metrics.temporalF1], { seed: 0, resamples: report.interval.resamples }) })
+    const fidelity = report.summary.find((s: { methodId: string; metric: string }) => s.methodId === 'scene-segments' && s.metric === 'tokenFidelity')
+    expect(fidelity.n).toBe(3)
+
+    const text = cli(args)
+    expect(text.code).toBe(0)
+    expect(text.stdout).toMatch(/Mean over 3 videos/)
+    expect(text.stdout).toMatch(/\(2 videos\)/)
+    expect(text.stdout).toMatch(new RegExp(`Keyframes scored within ±0.5 s against each video's file in ${notes}:`))
+    expect(text.stdout).toMatch(/c\.mp4: not scored · no annotation file for it in/)
+    expect(cli([...args.slice(0, -2), '--annotations', join(notes, 'a.json')]).stderr).toMatch(/with --videos, --annotations names a folder/)
   })
 
   it('refuses what cannot work', async () => {

@@ -1,21 +1,24 @@
 /**
  * `tokenscope compare`: methods side by side.
  *
- *   compare <video> --methods a,b[,c] [--budget 0.1 | --sweep 0.05,0.1] [--json]
+ *   compare <video> --methods a,b[,c] [--budget 0.1 | --sweep 0.05,0.1] [--annotations FILE [--set NAME] [--delta S]] [--json]
  *     one row per method (and budget), and how each method's token map differs from the first's;
- *   compare --videos <files or folders> --methods a,b --budget 0.1 [--out DIR] [--json]
+ *     with --annotations, each method's keyframes scored against the file's set (P / R / F1 within ±δ);
+ *   compare --videos <files or folders> --methods a,b --budget 0.1 [--annotations DIR] [--out DIR] [--json]
  *     one row per video and method, then per method and metric the mean over the videos and its
  *     95 % percentile-bootstrap interval; writes compare.csv, compare-summary.csv and compare.json
  *     to DIR (default ./tokenscope-compare), and resumes from compare.json when run again.
+ *     Each video's annotation file in the --annotations folder: compare/annotation-source.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 import type { CommandContext } from './context'
 import { abortOnInterrupt } from './analyze'
+import { describeError } from './errors'
 import { formatNumber, METRIC_ARROWS, metricHeader, progressLine, table, type Cell } from './format'
 import { UsageError } from './errors'
 import { cliCacheDir, queryFor, tokensFor } from './methods'
-import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg } from './options'
+import { BUILTIN_MODEL, budgetArg, paramsArg, providerArg, samplingArg, seedArg, videoArg } from './options'
 import { validateMethodRequest } from '../../common/compression/registry'
 import type { Budget, MethodReport, ParamValues } from '../../common/compression/types'
 import type { ModelEntry } from '../encoder/manifest'
@@ -27,16 +30,21 @@ import { DIFFERENCE_LABELS } from '../../common/compare/difference-labels'
 import { toCsv } from '../../common/compare/csv'
 import type { MetricSummary } from '../../common/compare/summary'
 import { METRIC_LABELS } from '../../common/metrics/labels'
+import { DEFAULT_DELTA_SECONDS } from '../../common/metrics/temporal'
 import { VIDEO_EXTENSIONS } from '../../common/video'
 import type { TokenMap } from '../../common/token-map'
 import { runSweep, type SweepEntry } from '../compute/sweep'
-import { compareManyVideos, type ManyVideosReport, type ManyVideosSettings } from '../compare/many-videos'
+import { compareManyVideos, type AnnotationLookup, type ManyVideosReport, type ManyVideosSettings } from '../compare/many-videos'
+import { annotationFileFor, scoredTimesFromFile, type ScoredTimes } from '../compare/annotation-source'
+import { videoRefOf } from '../projects/video-project'
 import { writeFileAtomic } from '../export/atomic-write'
 import { biasDensityTable, rowHistogram } from './bias-density'
 
 /** The metric columns of the text tables (every metric goes to --json and the CSV files). */
 const SHOWN_METRICS = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFidelity', 'frameFidelity', 'importanceRetained', 'coverage', 'prefillSpeedup']
 const KEYFRAME_METRICS = ['temporalPrecision', 'temporalRecall', 'temporalF1']
+/** The keyframe table of one video: the method's keyframe count beside its scores. */
+const KEYFRAME_COLUMNS = ['keyframesPredicted', ...KEYFRAME_METRICS]
 
 const budgetText = (b: Budget) => ('ratio' in b ? `${b.ratio}` : `${b.tokens} tok`)
 const metricCells = (m: Record<string, unknown> | undefined, keys: string[]): Cell[] => keys.map((k) => (m?.[k] === undefined ? null : (m[k] as Cell)))
@@ -81,12 +89,58 @@ function deltaArg(ctx: CommandContext): number | undefined {
   return d
 }
 
+const isFolder = (p: string) => existsSync(p) && statSync(p).isDirectory()
+const messageOf = (e: unknown) => describeError(e).message.replace(/^internal error: /, '')
+
+/** --annotations FILE [--set NAME] for one video: the annotated times its keyframes are scored against. */
+async function annotationsArg(ctx: CommandContext, videoPath: string): Promise<ScoredTimes | undefined> {
+  const file = ctx.values.annotations as string | undefined
+  const setName = ctx.values.set as string | undefined
+  if (file === undefined) {
+    if (setName !== undefined) throw new UsageError('--set names a set of the --annotations file')
+    return undefined
+  }
+  if (isFolder(file)) throw new UsageError(`${file} is a folder: one annotation file per video goes with --videos`)
+  const video = await videoRefOf(videoPath)
+  try {
+    return await scoredTimesFromFile(resolve(file), video, setName)
+  } catch (e) {
+    throw new UsageError(`--annotations ${file}: ${messageOf(e)}`)
+  }
+}
+
+/** --annotations DIR with --videos: each video's annotated times from its file there (annotation-source.ts), or why there are none. */
+function annotationLookupArg(ctx: CommandContext): { dir: string; lookup: AnnotationLookup } | undefined {
+  const raw = ctx.values.annotations as string | undefined
+  const setName = ctx.values.set as string | undefined
+  if (raw === undefined) {
+    if (setName !== undefined) throw new UsageError('--set names a set of the --annotations files')
+    return undefined
+  }
+  const dir = resolve(raw)
+  if (!isFolder(dir)) throw new UsageError(`with --videos, --annotations names a folder holding one annotation file per video, not ${raw}`)
+  const lookup: AnnotationLookup = async (videoPath) => {
+    try {
+      const video = await videoRefOf(videoPath)
+      const file = annotationFileFor(dir, video)
+      if (!file) return { note: `no annotation file for it in ${dir}` }
+      const scored = await scoredTimesFromFile(file, video, setName)
+      return { set: scored.set, times: scored.times, note: scored.notices.join('; ') || undefined }
+    } catch (e) {
+      return { note: `annotations not read: ${messageOf(e)}` }
+    }
+  }
+  return { dir, lookup }
+}
+
 export async function compareCommand(ctx: CommandContext): Promise<void> {
   if (ctx.values.videos) return compareVideosCommand(ctx)
   if (ctx.values.out !== undefined) throw new UsageError('--out goes with --videos')
   const params = paramsArg(ctx)
   const budgets = budgetsArg(ctx)
   const methodList = methodsArg(ctx, params)
+  const deltaSeconds = deltaArg(ctx)
+  const scored = await annotationsArg(ctx, videoArg(ctx))
   const { video, model } = await tokensFor(ctx)
   const methods = await withQueries(ctx, model, methodList)
   interface Row {
@@ -100,7 +154,7 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
     error?: string
   }
   const maps = new Map<string, TokenMap>()
-  const rows = await runSweep<Row>(video, methods, budgets, { seed: seedArg(ctx), metrics: { llm: ctx.values.llm as string | undefined } }, (p) => {
+  const rows = await runSweep<Row>(video, methods, budgets, { seed: seedArg(ctx), metrics: { llm: ctx.values.llm as string | undefined, annotations: scored?.times, deltaSeconds } }, (p) => {
     // One method that cannot run here (e.g. needs class attention) must not hide the others.
     if (p.error) return { method: p.methodId, budget: p.budget, error: p.error.message }
     const { result, metrics, elapsedMs } = p.evaluation
@@ -120,7 +174,8 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
   const differenceKeys = Object.keys(DIFFERENCE_LABELS) as (keyof DifferenceMetrics)[]
   // Each method's own notes (why an adaptive method missed the budget, a proxy it ran on, ...).
   const notes = rows.flatMap((r) => (r.report?.notes ?? []).map((n) => `  ${r.method} (budget ${budgetText(r.budget)}): ${n}`))
-  ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, rows, differences }, () =>
+  const annotations = scored ? { file: scored.file, set: scored.set, times: scored.times, deltaSeconds: deltaSeconds ?? DEFAULT_DELTA_SECONDS, notices: scored.notices } : null
+  ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, annotations, rows, differences }, () =>
     [
       `computed on ${tokensLine(model)}`,
       table(
@@ -128,6 +183,17 @@ export async function compareCommand(ctx: CommandContext): Promise<void> {
         rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricCells(r.metrics, SHOWN_METRICS), Math.round(r.elapsedMs ?? 0)])),
       ),
       METRIC_ARROWS,
+      ...(annotations
+        ? [
+            '',
+            `Keyframes against "${annotations.set}" (${annotations.times.length} annotated times, ${annotations.file}), within ±${annotations.deltaSeconds} s:`,
+            table(
+              ['method', 'budget', ...KEYFRAME_COLUMNS.map(metricHeader)],
+              rows.map((r) => [r.method, budgetText(r.budget), ...(r.error ? [`error: ${r.error}`] : metricCells(r.metrics, KEYFRAME_COLUMNS))]),
+            ),
+            ...annotations.notices.map((n) => `note: ${n}`),
+          ]
+        : []),
       '',
       biasDensityTable(rows.flatMap((r) => (r.metrics ? [{ method: r.method, budget: budgetText(r.budget), metrics: r.metrics, rowHistogram: r.rowHistogram ?? '' }] : []))),
       ...(notes.length ? ['', 'notes:', ...notes] : []),
@@ -194,7 +260,8 @@ async function writeReport(dir: string, report: ManyVideosReport): Promise<void>
   await writeFileAtomic(join(dir, OUT_FILES.json), JSON.stringify(report, null, 1))
 }
 
-const intervalText = (s: MetricSummary | undefined): Cell => (s ? `${formatNumber(s.mean)} [${formatNumber(s.low)}, ${formatNumber(s.high)}]` : null)
+/** Mean [low, high], with the number of videos when fewer than all had the metric (e.g. keyframe scores). */
+const intervalText = (s: MetricSummary | undefined, videos: number): Cell => (s ? `${formatNumber(s.mean)} [${formatNumber(s.low)}, ${formatNumber(s.high)}]${s.n < videos ? ` (${s.n} videos)` : ''}` : null)
 
 async function compareVideosCommand(ctx: CommandContext): Promise<void> {
   if (ctx.values.sweep !== undefined) throw new UsageError('--sweep compares budgets on one video; over many videos give one --budget')
@@ -202,6 +269,7 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
   const params = paramsArg(ctx)
   const model = await getModel((ctx.values.model as string | undefined) ?? BUILTIN_MODEL)
   const methods = methodsArg(ctx, params)
+  const annotations = annotationLookupArg(ctx)
   const settings: ManyVideosSettings = {
     methods,
     budget: budgetArg(ctx),
@@ -211,6 +279,8 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
     llm: ctx.values.llm as string | undefined,
     query: ctx.values.query as string | undefined,
     deltaSeconds: deltaArg(ctx),
+    annotations: annotations?.dir,
+    annotationSet: ctx.values.set as string | undefined,
   }
   const queried = await withQueries(ctx, model, methods)
   const outDir = resolve((ctx.values.out as string | undefined) ?? 'tokenscope-compare')
@@ -227,6 +297,7 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
       cacheDir: ctx.values.cache as string | undefined,
       provider: providerArg(ctx),
       previous,
+      annotationsFor: annotations?.lookup,
       queries: Object.fromEntries(queried.flatMap((m) => (m.query ? [[m.methodId, m.query]] : []))),
       signal: interrupt.signal,
       onVideo: (i, n, path, reused) => say(`[${i + 1}/${n}] ${path}${reused ? ' (done in an earlier run)' : ''}`),
@@ -255,8 +326,15 @@ async function compareVideosCommand(ctx: CommandContext): Promise<void> {
       ),
       '',
       `Mean over ${scored} video${scored === 1 ? '' : 's'} [95 % interval: percentile bootstrap over videos, ${report.interval.resamples} resamples, seed ${report.interval.seed}]`,
-      table(['method', ...shown.map(metricHeader)], methodIds.map((m) => [m, ...shown.map((k) => intervalText(summaryOf(m, k)))])),
+      table(['method', ...shown.map(metricHeader)], methodIds.map((m) => [m, ...shown.map((k) => intervalText(summaryOf(m, k), scored))])),
       METRIC_ARROWS,
+      ...(annotations
+        ? [
+            '',
+            `Keyframes scored within ±${settings.deltaSeconds ?? DEFAULT_DELTA_SECONDS} s against each video's file in ${annotations.dir}:`,
+            ...report.videos.filter((v) => !v.error).map((v) => `  ${v.path}: ${[v.annotationSet ? `"${v.annotationSet}"` : 'not scored', v.annotationNote].filter(Boolean).join(' · ')}`),
+          ]
+        : []),
       '',
       `wrote ${files.join(', ')}`,
     ].join('\n'),

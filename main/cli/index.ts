@@ -70,10 +70,10 @@ const commands: Record<string, Command> = {
   compare: {
     summary: 'run several methods (and budgets) on a video, one row each; or over many videos, with means and 95 % intervals',
     usage: [
-      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
-      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--out DIR] [--query TEXT] [--seed S] [sampling options] [--json]',
+      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--annotations FILE [--set NAME] [--delta S]] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
+      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--annotations DIR [--set NAME] [--delta S]] [--out DIR] [--query TEXT] [--seed S] [sampling options] [--json]',
     ].join('\n'),
-    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' } },
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' }, annotations: { type: 'string' }, set: { type: 'string' } },
     run: compareCommand,
   },
   relevance: {

@@ -28,8 +28,10 @@ export interface ManyVideosSettings {
   /** The text query prompt-guided methods were given. */
   query?: string
   deltaSeconds?: number
-  /** Where the annotations came from (a folder or file), when keyframes are scored. */
+  /** The folder of annotation files (annotation-source.ts), when keyframes are scored. */
   annotations?: string
+  /** The set scored against (default: each file's first set that marks anything). */
+  annotationSet?: string
 }
 
 export interface VideoOutcome {
@@ -39,6 +41,8 @@ export interface VideoOutcome {
   frames?: number
   /** The annotation set the keyframes were scored against, when one was found. */
   annotationSet?: string
+  /** Why its keyframes were not scored (no annotation file, an unreadable one), or what reading it noted. */
+  annotationNote?: string
   /** Why the video was skipped. */
   error?: string
   rows: VideoMethodRow[]
@@ -53,8 +57,11 @@ export interface ManyVideosReport {
   interval: { method: 'percentile bootstrap over videos'; confidence: 0.95; resamples: number; seed: number }
 }
 
-/** Annotated keyframe times (s) of a video and the set they come from, or undefined when there are none. */
-export type AnnotationLookup = (videoPath: string) => Promise<{ set: string; times: number[] } | undefined>
+/**
+ * Annotated times (s) of a video and the set they come from, or why there are none to score
+ * against (the video's rows are kept, without keyframe scores); `note` may come with the times.
+ */
+export type AnnotationLookup = (videoPath: string) => Promise<{ set?: string; times?: number[]; note?: string }>
 
 export interface ManyVideosOptions {
   videos: string[]
@@ -130,5 +137,5 @@ async function compareOne(path: string, videoKey: string, opts: ManyVideosOption
     { seed: settings.seed, signal: opts.signal, metrics: { llm: settings.llm, annotations: annotations?.times, deltaSeconds: settings.deltaSeconds } },
     (p): VideoMethodRow => (p.error ? { video: path, methodId: p.methodId, error: p.error.message } : { video: path, methodId: p.methodId, metrics: p.evaluation.metrics }),
   )
-  return { path, videoKey, frames: video.tokens.length, annotationSet: annotations?.set, rows }
+  return { path, videoKey, frames: video.tokens.length, annotationSet: annotations?.set, annotationNote: annotations?.note, rows }
 }

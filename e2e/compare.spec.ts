@@ -2,13 +2,17 @@
 /**
  * A/B comparison in browser mode: two methods side by side on the same frame, their difference
  * overlay and legend, the metrics table and its CSV, frames one method drops, and a budget sweep
- * of four methods with its plot and exports. Test ids: e2e/TESTIDS.md.
+ * of four methods with its plot and exports, keyframe scores against an imported annotation set.
+ * Test ids: e2e/TESTIDS.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { csvParse, csvParseRows } from 'd3-dsv'
 import type { Download, Locator, Page } from '@playwright/test'
 import { canvasPixels, expect, test } from './fixtures'
 import { debugValue, openAndAnalyze, resultsSettled, slotStates } from './helpers'
+import { clipCutTimes, makeClip } from '../tests/fixtures/videos'
 
 const GRID = { h: 14, w: 14 }
 const N = GRID.h * GRID.w
@@ -229,4 +233,61 @@ test('budget sweep of four methods: one point per budget per method, click sets 
   await app.mouse.click(c.x + c.width / 2, c.y + c.height / 2)
   await expect(app.getByTestId('compare-view')).toBeVisible()
   await expect.poll(async () => (await slotStates(app)).a).toMatchObject({ id: 'tome', budget: { ratio: 0.25 }, current: true })
+})
+
+test('keyframe scoring: scene-segments vs uniform-frames against the scene changes imported into the video\'s project', async ({ app }, testInfo) => {
+  // A clip of its own (its own project): 6 s, a hard cut every second.
+  const clip = await makeClip({ seconds: 6, fps: 8, width: 320, height: 240, kind: 'cuts' })
+  const cuts = clipCutTimes(6)
+  await compareOnClip(app, clip, 'scene-segments', 'uniform-frames')
+  // The scenes, as a QVHighlights file imported through the annotation panel as a new user would.
+  const file = join(mkdtempSync(join(tmpdir(), 'ts-e2e-cuts-')), 'cuts.jsonl')
+  writeFileSync(file, JSON.stringify({ qid: 1, query: 'scene changes', vid: 'cuts', duration: 6, relevant_windows: cuts.map((t) => [t, t + 1]), set: 'scene changes' }) + '\n')
+  await app.locator('details.more summary').click()
+  await app.getByTestId('annotation-import-file').setInputFiles(file)
+
+  await app.getByTestId('view-tab-compare').click()
+  const select = app.getByTestId('keyframe-set-select')
+  const setId = await select.locator('option', { hasText: 'scene changes' }).getAttribute('value')
+  // The first set that marks anything is chosen by itself: the imported one.
+  await expect(select).toHaveValue(setId!)
+  const f1 = async (slot: 'a' | 'b') => Number(await app.getByTestId(`keyframe-f1-${slot}`).getAttribute('data-value'))
+  const tableValue = async (metric: string, column: number) => app.getByTestId('metrics-table').locator(`tr[data-metric="${metric}"] td.num`).nth(column).getAttribute('data-value')
+  await expect.poll(() => tableValue('temporalF1', 0)).not.toBeNull()
+  // The bar's scores are the metrics table's, and within ±0.5 s one frame per scene finds the cuts that evenly spaced frames miss.
+  await app.getByTestId('keyframe-delta').fill('0.5')
+  await app.getByTestId('keyframe-delta').press('Enter')
+  await expect.poll(() => tableValue('deltaSeconds', 0)).toBe('0.5')
+  for (const [slot, column] of [['a', 0], ['b', 1]] as const) expect(await f1(slot), slot).toBe(Number(await tableValue('temporalF1', column)))
+  expect(Number(await tableValue('keyframesAnnotated', 0))).toBe(cuts.length)
+  expect(Number(await tableValue('temporalRecall', 0))).toBe(1)
+  expect(await f1('a')).toBeGreaterThan(await f1('b'))
+  await app.screenshot({ path: testInfo.outputPath('compare-keyframe-scores.png') })
+  // A wider δ finds at least as much; no set: no scores.
+  const narrow = [await f1('a'), await f1('b')]
+  await app.getByTestId('keyframe-delta').fill('2')
+  await app.getByTestId('keyframe-delta').press('Enter')
+  await expect.poll(() => tableValue('deltaSeconds', 0)).toBe('2')
+  expect(await f1('a')).toBeGreaterThanOrEqual(narrow[0])
+  expect(await f1('b')).toBeGreaterThanOrEqual(narrow[1])
+  await select.selectOption('none')
+  await expect(app.getByTestId('keyframe-f1-a')).toHaveCount(0)
+  await expect(app.getByTestId('metrics-table').locator('tr[data-metric="temporalF1"]')).toHaveCount(0)
+  await select.selectOption(setId!)
+  await app.getByTestId('keyframe-delta').fill('0.5')
+  await app.getByTestId('keyframe-delta').press('Enter')
+  await expect.poll(() => f1('a')).toBe(narrow[0])
+
+  // The sweep plots keyframe F1 against tokens kept once a set is chosen.
+  await app.getByTestId('view-tab-sweep').click()
+  for (const [i, m] of ['scene-segments', 'uniform-frames'].entries()) await app.getByTestId(`sweep-method-${i}`).selectOption(m)
+  for (let i = 2; i < 6; i++) await app.getByTestId(`sweep-method-${i}`).selectOption('')
+  await app.getByTestId('sweep-budgets').fill('10, 25')
+  await app.getByTestId('sweep-run').click()
+  await expect.poll(async () => ((await debugValue(app, 'sweep')) as { points: unknown[] }).points.length, { timeout: 120_000 }).toBe(4)
+  await app.getByTestId('sweep-metric').selectOption('temporalF1')
+  await expect(app.locator('[data-testid="sweep-plot"] svg g[aria-label="dot"] circle')).toHaveCount(4)
+  const plotted = ((await debugValue(app, 'sweep')) as { plotted: { methodId: string; budget: number; y: number }[] }).plotted
+  for (const p of plotted) expect(p.y, `${p.methodId} at ${p.budget}`).toBeGreaterThanOrEqual(0)
+  await app.screenshot({ path: testInfo.outputPath('sweep-keyframe-f1.png') })
 })

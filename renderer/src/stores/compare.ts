@@ -3,31 +3,39 @@
  * difference, the budget sweep), the zoom, pan and hovered patch the compare panes share, the
  * patch-by-patch difference of the two results (common/compare/difference.ts) and the jumps it
  * allows (the frames where they disagree most, the nearest frame a method kept), and the keyframe
- * scores of each result against the chosen annotation set within ±δ.
+ * scores of each result against the chosen annotation set of the video's project within ±δ
+ * (live: an edit to that set rescores at once, with no new run).
  */
 import { defineStore } from 'pinia'
-import { computed, markRaw, ref, shallowRef, watch } from 'vue'
+import { computed, markRaw, ref, watch } from 'vue'
 import { differenceMetrics, tokenMapDifference } from '../../../common/compare/difference'
 import { DEFAULT_DELTA_SECONDS, keyframeMetrics, methodKeyframes } from '../../../common/metrics/temporal'
+import { annotatedTimes, chooseScoredSet } from '../../../common/compare/annotated-times'
 import { disagreementStops, nearestKept, nextStop } from '../compare/navigation'
 import { FIT_VIEW, type ZoomView } from '../frame/viewport'
 import { SLOT_IDS, useMethodsStore, type SlotId, type SlotResult } from './methods'
 import { useFrameStore } from './frame'
 import { useVideoStore } from './video'
+import { useAnnotationsStore } from './annotations'
 
 export type WorkView = 'frame' | 'compare' | 'sweep'
 export type CompareMode = 'side-by-side' | 'difference'
 
 /** Annotated times (s) of the chosen annotation set. */
 export interface AnnotationTimes {
+  id: string
   name: string
   times: number[]
 }
+
+/** The scored-set choice that scores nothing. */
+export const NO_SET = 'none'
 
 export const useCompareStore = defineStore('compare', () => {
   const methods = useMethodsStore()
   const frame = useFrameStore()
   const video = useVideoStore()
+  const annotationStore = useAnnotationsStore()
 
   const view = ref<WorkView>('frame')
   const mode = ref<CompareMode>('side-by-side')
@@ -71,8 +79,23 @@ export const useCompareStore = defineStore('compare', () => {
     if (t >= 0) frame.show(t)
   }
 
-  /** The annotation set keyframes are scored against, and the tolerance. */
-  const annotations = shallowRef<AnnotationTimes | null>(null)
+  /**
+   * The id of the project's annotation set keyframes are scored against; null: the first set
+   * that marks anything (as `compare --annotations` without --set), NO_SET: none.
+   */
+  const scoredSetId = ref<string | null>(null)
+  const scoredSet = computed(() => {
+    const sets = annotationStore.project?.sets ?? []
+    if (scoredSetId.value === NO_SET) return undefined
+    return (scoredSetId.value === null ? undefined : sets.find((s) => s.id === scoredSetId.value)) ?? chooseScoredSet(sets)
+  })
+  /** The chosen set's annotated times; null when no set is chosen or it marks nothing. */
+  const annotations = computed<AnnotationTimes | null>(() => {
+    const set = scoredSet.value
+    const times = set ? annotatedTimes(set) : []
+    return set && times.length ? { id: set.id, name: set.name, times } : null
+  })
+  /** The tolerance (s). */
   const deltaSeconds = ref(DEFAULT_DELTA_SECONDS)
   const keyframeScores = computed(() =>
     Object.fromEntries(
@@ -90,12 +113,13 @@ export const useCompareStore = defineStore('compare', () => {
     () => {
       zoom.value = FIT_VIEW
       hoverPatch.value = -1
+      scoredSetId.value = null
     },
   )
 
   return {
     view, mode, zoom, hoverPatch, showHeat, showMap, opacity,
     difference, metrics, stops, jumpDisagreement, drops, nearestKeptOf, jumpToKept,
-    annotations, deltaSeconds, keyframeScores,
+    scoredSetId, annotations, deltaSeconds, keyframeScores,
   }
 })

@@ -34,6 +34,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'main/cli/index.ts'),
           'encode-worker': resolve(__dirname, 'main/encoder/encode-worker.ts'),
           'methods-worker': resolve(__dirname, 'main/compute/methods-worker.ts'),
+          'memory-probe': resolve(__dirname, 'main/bench/memory-probe.ts'),
           'pull-worker': resolve(__dirname, 'main/models/pull-worker.ts'),
           'text-worker': resolve(__dirname, 'main/text/text-worker.ts'),
         },

@@ -32,6 +32,13 @@ export function labelledResult(
   return { groups, features }
 }
 
+/** Labels [N] keeping the first `keep` patches of `order` (a ranking of the N patches) as singleton groups, the rest pruned. */
+export function prefixLabels(order: ArrayLike<number>, keep: number): Int32Array {
+  const labels = new Int32Array(order.length).fill(-1)
+  for (let j = 0; j < Math.min(keep, order.length); j++) labels[order[j]] = order[j]
+  return labels
+}
+
 /** Keeps the patches `kept` (any order, distinct) unchanged, in raster order. tokens [N, D] → [k, D]. */
 export function keepPatches(tokens: Float32Array, d: number, n: number, kept: ArrayLike<number>): FrameResult {
   const mask = new Uint8Array(n)

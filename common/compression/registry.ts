@@ -2,7 +2,7 @@ import { baselinesMethods } from './baselines/index'
 import { spatialMethods } from './spatial/index'
 import { temporalMethods } from './temporal/index'
 import { promptMethods } from './prompt/index'
-import { runPlanned, type RunSpec } from './runner'
+import { runPlanned, singleRun, type RunSpec } from './runner'
 import type { VideoTokens } from '../tokens'
 import { type Budget, type Method, type MethodContext, MethodInputError, type MethodResult, type ParamSchema, type ParamValues } from './types'
 
@@ -58,15 +58,7 @@ export function resolveRun(id: string, params: ParamValues): RunSpec {
   const stages = id.split('+')
   if (stages.length === 1) {
     const method = getMethod(id)
-    const resolved = resolveParams(method.params, params, method.id)
-    switch (method.kind) {
-      case 'spatial':
-        return { kind: 'spatial', id, method, params: resolved }
-      case 'frame-selection':
-        return { kind: 'frame-selection', id, method, params: resolved }
-      case 'video':
-        return { kind: 'video', id, method, params: resolved }
-    }
+    return singleRun(method, resolveParams(method.params, params, method.id))
   }
   if (stages.length !== 2) throw new MethodInputError(`a composition has two stages, frame+spatial; got '${id}'`)
   const [first, second] = stages.map(getMethod)

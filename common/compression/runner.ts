@@ -14,10 +14,9 @@
  * `runPlanned` does the steps in-process; main/compute/run-method.ts does the same steps with
  * step 2 and 3 in worker threads (frame ranges in parallel), so no step ever runs twice.
  */
-import { frameCount, patchCount, type ImportanceKind, type VideoTokens } from '../tokens'
-import { tokenMapFromLabels } from '../token-map'
+import { frameCount, patchCount, type ImportanceKind, type TokenGrid, type VideoTokens } from '../tokens'
 import { splitEvenly, stridedPatches } from './allocation'
-import { keepMergedPatches, keepPatches } from './frame-ops'
+import { keepMergedPatches, keepPatches, meanMergeResult } from './frame-ops'
 import { planOf } from './plan'
 import {
   type Allocation,
@@ -30,6 +29,7 @@ import {
   MethodInputError,
   type MethodResult,
   type ParamValues,
+  type Prepared,
   type SpatialMethod,
   type VideoMethod,
   type VideoPlan,
@@ -42,6 +42,18 @@ export type RunSpec =
   | { kind: 'frame-selection'; id: string; method: FrameSelectionMethod; params: ParamValues }
   | { kind: 'composition'; id: string; first: FrameSelectionMethod; firstParams: ParamValues; second: SpatialMethod; secondParams: ParamValues }
   | { kind: 'video'; id: string; method: VideoMethod; params: ParamValues }
+
+/** The run of one method on its own, with its resolved parameters. */
+export function singleRun(method: Method, params: ParamValues): RunSpec {
+  switch (method.kind) {
+    case 'spatial':
+      return { kind: 'spatial', id: method.id, method, params }
+    case 'frame-selection':
+      return { kind: 'frame-selection', id: method.id, method, params }
+    case 'video':
+      return { kind: 'video', id: method.id, method, params }
+  }
+}
 
 /** The stage applied to each frame with a budget: a spatial method, or (null) evenly strided patches. */
 export type FrameStage = { method: SpatialMethod; params: ParamValues } | null
@@ -129,10 +141,15 @@ export function checkRunNeeds(spec: RunSpec, video: VideoTokens, ctx: MethodCont
   return checkNeeds(spec.second, video, ctx) ?? first
 }
 
+/** Prepared data per frame (SpatialMethod.prepare), for the frames that have it. */
+export type FramePrepared = (t: number) => Prepared | undefined
+
 /**
  * Step 3: the stage's results for frames from ≤ t < to with a budget (perFrame[t] > 0), in frame
  * order. With `mergedInto` (a frame-selection method on its own), a kept frame's strided tokens
- * average its patch with the same patch of every frame merged into it.
+ * average its patch with the same patch of every frame merged into it. A method with
+ * prepare/groups starts from `prepared(t)` when given, else prepares the frame and hands the
+ * prepared data to `keep` (to be kept for the next budget).
  */
 export function applyStage(
   video: VideoTokens,
@@ -141,6 +158,7 @@ export function applyStage(
   ctx: MethodContext,
   from: number,
   to: number,
+  prepared?: { get?: FramePrepared; keep?: (t: number, p: Prepared) => void },
 ): { frames: number[]; results: FrameResult[] } {
   const n = patchCount(video.grid)
   const d = video.dim
@@ -151,14 +169,59 @@ export function applyStage(
     const keep = alloc.perFrame[t]
     if (keep <= 0) continue
     frames.push(t)
-    if (stage) results.push(stage.method.frame(frameInput(video, t), keep, stage.params, { ...ctx, frameIndex: t }))
-    else {
+    if (stage) {
+      const { method, params } = stage
+      const input = frameInput(video, t)
+      const frameCtx = { ...ctx, frameIndex: t }
+      if (method.prepare && method.groups && prepared) {
+        let p = prepared.get?.(t)
+        if (!p) {
+          p = method.prepare(input, params, frameCtx)
+          prepared.keep?.(t, p)
+        }
+        const { labels, derived } = method.groups(p, keep, params)
+        results.push({ ...(method.output ? method.output(input, labels, params) : meanMergeResult(input.tokens, d, labels)), ...(derived ? { derived } : {}) })
+      } else results.push(method.frame(input, keep, params, frameCtx))
+    } else {
       const kept = stridedPatches(n, keep)
       const merged = followers?.get(t)
       results.push(merged ? keepMergedPatches([t, ...merged].map((f) => video.tokens[f]), d, n, kept) : keepPatches(video.tokens[t], d, n, kept))
     }
   }
   return { frames, results }
+}
+
+/**
+ * Step 3 without the tokens, for a budget change answered from prepared data: each frame's local
+ * groups [N] and token count, from the stage's groups() (or the strided patches of a frame-selection
+ * method on its own). Every frame with a budget must have prepared data when the stage has a method.
+ */
+export function stageGroups(
+  n: number,
+  stage: FrameStage,
+  alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>,
+  from: number,
+  to: number,
+  prepared: FramePrepared,
+): Map<number, FrameGroups> {
+  const out = new Map<number, FrameGroups>()
+  for (let t = from; t < to; t++) {
+    const keep = alloc.perFrame[t]
+    if (keep <= 0) continue
+    let labels: Int32Array
+    let derived: Record<string, number | string> | undefined
+    if (stage) {
+      const p = prepared(t)
+      if (!p || !stage.method.groups) throw new Error(`${stage.method.id}: no prepared data for frame ${t}`)
+      ;({ labels, derived } = stage.method.groups(p, keep, stage.params))
+    } else {
+      labels = new Int32Array(n).fill(-1)
+      for (const i of stridedPatches(n, keep)) labels[i] = i
+    }
+    const { groups, count } = numberByFirstPatch(labels)
+    out.set(t, { groups, count, ...(derived ? { derived } : {}) })
+  }
+  return out
 }
 
 /** [kept frame → the frames merged into it, ascending], for the kept frames that have any. */
@@ -174,7 +237,27 @@ function followersOf(alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>): Map<nu
   return out
 }
 
-/** Step 4 of a per-frame run: the frames' results (by frame index, ascending) numbered into the video's TokenMap, and the report. */
+/** Labels [N] in 0..N-1 (or -1) renumbered 0..count-1 by first patch (token-map.ts canonicalGroups for a frame's patch labels, without a Map). */
+function numberByFirstPatch(labels: Int32Array): { groups: Int32Array; count: number } {
+  const idOf = new Int32Array(labels.length).fill(-1)
+  const groups = new Int32Array(labels.length)
+  let count = 0
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]
+    if (l < 0) groups[i] = -1
+    else groups[i] = idOf[l] >= 0 ? idOf[l] : (idOf[l] = count++)
+  }
+  return { groups, count }
+}
+
+/** One frame's output as the assembly needs it: local groups [N] (ids 0..count-1 in raster order of first patch, or -1), and its token count. */
+export interface FrameGroups {
+  groups: Int32Array
+  count: number
+  derived?: Record<string, number | string>
+}
+
+/** Step 4 of a per-frame run: the frames' results numbered into the video's TokenMap and features, and the report. */
 export function assembleRun(
   spec: RunSpec,
   video: Pick<VideoTokens, 'grid' | 'dim' | 'tokens'>,
@@ -184,35 +267,67 @@ export function assembleRun(
   importanceSource: ImportanceKind | undefined,
   jointDerived?: Record<string, number | string>,
 ): MethodResult {
-  const n = patchCount(video.grid)
   const d = video.dim
-  const T = video.tokens.length
-  const labels = new Int32Array(T * n).fill(-1)
-  const chunks: Float32Array[] = []
+  const frames = new Map<number, FrameGroups>()
+  for (const [t, r] of results) frames.set(t, { groups: r.groups, count: r.features.length / d, ...(r.derived ? { derived: r.derived } : {}) })
+  const { map, report } = assembleMap(spec, video.grid, video.tokens.length, plan, alloc, frames, importanceSource, jointDerived)
+  const features = new Float32Array(report.tokensOut * d)
+  let off = 0
+  for (const t of [...results.keys()].sort((a, b) => a - b)) {
+    features.set(results.get(t)!.features, off)
+    off += results.get(t)!.features.length
+  }
+  return { map, features, report }
+}
+
+/**
+ * Step 4 without features: the frames' groups (by frame index) numbered into the video's TokenMap
+ * (tokens in frame order, within a frame by first patch; a token sits in its frame), and the report.
+ */
+export function assembleMap(
+  spec: RunSpec,
+  grid: TokenGrid,
+  T: number,
+  plan: VideoPlan,
+  alloc: Allocation,
+  frames: ReadonlyMap<number, FrameGroups>,
+  importanceSource: ImportanceKind | undefined,
+  jointDerived?: Record<string, number | string>,
+): Pick<MethodResult, 'map' | 'report'> {
+  const n = patchCount(grid)
+  const groups = new Int32Array(T * n).fill(-1)
+  const keptFrames = new Uint8Array(T)
+  const order = [...frames.keys()].sort((a, b) => a - b)
+  const total = order.reduce((sum, t) => sum + frames.get(t)!.count, 0)
+  const tokenSizes = new Float32Array(total)
+  const tokenFrame = new Int32Array(total)
   const derived: Record<string, number | string>[] = []
   let next = 0
-  for (const t of [...results.keys()].sort((a, b) => a - b)) {
-    const r = results.get(t)!
-    for (let i = 0; i < n; i++) labels[t * n + i] = r.groups[i] < 0 ? -1 : next + r.groups[i]
-    next += r.features.length / d
-    chunks.push(r.features)
+  for (const t of order) {
+    const r = frames.get(t)!
+    let seen = 0
+    for (let i = 0; i < n; i++) {
+      const g = r.groups[i]
+      if (g < 0) continue
+      // ids must appear in raster order of their first patch: each new id is the next one.
+      if (g > seen || g >= r.count) throw new Error(`${spec.id}: frame() must number output tokens in raster order of their first patch, each with at least one patch`)
+      if (g === seen) seen++
+      groups[t * n + i] = next + g
+      tokenSizes[next + g]++
+    }
+    if (seen !== r.count) throw new Error(`${spec.id}: frame() must number output tokens in raster order of their first patch, each with at least one patch`)
+    tokenFrame.fill(t, next, next + r.count)
+    if (r.count) keptFrames[t] = 1
+    next += r.count
     if (r.derived) derived.push(r.derived)
   }
   if (!frameStageOf(spec) && alloc.mergedInto) {
     alloc.mergedInto.forEach((c, t) => {
-      if (c >= 0 && alloc.perFrame[c] > 0) labels.copyWithin(t * n, c * n, c * n + n)
+      if (c < 0 || alloc.perFrame[c] <= 0) return
+      groups.copyWithin(t * n, c * n, c * n + n)
+      for (let i = 0; i < n; i++) if (groups[t * n + i] >= 0) tokenSizes[groups[t * n + i]]++
+      keptFrames[t] = keptFrames[c]
     })
-  }
-  const features = new Float32Array(next * d)
-  let off = 0
-  for (const c of chunks) {
-    features.set(c, off)
-    off += c.length
-  }
-  const { map, labelOf } = tokenMapFromLabels(video.grid, T, labels)
-  // features are in frame() id order; the map numbers tokens by first patch. They must agree.
-  if (labelOf.length !== next || labelOf.some((label, id) => label !== id)) {
-    throw new Error(`${spec.id}: frame() must number output tokens in raster order of their first patch, each with at least one patch`)
   }
   const stageDerived = jointDerived ?? summarizeDerived(derived)
   const report =
@@ -221,7 +336,10 @@ export function assembleRun(
       : spec.kind === 'frame-selection'
         ? { derived: alloc.derived, notes: [...alloc.notes], ...(alloc.keyframes ? { keyframes: alloc.keyframes } : {}) }
         : { derived: stageDerived, notes: [] }
-  return { map, features, report: { budgetTokens: plan.tokens, tokensOut: next, importanceSource, ...report } }
+  return {
+    map: { grid, frameCount: T, keptFrames, groups, tokenSizes, tokenFrame },
+    report: { budgetTokens: plan.tokens, tokensOut: next, importanceSource, ...report },
+  }
 }
 
 /** Averages numeric per-frame derived values (e.g. calibrated thresholds) into one record. */

@@ -139,6 +139,13 @@ export interface FrameInput {
   embedDim?: number
 }
 
+/**
+ * Budget-independent work a method prepared (per frame, or per video), as plain data: typed arrays
+ * and numbers only, so the engine can pack it, keep it per video and model, and share it with
+ * workers. A budget change then starts from it instead of the tokens.
+ */
+export type Prepared = Record<string, Int32Array | Uint16Array | Uint8Array | Float32Array | Float64Array | number>
+
 /** The run's context plus the index of the frame being compressed (per-frame seeds derive from it). */
 export type FrameContext = MethodContext & { frameIndex: number }
 
@@ -193,6 +200,17 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
   /** Compresses one frame to `keep` tokens (exactly, unless budgetMode says otherwise). */
   frame(input: FrameInput, keep: number, params: P, ctx: FrameContext): FrameResult
   /**
+   * The frame's budget-independent work (rankings, merge orders, neighbour orders), for a method
+   * whose labels for any keep follow from it. With `groups`, frame() is
+   * output(input, groups(prepare(input), keep)) (define.ts), and a budget change recomputes only
+   * `groups`, from prepared data the engine keeps, for the token map.
+   */
+  prepare?(input: FrameInput, params: P, ctx: FrameContext): Prepared
+  /** With prepare: the frame's labels [N] for `keep` tokens, from its prepared data alone (no tokens): each a patch index 0..N-1 naming the patch's group (patches sharing a label merge), or -1 = pruned. */
+  groups?(prepared: Prepared, keep: number, params: P): { labels: Int32Array; derived?: Record<string, number | string> }
+  /** With prepare: the frame's output tokens from its labels (default: each token the mean of the patches sharing its label). */
+  output?(input: FrameInput, labels: Int32Array, params: P): FrameResult
+  /**
    * For a method whose frames are decided together (dtome's calibration: the frames are DyMU's
    * batch): every frame's result from the whole video and the plan's token total, and the
    * report's derived values; undefined to run frame() per frame. Used when the method runs on its
@@ -208,8 +226,17 @@ export interface SpatialMethod<P extends ParamValues = ParamValues> extends Meth
  */
 export interface FrameSelectionMethod<P extends ParamValues = ParamValues> extends MethodBase<P> {
   kind: 'frame-selection'
-  /** [T] tokens per frame, each in [0, N], summing to plan.tokens (or less, and reported, for adaptive methods). */
-  allocate(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext): Allocation
+  /**
+   * Optional: the budget-independent work on the whole video (global frame features, scene cuts,
+   * keyframes, rankings), as plain data the engine keeps per video and model; allocate() then
+   * reads the video only through it, so a budget change needs no tokens.
+   */
+  prepare?(video: VideoTokens, params: P, ctx: MethodContext): Prepared
+  /**
+   * [T] tokens per frame, each in [0, N], summing to plan.tokens (or less, and reported, for
+   * adaptive methods). `prepared` is prepare()'s result (computed here when not given).
+   */
+  allocate(video: VideoTokens, plan: VideoPlan, params: P, ctx: MethodContext, prepared?: Prepared): Allocation
 }
 
 /** Works across frames (temporal merging, segment pooling, …): the whole video and the plan's token total in, the result out. */

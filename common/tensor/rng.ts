@@ -11,13 +11,19 @@ export function createRng(seed: number): () => number {
 }
 
 /** k distinct indices from 0..n-1, ascending, chosen uniformly (partial Fisher–Yates). */
-export function sampleIndices(n: number, k: number, rand: () => number): Int32Array {
+export const sampleIndices = (n: number, k: number, rand: () => number): Int32Array => shuffledPrefix(n, rand, k).slice(0, k).sort()
+
+/**
+ * 0..n-1 shuffled by Fisher–Yates (position i swapped with a uniform j ≥ i, i ascending) for the
+ * first `steps` positions (default all): the first k entries are the same for every steps ≥ k.
+ */
+export function shuffledPrefix(n: number, rand: () => number, steps = n): Int32Array {
   const pool = Int32Array.from({ length: n }, (_, i) => i)
-  for (let i = 0; i < k; i++) {
+  for (let i = 0; i < steps; i++) {
     const j = i + Math.floor(rand() * (n - i))
     const tmp = pool[i]
     pool[i] = pool[j]
     pool[j] = tmp
   }
-  return pool.slice(0, k).sort()
+  return pool
 }

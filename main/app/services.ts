@@ -28,6 +28,7 @@ import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
 import { createSweeps } from './sweeps'
+import { createPreparedStore } from '../compute/prepared-store'
 import { saveExport } from './exports'
 import { frameImportance, frameSignals } from './token-signals'
 import { demoVideo, frameImage } from './video-files'
@@ -71,9 +72,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
   const embedder = createQueryEmbedder(cacheDir)
-  const methodRuns = createMethodRuns(videos, embedder)
+  /** What methods prepare, kept for single runs and sweeps alike. */
+  const prepared = createPreparedStore()
+  const methodRuns = createMethodRuns(videos, embedder, cacheDir, prepared)
   const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
-  const sweeps = createSweeps(videos, events.emit, embedder)
+  const sweeps = createSweeps(videos, events.emit, embedder, cacheDir, prepared)
   const stepper = createFrameStepper()
   const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })
 

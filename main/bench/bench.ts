@@ -12,6 +12,10 @@
  *            tokens at 1 fps, after the text embedding                        target < 200 ms
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
  *   sweep    a five-budget sweep of two spatial methods beside the ten single runs it replaces  target ≥ 1.00
+ *   numpy    tome and divprune per core beside NumPy ports of the same algorithms   target ≥ 1
+ *   long     every method on one hour of tokens streamed from the cache: first run ≤ 10 s, and a
+ *            budget change ≤ 200 ms where the method's budget-independent work is kept
+ *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
  *   ui       timeline redraw, token-map delivery and compare-view frame switches in Chromium (ms; targets 16 and 50)
  *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
  */
@@ -23,6 +27,9 @@ import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
 import { benchSweep } from './sweep'
+import { benchNumpy, type NumpyComparison } from './numpy'
+import { benchLong, type LongRow } from './long'
+import { benchMemory, type MemoryRow } from './memory'
 import { benchAnnotations, type AnnotationBenchRow } from './annotations'
 import { makeDemoVideo } from '../video/demo'
 import { buildDecodeArgs, decodeFrames } from '../video/decode'
@@ -44,7 +51,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'ui', 'annotations'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'numpy', 'long', 'memory', 'ui', 'annotations'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -254,12 +261,15 @@ export interface BenchResults {
   sweep?: Comparison
   /** Query relevance timings (ms, with their targets). */
   query: UiRowLike[]
+  numpy?: NumpyComparison[]
+  long?: LongRow[]
+  memory?: MemoryRow[]
   ui?: UiBench
   annotations?: AnnotationBenchRow[]
 }
 
-/** Runs the `only` sections (methods on `frames` synthetic frames); the results are also saved as JSON in `file`. */
-export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void): Promise<{ results: BenchResults; file: string }> {
+/** Runs the `only` sections (methods on `frames` synthetic frames; `long` on `methodIds`, default all); the results are also saved as JSON in `file`. */
+export async function runBench(only: readonly BenchSection[], frames: number, log: (s: string) => void, methodIds?: string[]): Promise<{ results: BenchResults; file: string }> {
   const entry = await getModel('tokenscope-dct16')
   const results: BenchResults = { pipeline: [], methods: [], query: [] }
   if (only.includes('decode')) results.pipeline.push(...(await benchDecode(entry, log)))
@@ -272,11 +282,14 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
   if (only.includes('sweep')) {
     try {
-      results.sweep = await benchSweep(frames, log)
+      results.sweep = await benchSweep(benchDir(), frames, log)
     } finally {
       await shutdownMethodWorkers()
     }
   }
+  if (only.includes('numpy')) results.numpy = await benchNumpy(benchDir(), log)
+  if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames, methodIds)
+  if (only.includes('memory')) results.memory = benchMemory(benchDir(), log)
   if (only.includes('ui')) {
     log('ui: timeline redraw and token-map delivery in Chromium …')
     results.ui = await benchUi()

@@ -90,8 +90,11 @@ export interface TokenCache {
   readonly repairedBytes: number
   append(batch: FrameBatch): void
   markComplete(framesTotal: number): void
-  /** Frames [start, start+count) as VideoTokens (pts, tokens, cls, importance). */
-  read(start: number, count: number): VideoTokens
+  /**
+   * Frames [start, start+count) as VideoTokens (pts, tokens, cls, importance, embeddings), in one
+   * SharedArrayBuffer (method workers read it without a copy) unless `shared` is false.
+   */
+  read(start: number, count: number, opts?: { shared?: boolean }): VideoTokens
   /** The pts of every stored frame, reading only the pts section of each chunk. */
   readPts(): Float64Array
   close(): void
@@ -145,7 +148,7 @@ function readExactly(fd: number, length: number, position: number): Uint8Array {
 }
 
 /** Scans chunk headers; returns the valid chunks and the byte offset where valid data ends. */
-function scanChunks(fd: number, header: CacheHeader): { chunks: ChunkEntry[]; end: number } {
+function scanChunks(fd: number, header: CacheHeader, checkTail = true): { chunks: ChunkEntry[]; end: number } {
   const size = fstatSync(fd).size
   const chunks: ChunkEntry[] = []
   let offset = 0
@@ -168,7 +171,7 @@ function scanChunks(fd: number, header: CacheHeader): { chunks: ChunkEntry[]; en
   // A crash can leave the last chunk's header and length whole but its bytes partly unwritten
   // (the OS flushes out of order): check its CRC, and drop it when it does not match.
   const last = chunks.at(-1)
-  if (last && crc32(readExactly(fd, last.payloadBytes, last.offset + CHUNK_HEADER_BYTES)) !== last.crc) {
+  if (checkTail && last && crc32(readExactly(fd, last.payloadBytes, last.offset + CHUNK_HEADER_BYTES)) !== last.crc) {
     chunks.pop()
     offset = last.offset
   }
@@ -202,19 +205,24 @@ export function openTokenCache(dir: string, init: Omit<CacheHeader, 'format' | '
   return openExisting(dir, header)
 }
 
-/** Opens an existing cache read-only-ish (repairs a torn tail); null when there is none. */
-export function openTokenCacheIfExists(dir: string): TokenCache | null {
+/**
+ * Opens an existing cache (repairs a torn tail); null when there is none. With `readOnly` it
+ * never writes: a reader beside a running analysis (a method worker streaming frames) sees the
+ * whole chunks there are and leaves a chunk being written alone.
+ */
+export function openTokenCacheIfExists(dir: string, opts: { readOnly?: boolean } = {}): TokenCache | null {
   const header = readCacheHeader(dir)
   if (!header || !existsSync(dataPath(dir))) return null
-  return openExisting(dir, header)
+  return openExisting(dir, header, opts.readOnly ?? false)
 }
 
-function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
+function openExisting(dir: string, initialHeader: CacheHeader, readOnly = false): TokenCache {
   let header = initialHeader
-  const fd = openSync(dataPath(dir), 'r+')
+  const fd = openSync(dataPath(dir), readOnly ? 'r' : 'r+')
   const size = fstatSync(fd).size
-  const { chunks, end } = scanChunks(fd, header)
-  const repairedBytes = size - end
+  // A reader leaves the tail to the writer: every chunk it reads is checked against its CRC anyway.
+  const { chunks, end } = scanChunks(fd, header, !readOnly)
+  const repairedBytes = readOnly ? 0 : size - end
   if (repairedBytes > 0) {
     ftruncateSync(fd, end)
     if (header.complete) {
@@ -293,7 +301,7 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
       writeHeader(dir, header)
     },
 
-    read(start, count) {
+    read(start, count, opts) {
       const stop = Math.min(framesReady, start + count)
       const frames = Math.max(0, stop - start)
       const N = header.grid.h * header.grid.w
@@ -305,7 +313,8 @@ function openExisting(dir: string, initialHeader: CacheHeader): TokenCache {
       const patchP = header.hasPatchEmbeds ? N * P : 0
       // One SharedArrayBuffer for every array, so method workers read the tokens without a copy.
       const widths = [N * D, clsD, impN, frameP, patchP]
-      const all = new Float32Array(new SharedArrayBuffer(4 * frames * widths.reduce((a, b) => a + b, 0)))
+      const bytes = 4 * frames * widths.reduce((a, b) => a + b, 0)
+      const all = new Float32Array(opts?.shared === false ? new ArrayBuffer(bytes) : new SharedArrayBuffer(bytes))
       const [tokensAll, clsAll, impAll, frameAll, patchAll] = widths.map((_, i) => {
         const from = frames * widths.slice(0, i).reduce((a, b) => a + b, 0)
         return all.subarray(from, from + frames * widths[i])

@@ -9,7 +9,8 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
   const only = ((ctx.values.only as string | undefined) ?? BENCH_SECTIONS.join(',')).split(',') as BenchSection[]
   for (const s of only) if (!BENCH_SECTIONS.includes(s)) throw new UsageError(`--only takes ${BENCH_SECTIONS.join(', ')}; got '${s}'`)
   const frames = ctx.values.frames ? Number(ctx.values.frames) : 3600
-  const { results, file } = await runBench(only, frames, (s) => process.stderr.write(`${s}\n`))
+  const methodIds = (ctx.values.methods as string | undefined)?.split(',')
+  const { results, file } = await runBench(only, frames, (s) => process.stderr.write(`${s}\n`), methodIds)
 
   ctx.out(results, () => {
     const lines: string[] = []
@@ -31,6 +32,36 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       const c = results.sweep
       lines.push('Budget sweep (ratio = sweep / single runs, same run; ≥ 1: the sweep costs no more than the runs it replaces)', '')
       lines.push(table(['measure', 'sweep runs/s', 'single runs/s', 'ratio', 'target'], [[c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3), c.target ?? '']]), '')
+    }
+    if (results.numpy?.length) {
+      lines.push('Per core beside NumPy ports of the same algorithms (CPU ms per frame; ratio = NumPy / method; same tokens, same run)', '')
+      lines.push(
+        table(
+          ['method', 'frames', 'keep', 'method ms', 'NumPy ms', 'ratio', 'target', 'same decisions', 'NumPy, BLAS'],
+          results.numpy.map((r) => [r.method, r.frames, r.keep, r.methodMs.toFixed(3), r.numpyMs.toFixed(3), r.ratio.toFixed(2), r.target, `${r.agree}/${r.frames}`, `${r.numpy}, ${r.blas}`]),
+        ),
+        '',
+      )
+    }
+    if (results.long?.length) {
+      lines.push(`Every method on ${frames} frames × 196 × 768 streamed from the token cache (token map; budget 10%, then 25%, 5%, 50%)`, '')
+      lines.push(
+        table(
+          ['method', 'first run s', 'target', 'budget change ms', 'target'],
+          results.long.map((r) => [r.method, r.firstRunSeconds.toFixed(2), r.targetFirst, r.budgetChangeMs === undefined ? '' : r.budgetChangeMs.toFixed(0), r.targetChange]),
+        ),
+        '',
+      )
+    }
+    if (results.memory?.length) {
+      lines.push('Peak resident memory of a run (own process, streamed from the token cache; ratio to the 10-minute run)', '')
+      lines.push(
+        table(
+          ['method', 'frames', 'peak RSS MB', 'ratio', 'target', 'run s', 'cache on disk MB'],
+          results.memory.map((r) => [r.method, r.frames, r.peakRssMB.toFixed(0), r.ratio.toFixed(2), r.target, r.seconds.toFixed(1), r.cacheMB.toFixed(0)]),
+        ),
+        '',
+      )
     }
     if (results.query.length) {
       lines.push('Query relevance (ms; ratio = median / target)', '')

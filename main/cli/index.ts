@@ -108,8 +108,8 @@ const commands: Record<string, Command> = {
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,query,methods,sweep,ui,annotations] [--frames N] [--json]',
-    options: { only: { type: 'string' }, frames: { type: 'string' } },
+    usage: 'bench [--only decode,encode,query,methods,sweep,numpy,long,memory,ui,annotations] [--frames 3600] [--methods tome,divprune,…] [--json]',
+    options: { only: { type: 'string' }, frames: { type: 'string' }, methods: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')
       await benchCommand(ctx)

@@ -1,9 +1,11 @@
 import type { VideoTokens } from '../../common/tokens'
 import { patchCount } from '../../common/tokens'
 import { resolveRun } from '../../common/compression/registry'
-import { allocatingStage, applyStage, checkRunNeeds, frameStageOf, runWholeStep } from '../../common/compression/runner'
-import type { Allocation, FrameResult, MethodContext, MethodResult, ParamValues, VideoPlan } from '../../common/compression/types'
+import { packPrepared, preparedAt, preparedBuffers, type PackedPrepared } from '../../common/compression/prepared'
+import { allocatingStage, applyStage, checkRunNeeds, frameStageOf, runWholeStep, stageGroups } from '../../common/compression/runner'
+import type { Allocation, FrameResult, MethodContext, MethodResult, ParamValues, Prepared, VideoPlan } from '../../common/compression/types'
 import { computeMetrics, type Metrics, type MetricsOptions } from '../../common/metrics/index'
+import { streamedVideo } from '../cache/streamed-video'
 
 /**
  * The work a methods worker does, as plain functions of its messages (methods-worker.ts only
@@ -13,51 +15,92 @@ import { computeMetrics, type Metrics, type MetricsOptions } from '../../common/
  * - `whole`: a run done in one piece (a video method; a spatial method that decides its frames
  *   together), answered with the result, or with `per-frame` when the method did no whole-video
  *   work for these parameters (dtome's fixed mode) and the run goes on frame by frame;
- * - `allocate`: the frame-selection stage's allocation (plain data);
- * - `frames`: the frame stage over a contiguous range of frames, results packed into three arrays;
+ * - `allocate`: the frame-selection stage's allocation (plain data), from its prepared data when
+ *   given, else preparing it (and returning it, to be kept);
+ * - `frames`: the frame stage over a contiguous range of frames, results packed into three arrays,
+ *   from prepared data where given, returning what it prepared;
+ * - `groups`: a budget change answered from prepared data: each frame's groups, no tokens read;
  * - `metrics`: a result's metrics (coverage alone is O(pruned × kept per frame × D), seconds on
  *   long videos).
+ * A job's video is the tokens in (shared) memory, or the token cache it streams them from.
  */
 
-export type MethodsJob =
-  | { type: 'whole'; video: VideoTokens; methodId: string; params: ParamValues; plan: VideoPlan; ctx: MethodContext }
-  | { type: 'allocate'; video: VideoTokens; methodId: string; params: ParamValues; plan: VideoPlan; ctx: MethodContext }
-  | { type: 'frames'; video: VideoTokens; methodId: string; params: ParamValues; ctx: MethodContext; alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>; from: number; to: number }
-  | { type: 'metrics'; video: VideoTokens; result: MethodResult; opts: MetricsOptions }
+/** Tokens a run reads: in memory, or the token cache folder they stream from (frames [0, frames)). */
+export type TokenSource = VideoTokens | { cacheDir: string; frames: number }
 
-/** Frame-stage results of frames `frames` [F]: counts [F] output tokens each, groups [F*N] local ids, features [Σcounts × D]. */
+export type MethodsJob =
+  | { type: 'whole'; video: TokenSource; methodId: string; params: ParamValues; plan: VideoPlan; ctx: MethodContext }
+  | { type: 'allocate'; video: TokenSource; methodId: string; params: ParamValues; plan: VideoPlan; ctx: MethodContext; prepared?: Prepared }
+  | {
+      type: 'frames'
+      video: TokenSource
+      methodId: string
+      params: ParamValues
+      ctx: MethodContext
+      alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>
+      from: number
+      to: number
+      prepared?: PackedPrepared
+      /** Return what the stage prepares (to keep it for the next budget). */
+      keepPrepared?: boolean
+      /** Return the output features (default); without, only groups and counts (a token map). */
+      features?: boolean
+    }
+  | { type: 'groups'; n: number; methodId: string; params: ParamValues; alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>; from: number; to: number; prepared?: PackedPrepared }
+  | { type: 'metrics'; video: TokenSource; result: MethodResult; opts: MetricsOptions }
+
+/** Frame-stage results of frames `frames` [F]: counts [F] output tokens each, groups [F*N] local ids, features [Σcounts × D] (empty for `groups` jobs). */
 export interface PackedFrames {
   frames: Int32Array
   counts: Int32Array
   groups: Int32Array
   features: Float32Array
   derived: (Record<string, number | string> | null)[]
+  /** What the frames' stage prepared (to keep for the next budget). */
+  prepared?: PackedPrepared
 }
 
 export type MethodsReply =
   | { type: 'result'; result: MethodResult }
   | { type: 'per-frame' }
-  | { type: 'allocation'; allocation: Allocation }
+  | { type: 'allocation'; allocation: Allocation; prepared?: Prepared }
   | ({ type: 'frames' } & PackedFrames)
   | { type: 'metrics'; metrics: Metrics }
   | { type: 'error'; name: string; message: string; stack?: string }
 
+/** The job's video: itself, or streamed from its cache (closed after the job). */
+function withVideo<R>(source: TokenSource, f: (video: VideoTokens) => R): R {
+  if (!('cacheDir' in source)) return f(source)
+  const streamed = streamedVideo(source.cacheDir, { frames: source.frames })
+  try {
+    return f(streamed.video)
+  } finally {
+    streamed.close()
+  }
+}
+
 export function handleJob(job: MethodsJob): MethodsReply {
   switch (job.type) {
-    case 'whole': {
-      const spec = resolveRun(job.methodId, job.params)
-      const result = runWholeStep(spec, job.video, job.plan, job.ctx, checkRunNeeds(spec, job.video, job.ctx))
-      return result ? { type: 'result', result: ownResult(result) } : { type: 'per-frame' }
-    }
-    case 'allocate': {
-      const stage = allocatingStage(resolveRun(job.methodId, job.params))
-      if (!stage) throw new Error(`${job.methodId} has no frame-selection stage to allocate`)
-      return { type: 'allocation', allocation: stage.method.allocate(job.video, job.plan, stage.params, job.ctx) }
-    }
+    case 'whole':
+      return withVideo(job.video, (video) => {
+        const spec = resolveRun(job.methodId, job.params)
+        const result = runWholeStep(spec, video, job.plan, job.ctx, checkRunNeeds(spec, video, job.ctx))
+        return result ? { type: 'result', result: ownResult(result) } : { type: 'per-frame' }
+      })
+    case 'allocate':
+      return withVideo(job.video, (video) => {
+        const stage = allocatingStage(resolveRun(job.methodId, job.params))
+        if (!stage) throw new Error(`${job.methodId} has no frame-selection stage to allocate`)
+        const prepared = job.prepared ?? stage.method.prepare?.(video, stage.params, job.ctx)
+        const allocation = stage.method.allocate(video, job.plan, stage.params, job.ctx, prepared)
+        return { type: 'allocation', allocation, ...(prepared && !job.prepared ? { prepared } : {}) }
+      })
     case 'frames':
-      return { type: 'frames', ...runFrames(job.video, job.methodId, job.params, job.ctx, job.alloc, job.from, job.to) }
+      return withVideo(job.video, (video) => ({ type: 'frames', ...runFrames(video, job.methodId, job.params, job.ctx, job.alloc, job.from, job.to, job.prepared, job.keepPrepared, job.features ?? true) }))
+    case 'groups':
+      return { type: 'frames', ...runGroups(job.n, job.methodId, job.params, job.alloc, job.from, job.to, job.prepared) }
     case 'metrics':
-      return { type: 'metrics', metrics: computeMetrics(job.video, job.result, job.opts) }
+      return withVideo(job.video, (video) => ({ type: 'metrics', metrics: computeMetrics(video, job.result, job.opts) }))
   }
 }
 
@@ -66,7 +109,15 @@ export function errorReply(e: unknown): MethodsReply {
   return { type: 'error', name: err.name, message: err.message, stack: err.stack }
 }
 
-/** The frame stage of run `methodId` for frames from ≤ t < to with a budget, packed. */
+/** Frames handed to the stage at a time: a range's frame results are packed window by window, so only one window's features are ever unpacked. */
+const WINDOW_FRAMES = 32
+
+/**
+ * The frame stage of run `methodId` for frames from ≤ t < to with a budget, packed. With
+ * `prepared` (frames [0, T) of the stage's prepared data) a frame that has it starts from it;
+ * what the stage prepares for the others comes back in `prepared` when `keepPrepared`. Without
+ * `withFeatures` the features are dropped window by window (a token map needs none).
+ */
 export function runFrames(
   video: VideoTokens,
   methodId: string,
@@ -75,20 +126,65 @@ export function runFrames(
   alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>,
   from: number,
   to: number,
+  prepared?: PackedPrepared,
+  keepPrepared = false,
+  withFeatures = true,
 ): PackedFrames {
   const n = patchCount(video.grid)
   const d = video.dim
-  const { frames, results } = applyStage(video, frameStageOf(resolveRun(methodId, params)), alloc, ctx, from, to)
-  const counts = Int32Array.from(results, (r) => r.features.length / d)
-  const groups = new Int32Array(frames.length * n)
-  const features = new Float32Array(counts.reduce((a, b) => a + b, 0) * d)
+  const stage = frameStageOf(resolveRun(methodId, params))
+  const fresh: (Prepared | undefined)[] = new Array(to - from).fill(undefined)
+  const frames: number[] = []
+  const counts: number[] = []
+  const groups: Int32Array[] = []
+  const features: Float32Array[] = []
+  const derived: (Record<string, number | string> | null)[] = []
+  for (let a = from; a < to; a += WINDOW_FRAMES) {
+    const window = applyStage(video, stage, alloc, ctx, a, Math.min(to, a + WINDOW_FRAMES), {
+      get: prepared ? (t) => preparedAt(prepared, t) : undefined,
+      keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined,
+    })
+    window.results.forEach((r, i) => {
+      frames.push(window.frames[i])
+      counts.push(r.features.length / d)
+      groups.push(r.groups)
+      if (withFeatures) features.push(r.features)
+      derived.push(r.derived ?? null)
+    })
+  }
+  const packedGroups = new Int32Array(frames.length * n)
+  groups.forEach((g, i) => packedGroups.set(g, i * n))
+  const packedFeatures = new Float32Array(withFeatures ? counts.reduce((x, y) => x + y, 0) * d : 0)
   let off = 0
-  results.forEach((r, i) => {
-    groups.set(r.groups, i * n)
-    features.set(r.features, off)
-    off += r.features.length
-  })
-  return { frames: Int32Array.from(frames), counts, groups, features, derived: results.map((r) => r.derived ?? null) }
+  for (const f of features) {
+    packedFeatures.set(f, off)
+    off += f.length
+  }
+  const kept = fresh.some((p) => p) ? { prepared: packPrepared(from, fresh) } : {}
+  return { frames: Int32Array.from(frames), counts: Int32Array.from(counts), groups: packedGroups, features: packedFeatures, derived, ...kept }
+}
+
+/** A budget change of run `methodId` for frames from ≤ t < to, from prepared data alone: groups and counts, no features. */
+export function runGroups(
+  n: number,
+  methodId: string,
+  params: ParamValues,
+  alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>,
+  from: number,
+  to: number,
+  prepared?: PackedPrepared,
+): PackedFrames {
+  const out = stageGroups(n, frameStageOf(resolveRun(methodId, params)), alloc, from, to, (t) => (prepared ? preparedAt(prepared, t) : undefined))
+  const frames = Int32Array.from(out.keys())
+  const groups = new Int32Array(frames.length * n)
+  frames.forEach((t, i) => groups.set(out.get(t)!.groups, i * n))
+  return {
+    frames,
+    counts: Int32Array.from(frames, (t) => out.get(t)!.count),
+    groups,
+    features: new Float32Array(0),
+    derived: Array.from(frames, (t) => out.get(t)!.derived ?? null),
+  }
 }
 
 /** PackedFrames back to one FrameResult per frame (views on the packed arrays), keyed by frame index. */
@@ -121,17 +217,18 @@ function ownResult(r: MethodResult): MethodResult {
 
 /** The ArrayBuffers of a reply to transfer (each once; shared memory is never transferred). */
 export function transferablesOf(reply: MethodsReply): ArrayBuffer[] {
-  const arrays: ArrayBufferView[] = []
+  const arrays: ArrayBufferLike[] = []
   if (reply.type === 'result') {
     const { map, features } = reply.result
-    arrays.push(features, map.keptFrames, map.groups, map.tokenSizes, map.tokenFrame)
+    arrays.push(...[features, map.keptFrames, map.groups, map.tokenSizes, map.tokenFrame].map((a) => a.buffer))
   } else if (reply.type === 'frames') {
-    arrays.push(reply.frames, reply.counts, reply.groups, reply.features)
+    arrays.push(...[reply.frames, reply.counts, reply.groups, reply.features].map((a) => a.buffer))
+    if (reply.prepared) arrays.push(...preparedBuffers(reply.prepared))
   } else if (reply.type === 'allocation') {
-    arrays.push(reply.allocation.perFrame)
-    if (reply.allocation.mergedInto) arrays.push(reply.allocation.mergedInto)
+    arrays.push(reply.allocation.perFrame.buffer)
+    if (reply.allocation.mergedInto) arrays.push(reply.allocation.mergedInto.buffer)
   }
   const buffers = new Set<ArrayBuffer>()
-  for (const a of arrays) if (a.buffer instanceof ArrayBuffer) buffers.add(a.buffer)
+  for (const b of arrays) if (b instanceof ArrayBuffer) buffers.add(b)
   return [...buffers]
 }

@@ -4,11 +4,14 @@ import type { VideoTokens } from '../../common/tokens'
 import { patchCount } from '../../common/tokens'
 import { resolveRun } from '../../common/compression/registry'
 import { planOf } from '../../common/compression/plan'
-import { allocatingStage, assembleRun, checkRunNeeds, evenAllocation, runsWhole } from '../../common/compression/runner'
+import { mergePrepared, packPrepared, preparedAt } from '../../common/compression/prepared'
+import { allocatingStage, assembleMap, assembleRun, checkRunNeeds, evenAllocation, frameStageOf, runsWhole, type FrameGroups } from '../../common/compression/runner'
 import { type Allocation, type Budget, type FrameResult, type MethodContext, MethodInputError, type MethodResult, type ParamValues } from '../../common/compression/types'
 import type { Metrics, MetricsOptions } from '../../common/metrics/index'
+import { streamedVideo } from '../cache/streamed-video'
 import { spawnWorker } from '../workers/spawn'
-import { unpackFrames, type MethodsJob, type MethodsReply } from './jobs'
+import { unpackFrames, type MethodsJob, type MethodsReply, type PackedFrames, type TokenSource } from './jobs'
+import type { PreparedStore } from './prepared-store'
 
 /**
  * Runs a compression method off the main thread, with the same result as `runMethod` in-process:
@@ -16,8 +19,16 @@ import { unpackFrames, type MethodsJob, type MethodsReply } from './jobs'
  * and the plan (no method code); a per-frame run then gets its allocation (from one worker when a
  * frame-selection stage decides it), the workers apply the frame stage over contiguous frame
  * ranges in parallel, and this thread assembles their results. A run done in one piece (a video
- * method, dtome's calibration) runs in one worker. The video's tokens are copied once into one
- * SharedArrayBuffer that every worker reads; results come back as transferred buffers.
+ * method, dtome's calibration) runs in one worker.
+ *
+ * Tokens: a video in memory is copied once into one SharedArrayBuffer that every worker reads; a
+ * video in the token cache ({ cacheDir, frames }) is streamed by each worker from disk, a few
+ * chunks at a time (main/cache/streamed-video.ts), so memory stays flat in the video's length.
+ *
+ * Prepared data (issue 11, item 3): with `prepared`, what the stages prepare (frame-selection
+ * features, per-frame orderings) is kept in the store under the video's key, the method, its
+ * parameters and seed, and later runs start from it; `runMethodMap` then answers a budget change
+ * with the token map alone, from the prepared data, reading no tokens at all.
  */
 
 export interface RunInWorkerOptions {
@@ -25,6 +36,8 @@ export interface RunInWorkerOptions {
   workers?: number
   /** Aborting terminates the workers and rejects with the signal's reason. */
   signal?: AbortSignal
+  /** Keep prepared data in `store` for the tokens named `cacheKey` (their content, model and sampling), and start from it. */
+  prepared?: { store: PreparedStore; cacheKey: string }
 }
 
 export const defaultWorkerCount = (): number => Math.max(1, Math.min(2, availableParallelism()))
@@ -32,54 +45,135 @@ export const defaultWorkerCount = (): number => Math.max(1, Math.min(2, availabl
 const WORKER = 'compute/methods-worker'
 
 export async function runMethodInWorker(
-  video: VideoTokens,
+  video: TokenSource,
   methodId: string,
   budget: Budget,
   params: ParamValues,
   ctx: MethodContext,
   opts: RunInWorkerOptions = {},
 ): Promise<MethodResult> {
+  return (await runOffThread(video, methodId, budget, params, ctx, opts, false)) as MethodResult
+}
+
+/**
+ * The token map and report of a run, without output features: from prepared data alone when the
+ * store has all the run needs (a budget change after a first run), else by running the method.
+ */
+export function runMethodMap(
+  video: TokenSource,
+  methodId: string,
+  budget: Budget,
+  params: ParamValues,
+  ctx: MethodContext,
+  opts: RunInWorkerOptions = {},
+): Promise<Pick<MethodResult, 'map' | 'report'>> {
+  return runOffThread(video, methodId, budget, params, ctx, opts, true)
+}
+
+async function runOffThread(
+  source: TokenSource,
+  methodId: string,
+  budget: Budget,
+  params: ParamValues,
+  ctx: MethodContext,
+  opts: RunInWorkerOptions,
+  mapOnly: boolean,
+): Promise<Pick<MethodResult, 'map' | 'report'> & { features?: Float32Array }> {
   const { signal } = opts
   signal?.throwIfAborted()
   const spec = resolveRun(methodId, params)
-  const importanceSource = checkRunNeeds(spec, video, ctx)
-  const plan = planOf(video, budget)
+  const streamed = 'cacheDir' in source ? streamedVideo(source.cacheDir, { frames: source.frames }) : undefined
+  const video = streamed?.video ?? (source as VideoTokens)
   const pool = workerPool(signal)
   try {
-    const shared = shareVideo(video)
-    const first = pool.spawn()
+    const importanceSource = checkRunNeeds(spec, video, ctx)
+    const plan = planOf(video, budget)
+    const n = patchCount(video.grid)
+    const shared = streamed ? source : shareVideo(video)
     const expect = <T extends MethodsReply['type']>(r: MethodsReply, ...types: T[]) => {
       if (!(types as string[]).includes(r.type)) throw new Error(`methods worker: unexpected reply '${r.type}'`)
       return r as Extract<MethodsReply, { type: T }>
     }
+    const keyOf = (stageId: string, stageParams: ParamValues, seeded: boolean) =>
+      opts.prepared && [opts.prepared.cacheKey, plan.frames, stageId, JSON.stringify(stageParams), seeded ? ctx.seed : '', ctx.query ? JSON.stringify([ctx.query.text, Object.keys(ctx.query.prompts ?? {})]) : ''].join('\0')
+    const store = opts.prepared?.store
+    const first = pool.spawn()
     const base = { video: shared, methodId, params, plan, ctx }
     // Start the other workers while the first one works: their start-up overlaps it.
-    const wanted = runsWhole(spec) && spec.kind === 'video' ? 1 : Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), video.tokens.length))
+    const wanted = spec.kind === 'video' ? 1 : Math.max(1, Math.min(opts.workers ?? defaultWorkerCount(), plan.frames))
     const others = Array.from({ length: wanted - 1 }, () => pool.spawn())
     if (runsWhole(spec)) {
       const whole = expect(await pool.request(first, { type: 'whole', ...base }), 'result', 'per-frame')
       if (whole.type === 'result') return whole.result
     }
-    const alloc: Allocation = allocatingStage(spec)
-      ? expect(await pool.request(first, { type: 'allocate', ...base }), 'allocation').allocation
-      : evenAllocation(plan)
+
+    const allocating = allocatingStage(spec)
+    let alloc: Allocation = evenAllocation(plan)
+    if (allocating) {
+      const key = keyOf(allocating.method.id, allocating.params, false)
+      const kept = key ? store?.get(key) : undefined
+      const reply = expect(await pool.request(first, { type: 'allocate', ...base, prepared: kept && preparedAt(kept, 0) }), 'allocation')
+      if (key && reply.prepared) store?.set(key, packPrepared(0, [reply.prepared], true))
+      alloc = reply.allocation
+    }
+
+    const stage = frameStageOf(spec)
+    const preparable = !!stage?.method.prepare && !!stage.method.groups
+    const stageKey = stage && preparable ? keyOf(stage.method.id, stage.params, true) : undefined
+    const kept = stageKey ? store?.get(stageKey) : undefined
+    const complete = !stage || (!!kept && alloc.perFrame.every((k, t) => k <= 0 || kept.has[t] === 1))
     const workers = [first, ...others]
+    const ranges = frameRanges(alloc.perFrame, wanted)
+    const allocData = { perFrame: alloc.perFrame, mergedInto: alloc.mergedInto }
+    const toGroups = (replies: MethodsReply[]) => {
+      const frames = new Map<number, FrameGroups>()
+      for (const r of replies) {
+        const packed = expect(r, 'frames')
+        packed.frames.forEach((t, i) => {
+          const derived = packed.derived[i]
+          frames.set(t, { groups: packed.groups.subarray(i * n, (i + 1) * n), count: packed.counts[i], ...(derived ? { derived } : {}) })
+        })
+      }
+      return frames
+    }
+    if (mapOnly && complete) {
+      const replies = await Promise.all(
+        ranges.map(([from, to], i) => pool.request(workers[i], { type: 'groups', n, methodId, params, alloc: allocData, from, to, prepared: kept })),
+      )
+      return assembleMap(spec, video.grid, plan.frames, plan, alloc, toGroups(replies), importanceSource)
+    }
     const replies = await Promise.all(
-      frameRanges(alloc.perFrame, wanted).map(([from, to], i) =>
-        pool.request(workers[i], { type: 'frames', video: shared, methodId, params, ctx, alloc: { perFrame: alloc.perFrame, mergedInto: alloc.mergedInto }, from, to }),
+      ranges.map(([from, to], i) =>
+        pool.request(workers[i], {
+          type: 'frames',
+          video: shared,
+          methodId,
+          params,
+          ctx,
+          alloc: allocData,
+          from,
+          to,
+          prepared: kept,
+          keepPrepared: !!stageKey && !!store,
+          features: !mapOnly,
+        }),
       ),
     )
+    const fresh = replies.flatMap((r) => (r.type === 'frames' && r.prepared ? [r.prepared] : []))
+    if (stageKey && store && fresh.length) store.set(stageKey, mergePrepared(plan.frames, kept ? [kept, ...fresh] : fresh))
+    if (mapOnly) return assembleMap(spec, video.grid, plan.frames, plan, alloc, toGroups(replies), importanceSource)
     const results = new Map<number, FrameResult>()
-    for (const r of replies) for (const [t, fr] of unpackFrames(expect(r, 'frames'), patchCount(video.grid), video.dim)) results.set(t, fr)
+    for (const r of replies) for (const [t, fr] of unpackFrames(expect(r, 'frames') as PackedFrames, n, video.dim)) results.set(t, fr)
     return assembleRun(spec, video, plan, alloc, results, importanceSource)
   } finally {
     pool.release()
+    streamed?.close()
   }
 }
 
 /** computeMetrics (common/metrics) in a worker thread: the same record, off the main thread. */
 export async function computeMetricsInWorker(
-  video: VideoTokens,
+  video: TokenSource,
   result: MethodResult,
   metricsOpts: MetricsOptions = {},
   opts: { signal?: AbortSignal } = {},
@@ -87,7 +181,7 @@ export async function computeMetricsInWorker(
   opts.signal?.throwIfAborted()
   const pool = workerPool(opts.signal)
   try {
-    const reply = await pool.request(pool.spawn(), { type: 'metrics', video: shareVideo(video), result, opts: metricsOpts })
+    const reply = await pool.request(pool.spawn(), { type: 'metrics', video: 'cacheDir' in video ? video : shareVideo(video), result, opts: metricsOpts })
     if (reply.type !== 'metrics') throw new Error(`methods worker: unexpected reply '${reply.type}'`)
     return reply.metrics
   } finally {

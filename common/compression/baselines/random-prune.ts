@@ -1,7 +1,7 @@
 import { spatialMethod } from '../define'
 import type { ParamValues } from '../types'
-import { createRng, sampleIndices } from '../../tensor/rng'
-import { frameSeed, keepPatches } from '../frame-ops'
+import { createRng, shuffledPrefix } from '../../tensor/rng'
+import { frameSeed, prefixLabels } from '../frame-ops'
 import { areWeSolvingTheRightProblem } from './papers'
 
 /**
@@ -10,7 +10,8 @@ import { areWeSolvingTheRightProblem } from './papers'
  * Shapes: tokens [N, D] → features [keep, D], kept patches in raster order.
  * Choices: the budget is split evenly over frames (runSpatial); frame t draws from its own
  * mulberry32 stream seeded by frameSeed(ctx.seed, t), so a frame's subset does not depend on the
- * other frames' budgets; the subset is a partial Fisher–Yates draw (sampleIndices).
+ * other frames' budgets; the subset is a partial Fisher–Yates draw (sampleIndices): the first k of
+ * the full shuffle, which is prepared once per frame (a budget change takes a prefix).
  */
 export const randomPrune = spatialMethod<ParamValues>({
   id: 'random-prune',
@@ -21,9 +22,6 @@ export const randomPrune = spatialMethod<ParamValues>({
   params: {},
   needs: {},
   budgetMode: 'exact',
-  frame(input, keep, _params, ctx) {
-    const n = input.grid.h * input.grid.w
-    const kept = sampleIndices(n, Math.min(keep, n), createRng(frameSeed(ctx.seed, ctx.frameIndex)))
-    return keepPatches(input.tokens, input.dim, n, kept)
-  },
+  prepare: (input, _params, ctx) => ({ order: shuffledPrefix(input.grid.h * input.grid.w, createRng(frameSeed(ctx.seed, ctx.frameIndex))) }),
+  groups: (prepared, keep) => ({ labels: prefixLabels(prepared.order as Int32Array, keep) }),
 })

@@ -1,55 +1,26 @@
 import { spatialMethod } from '../define'
 import type { ParamValues } from '../types'
-import { l2NormalizeRows } from '../../tensor/vectors'
-import { keepPatches } from '../frame-ops'
+import { maxMinOrder } from '../../tensor/similarity'
+import { prefixLabels } from '../frame-ops'
 
 /**
- * DivPrune's greedy max–min selection (the official DivPrune function) on one frame.
- * Distance = 1 − cosine. First pick: the token whose nearest other token is farthest (the code's
- * second-smallest entry of each distance column, the smallest being the token itself). Then
- * repeatedly the token whose minimum distance to the chosen set is largest; argmax takes the first
- * index on ties. tokens [N, D] → chosen patch indices [k], in selection order.
+ * DivPrune's greedy max–min selection (the official DivPrune function) on one frame, run to the
+ * end: the keep set for any k is the first k of this order (the picks do not depend on k).
+ * Distance = 1 − cosine (float32 cosines, tensor/similarity.ts). First pick: the token whose
+ * nearest other token is farthest (the code's second-smallest entry of each distance column, the
+ * smallest being the token itself). Then repeatedly the token whose minimum distance to the chosen
+ * set is largest; argmax takes the first index on ties. tokens [N, D] → patch indices [N], in
+ * selection order.
  *
  * Deviation: already chosen tokens are excluded from later picks; the code can re-pick one when
  * every remaining distance is 0 (exact duplicates), which would return fewer distinct tokens.
- * O(N²·D) for the distances, O(k·N) for the greedy part.
+ * O(N²·D) for the distances, O(N²) for the greedy part (tensor/similarity.ts maxMinOrder).
  */
-export function divPruneSelect(tokens: Float32Array, n: number, d: number, k: number): Int32Array {
-  const unit = l2NormalizeRows(tokens, d)
-  const dist = new Float64Array(n * n)
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      let dot = 0
-      for (let c = 0; c < d; c++) dot += unit[i * d + c] * unit[j * d + c]
-      dist[i * n + j] = dist[j * n + i] = 1 - dot
-    }
-  }
-  const chosen = new Int32Array(Math.min(k, n))
-  const taken = new Uint8Array(n)
-  // minDist[j]: distance from j to the chosen set; before the first pick, to j's nearest other token
-  const minDist = new Float64Array(n)
-  for (let j = 0; j < n; j++) {
-    let smallest = Infinity
-    let second = Infinity
-    for (let i = 0; i < n; i++) {
-      const v = dist[i * n + j]
-      if (v < smallest) {
-        second = smallest
-        smallest = v
-      } else if (v < second) second = v
-    }
-    minDist[j] = n > 1 ? second : 0
-  }
-  for (let q = 0; q < chosen.length; q++) {
-    let best = -1
-    for (let j = 0; j < n; j++) if (!taken[j] && (best < 0 || minDist[j] > minDist[best])) best = j
-    chosen[q] = best
-    taken[best] = 1
-    if (q === 0) for (let j = 0; j < n; j++) minDist[j] = dist[best * n + j]
-    else for (let j = 0; j < n; j++) minDist[j] = Math.min(minDist[j], dist[best * n + j])
-  }
-  return chosen
-}
+export const divPruneOrder = (tokens: Float32Array, n: number, d: number): Int32Array => (n ? maxMinOrder(tokens, d) : new Int32Array(0))
+
+/** The first k tokens DivPrune picks (divPruneOrder), in selection order. */
+export const divPruneSelect = (tokens: Float32Array, n: number, d: number, k: number): Int32Array =>
+  divPruneOrder(tokens, n, d).slice(0, Math.min(k, n))
 
 /**
  * divprune: DivPrune (diversity-based visual token pruning), per frame.
@@ -58,6 +29,7 @@ export function divPruneSelect(tokens: Float32Array, n: number, d: number, k: nu
  * Choices: cosine distance on the patch tokens (DivPrune uses the visual features fed to the LLM;
  * the cached patch tokens are the closest we have); selection exactly as divPruneSelect, including
  * its initialisation by the most isolated token; output in raster order rather than selection order.
+ * The order is prepared once per frame, so a budget change only takes a different prefix.
  */
 export const divPrune = spatialMethod<ParamValues>({
   id: 'divprune',
@@ -73,8 +45,6 @@ export const divPrune = spatialMethod<ParamValues>({
   params: {},
   needs: {},
   budgetMode: 'exact',
-  frame(input, keep) {
-    const n = input.grid.h * input.grid.w
-    return keepPatches(input.tokens, input.dim, n, divPruneSelect(input.tokens, n, input.dim, keep))
-  },
+  prepare: (input) => ({ order: divPruneOrder(input.tokens, input.grid.h * input.grid.w, input.dim) }),
+  groups: (prepared, keep) => ({ labels: prefixLabels(prepared.order as Int32Array, keep) }),
 })

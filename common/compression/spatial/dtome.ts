@@ -1,6 +1,6 @@
 import { spatialMethod } from '../define'
 import { MethodInputError } from '../types'
-import { applyMerges, initMerging, matchRound, matchScratch, type Merging, mergeLabels } from './bipartite'
+import { applyMerges, FrameMerging, initMerging, matchRound, type Merging, mergeLabels } from './bipartite'
 import { meanMergeResult } from '../frame-ops'
 
 export interface DtomeParams {
@@ -17,17 +17,21 @@ export interface DtomeParams {
  * merges nothing (later rounds would see the same tokens). tokens [N, D] → labels [N].
  */
 export function thresholdMergeLabels(tokens: Float32Array, n: number, d: number, thresholds: ArrayLike<number>): Int32Array {
-  const m = initMerging(n)
-  const s = matchScratch(n, d)
-  for (let l = 0; l < thresholds.length; l++) {
-    const na = matchRound(tokens, d, m, s)
-    const src: number[] = []
-    const unm: number[] = []
-    for (let i = 0; i < na; i++) (s.nodeMax[i] > thresholds[l] ? src : unm).push(i)
-    if (!src.length) break
-    applyMerges(m, s.nodeIdx, src, unm)
+  const f = new FrameMerging(tokens, n, d)
+  try {
+    for (let l = 0; l < thresholds.length; l++) {
+      const s = f.match()
+      if (!s) break
+      const src: number[] = []
+      const unm: number[] = []
+      s.nodeMax.forEach((v, i) => (v > thresholds[l] ? src : unm).push(i))
+      if (!src.length) break
+      f.merge(s.nodeIdx, src, unm)
+    }
+    return f.labels()
+  } finally {
+    f.release()
   }
-  return mergeLabels(m)
 }
 
 /**
@@ -49,7 +53,6 @@ export function calibrateMerges(
   const T = frames.length
   const half = Math.ceil(n / 2)
   const merging: Merging[] = frames.map(() => initMerging(n))
-  const scratch = matchScratch(n, d)
   // flat [T × half] per-frame A-token scores and partners; key t*half + i
   const nodeMax = new Float64Array(T * half)
   const nodeIdx = new Int32Array(T * half)
@@ -60,9 +63,12 @@ export function calibrateMerges(
   for (let l = 0; remaining > 0; l++) {
     let capacity = 0
     for (let t = 0; t < T; t++) {
-      na[t] = matchRound(frames[t], d, merging[t], scratch)
-      nodeMax.set(scratch.nodeMax.subarray(0, na[t]), t * half)
-      nodeIdx.set(scratch.nodeIdx.subarray(0, na[t]), t * half)
+      const s = matchRound(frames[t], d, merging[t])
+      na[t] = s ? s.nodeMax.length : 0
+      if (s) {
+        nodeMax.set(s.nodeMax, t * half)
+        nodeIdx.set(s.nodeIdx, t * half)
+      }
       capacity += na[t]
     }
     if (capacity === 0) break

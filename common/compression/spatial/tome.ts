@@ -1,27 +1,64 @@
 import { spatialMethod } from '../define'
-import type { ParamValues } from '../types'
+import type { ParamValues, Prepared } from '../types'
 import { topK } from '../../tensor/top-k'
-import { meanMergeResult } from '../frame-ops'
-import { applyMerges, initMerging, matchRound, matchScratch, mergeLabels } from './bipartite'
+import { applyMerges, FrameMerging, initMerging, mergeLabels } from './bipartite'
 
 /**
- * ToMe on one frame: rounds of bipartite soft matching until `keep` tokens remain.
- * Each round removes r = min(n − keep, floor(n/2)) tokens (ToMe's `r = min(r, t // 2)`).
- * tokens [N, D] → labels [N] (root patch of each patch's final token) and the round count.
+ * ToMe's budget-independent work on one frame: every round run in full (r = floor(t/2), the
+ * rounds any budget runs before its last one) down to one token. Round j's A tokens are at
+ * [offsets[j], offsets[j+1]) of `partner` (each A token's best B, an index into B) and `edges`
+ * (A indices by score, highest first, lower index on ties). tokens [N, D]; n = N.
  */
-export function tomeLabels(tokens: Float32Array, n: number, d: number, keep: number): { labels: Int32Array; rounds: number } {
+export function tomeRounds(tokens: Float32Array, n: number, d: number): { n: number; partner: Int32Array; edges: Int32Array; offsets: Int32Array } {
+  const f = new FrameMerging(tokens, n, d)
+  const partner: Int32Array[] = []
+  const edges: Int32Array[] = []
+  try {
+    for (let scores = f.match(); scores; scores = f.match()) {
+      const order = topK(scores.nodeMax, scores.nodeMax.length)
+      const r = f.size >> 1
+      partner.push(scores.nodeIdx)
+      edges.push(order)
+      f.merge(scores.nodeIdx, order.subarray(0, r), order.subarray(r))
+    }
+  } finally {
+    f.release()
+  }
+  const offsets = new Int32Array(partner.length + 1)
+  partner.forEach((p, j) => (offsets[j + 1] = offsets[j] + p.length))
+  const flat = (parts: Int32Array[]) => {
+    const out = new Int32Array(offsets[partner.length])
+    parts.forEach((p, j) => out.set(p, offsets[j]))
+    return out
+  }
+  return { n, partner: flat(partner), edges: flat(edges), offsets }
+}
+
+/**
+ * ToMe on one frame from its rounds (tomeRounds): rounds with r = min(t − keep, floor(t/2)) until
+ * `keep` tokens remain (ToMe's `r = min(r, t // 2)`); every round but the last is a full one, so
+ * each is the prepared round, and the last merges its r best edges.
+ * → labels [N] (root patch of each patch's final token) and the round count.
+ */
+export function tomeReplay(rounds: Prepared, keep: number): { labels: Int32Array; rounds: number } {
+  const n = rounds.n as number
+  const partner = rounds.partner as Int32Array
+  const edges = rounds.edges as Int32Array
+  const offsets = rounds.offsets as Int32Array
   const m = initMerging(n)
-  const scratch = matchScratch(n, d)
-  let rounds = 0
+  let j = 0
   while (m.seq.length > Math.max(1, keep)) {
     const r = Math.min(m.seq.length - keep, m.seq.length >> 1)
-    const na = matchRound(tokens, d, m, scratch)
-    const edges = topK(scratch.nodeMax.subarray(0, na), na)
-    applyMerges(m, scratch.nodeIdx, edges.subarray(0, r), edges.subarray(r))
-    rounds++
+    const order = edges.subarray(offsets[j], offsets[j + 1])
+    applyMerges(m, partner.subarray(offsets[j], offsets[j + 1]), order.subarray(0, r), order.subarray(r))
+    j++
   }
-  return { labels: mergeLabels(m), rounds }
+  return { labels: mergeLabels(m), rounds: j }
 }
+
+/** ToMe on one frame until `keep` tokens remain: tokens [N, D] → labels [N] and the round count. */
+export const tomeLabels = (tokens: Float32Array, n: number, d: number, keep: number): { labels: Int32Array; rounds: number } =>
+  tomeReplay(tomeRounds(tokens, n, d), keep)
 
 /**
  * tome: ToMe bipartite soft matching (Bolya et al.), as facebookresearch/ToMe tome/merge.py
@@ -55,9 +92,9 @@ export const tome = spatialMethod<ParamValues>({
   params: {},
   needs: {},
   budgetMode: 'exact',
-  frame(input, keep) {
-    const n = input.grid.h * input.grid.w
-    const { labels, rounds } = tomeLabels(input.tokens, n, input.dim, keep)
-    return { ...meanMergeResult(input.tokens, input.dim, labels), derived: { rounds } }
+  prepare: (input) => tomeRounds(input.tokens, input.grid.h * input.grid.w, input.dim),
+  groups(prepared, keep) {
+    const { labels, rounds } = tomeReplay(prepared, keep)
+    return { labels, derived: { rounds } }
   },
 })

@@ -1,6 +1,7 @@
 import { spatialMethod } from '../define'
+import type { Prepared } from '../types'
 import { topK } from '../../tensor/top-k'
-import { l2NormalizeRows } from '../../tensor/vectors'
+import { cosineMatrix } from '../../tensor/similarity'
 import { labelledResult } from '../frame-ops'
 import type { FrameResult } from '../types'
 
@@ -34,7 +35,60 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
  * output patch tokens only, so all `dominant` slots are patches. Similarity uses the tokens
  * themselves where VisionZip uses the keys of the selected layer. The budget split follows the
  * paper's ratio (contextualShare, default 10/64). Ties in attention go to the lower patch index.
+ * The rankings are prepared once per frame (visionZipPrepare), so a budget change recomputes only
+ * the split, the targets and each token's first target in its ranking.
  */
+/**
+ * VisionZip's budget-independent work on one frame: the patches ranked by importance (`dominant`)
+ * and, for every patch, all patches ranked by cosine similarity to it, highest first, lower index on
+ * ties (`neighbours` [N, N], row i = patch i's ranking; float32 cosines, tensor/similarity.ts). The
+ * target a token joins is then the first target in its ranking, which is the argmax over targets.
+ */
+export function visionZipPrepare(tokens: Float32Array, importance: Float32Array, n: number, d: number): Prepared {
+  const sim = cosineMatrix(tokens, d)
+  const neighbours = n <= 256 ? new Uint8Array(n * n) : new Uint16Array(n * n)
+  // Sort keys: the cosine's float32 bits made order-preserving, descending, then the index ascending; exact in float64.
+  const bits = new Uint32Array(sim.buffer, sim.byteOffset, sim.length)
+  const keys = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const b = bits[i * n + j]
+      const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0
+      keys[j] = (0xffffffff - ordered) * 65536 + j
+    }
+    keys.sort()
+    for (let j = 0; j < n; j++) neighbours[i * n + j] = keys[j] % 65536
+  }
+  return { dominant: topK(importance, n), neighbours }
+}
+
+/** VisionZip's labels [N] for `keep` tokens from its prepared rankings (visionZipPrepare). */
+export function visionZipLabels(prepared: Prepared, keep: number, share: number): Int32Array {
+  const order = prepared.dominant as Int32Array
+  const neighbours = prepared.neighbours as Uint8Array | Uint16Array
+  const n = order.length
+  const { dominant, contextual } = visionZipSplit(Math.min(keep, n), share)
+  const labels = new Int32Array(n).fill(-1)
+  for (let j = 0; j < dominant; j++) labels[order[j]] = order[j]
+  const rest: number[] = []
+  for (let i = 0; i < n; i++) if (labels[i] < 0) rest.push(i)
+  if (contextual > 0) {
+    const step = Math.max(1, Math.floor(rest.length / contextual))
+    const isTarget = new Uint8Array(n)
+    for (let q = 0, count = 0; q < rest.length && count < contextual; q += step, count++) {
+      labels[rest[q]] = rest[q]
+      isTarget[rest[q]] = 1
+    }
+    for (const i of rest) {
+      if (labels[i] >= 0) continue
+      let j = 0
+      while (!isTarget[neighbours[i * n + j]]) j++
+      labels[i] = neighbours[i * n + j]
+    }
+  }
+  return labels
+}
+
 export const visionZip = spatialMethod<VisionZipParams>({
   id: 'visionzip',
   name: 'VisionZip (dominant + contextual)',
@@ -58,35 +112,9 @@ export const visionZip = spatialMethod<VisionZipParams>({
   },
   needs: { importance: 'proxy-ok' },
   budgetMode: 'exact',
-  frame(input, keep, params) {
-    const n = input.grid.h * input.grid.w
-    const d = input.dim
-    const { dominant, contextual } = visionZipSplit(Math.min(keep, n), params.contextualShare)
-    const labels = new Int32Array(n).fill(-1)
-    for (const i of topK(input.importance!, dominant)) labels[i] = i
-    const rest: number[] = []
-    for (let i = 0; i < n; i++) if (labels[i] < 0) rest.push(i)
-    if (contextual > 0) {
-      const step = Math.max(1, Math.floor(rest.length / contextual))
-      const targets: number[] = []
-      for (let q = 0; q < rest.length && targets.length < contextual; q += step) targets.push(rest[q])
-      for (const t of targets) labels[t] = t
-      const unit = l2NormalizeRows(input.tokens, d)
-      for (const i of rest) {
-        if (labels[i] >= 0) continue
-        let best = -Infinity
-        for (const t of targets) {
-          let dot = 0
-          for (let k = 0; k < d; k++) dot += unit[i * d + k] * unit[t * d + k]
-          if (dot > best) {
-            best = dot
-            labels[i] = t
-          }
-        }
-      }
-    }
-    return contextualResult(input.tokens, d, labels)
-  },
+  prepare: (input) => visionZipPrepare(input.tokens, input.importance!, input.grid.h * input.grid.w, input.dim),
+  groups: (prepared, keep, params) => ({ labels: visionZipLabels(prepared, keep, params.contextualShare) }),
+  output: (input, labels) => contextualResult(input.tokens, input.dim, labels),
 })
 
 /**

@@ -1,7 +1,7 @@
 import { spatialMethod } from '../define'
 import type { ParamValues } from '../types'
 import { topK } from '../../tensor/top-k'
-import { keepPatches } from '../frame-ops'
+import { prefixLabels } from '../frame-ops'
 
 /**
  * vtc-cls: VTC-CLS ("[CLS] Token Tells Everything Needed for Training-free Efficient MLLMs"),
@@ -11,7 +11,7 @@ import { keepPatches } from '../frame-ops'
  * Choices: THU-MIG/VTC-CLS sums the head-averaged [CLS] attention of several encoder layers
  * (start_layer … penultimate); the token cache holds one importance map per frame, so the sum has a
  * single term here (the map the encoder exported). A saliency proxy is accepted and reported. Ties
- * go to the lower patch index. The LLM-side part of the paper (attention ensembling inside the
+ * go to the lower patch index. The ranking is prepared once per frame; a budget change takes a prefix. The LLM-side part of the paper (attention ensembling inside the
  * language model) is out of scope for a token-map workbench.
  */
 export const vtcCls = spatialMethod<ParamValues>({
@@ -28,8 +28,6 @@ export const vtcCls = spatialMethod<ParamValues>({
   params: {},
   needs: { importance: 'proxy-ok' },
   budgetMode: 'exact',
-  frame(input, keep) {
-    const n = input.grid.h * input.grid.w
-    return keepPatches(input.tokens, input.dim, n, topK(input.importance!, keep))
-  },
+  prepare: (input) => ({ order: topK(input.importance!, input.importance!.length) }),
+  groups: (prepared, keep) => ({ labels: prefixLabels(prepared.order as Int32Array, keep) }),
 })

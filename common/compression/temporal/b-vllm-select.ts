@@ -1,10 +1,9 @@
-import type { VideoTokens } from '../../tokens'
 import { topK } from '../../tensor/top-k'
 import { dot, l2NormalizeRows } from '../../tensor/vectors'
 import { splitEvenly } from '../allocation'
 import { frameSelectionMethod } from '../define'
 import type { Allocation, MethodContext, VideoPlan } from '../types'
-import { globalFeatureParam, globalFeatures } from './global-features'
+import { globalFeatureParam, globalFeatures, packRows, unpackRows } from './global-features'
 
 type Params = { maxFrames: number; duplicateThreshold: number; globalFeature: string }
 
@@ -54,13 +53,16 @@ export const bVllmSelect = frameSelectionMethod<Params>({
   },
   needs: { textQuery: 'frame', queryOptional: true },
   budgetMode: 'exact',
-  allocate: (video, plan, params, ctx) => select(video, plan, params, ctx),
+  prepare: (video, params, ctx) => ({
+    g: packRows(ctx.query ? video.frameEmbeds!.map((e) => l2NormalizeRows(e, e.length)) : globalFeatures(video, params.globalFeature)),
+  }),
+  allocate: (_video, plan, params, ctx, prepared) => select(unpackRows(prepared!.g as Float32Array, plan.frames), plan, params, ctx),
 })
 
-function select(video: VideoTokens, plan: VideoPlan, params: Params, ctx: MethodContext): Allocation {
+/** The allocation from the frames' features g [T] × [·] (prepared: the query-space embeddings with a query, else the global features). */
+function select(g: Float32Array[], plan: VideoPlan, params: Params, ctx: MethodContext): Allocation {
   const { n, frames: T, tokens: want } = plan
   const q = ctx.query?.embedding
-  const g = q ? video.frameEmbeds!.map((e) => l2NormalizeRows(e, e.length)) : globalFeatures(video, params.globalFeature)
   const similarity = (a: Float32Array, b: Float32Array) => dot(a, 0, b, 0, a.length)
   const score = Float64Array.from(g, (gt, t) => (q ? similarity(gt, q) : t === 0 ? 2 : 1 - similarity(gt, g[t - 1])))
   const ranking = topK(score, T)

@@ -3,18 +3,22 @@
  * token features. Shapes: rows x [n, D] row-major; distances [n, n].
  */
 import { topK } from '../../tensor/top-k'
-import { dot, rowSquaredNorms } from '../../tensor/vectors'
+import { dotMatrix } from '../../tensor/similarity'
 
-/** Euclidean distances / sqrt(D) between all rows of x [n, D] → [n, n] (the DPC-KNN convention of PruneVid/FastVID/HoliTom). */
+/**
+ * Euclidean distances / sqrt(D) between all rows of x [n, D] → [n, n] (the DPC-KNN convention of
+ * PruneVid/FastVID/HoliTom), from the float32 dot products of the kernels (tensor/similarity.ts):
+ * √max(0, g_ii + g_jj − 2·g_ij)/√D with every g from the same product, so equal rows are at
+ * distance 0 exactly; the diagonal is 0.
+ */
 export function scaledDistances(x: Float32Array, d: number): Float32Array {
   const n = x.length / d
-  const sq = rowSquaredNorms(x, d)
+  const g = dotMatrix(x, d)
   const out = new Float32Array(n * n)
   const scale = 1 / Math.sqrt(d)
   for (let i = 0; i < n; i++) {
-    const oi = i * d
     for (let j = i + 1; j < n; j++) {
-      const v = Math.sqrt(Math.max(0, sq[i] + sq[j] - 2 * dot(x, oi, x, j * d, d))) * scale
+      const v = Math.sqrt(Math.max(0, g[i * n + i] + g[j * n + j] - 2 * g[i * n + j])) * scale
       out[i * n + j] = v
       out[j * n + i] = v
     }

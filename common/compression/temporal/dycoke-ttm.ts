@@ -1,6 +1,6 @@
 import type { VideoTokens } from '../../tokens'
 import { bottomK } from '../../tensor/top-k'
-import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { rowwiseCosines } from '../../tensor/similarity'
 import { splitEvenly } from '../allocation'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
@@ -77,8 +77,7 @@ function runDycoke(video: VideoTokens, plan: VideoPlan, params: Params): VideoOu
   const keepOf = new Int32Array(T).fill(n)
   pruned.forEach((t, j) => (keepOf[t] = keep[j]))
 
-  const norms = video.tokens.map((x) => rowNorms(x, d))
-  const pairSim = (t: number) => rowwiseCosine(video.tokens[t], video.tokens[t + 1], d, new Float64Array(n), norms[t], norms[t + 1])
+  const pairSim = (t: number) => rowwiseCosines(video.tokens[t], video.tokens[t + 1], d)
   const pairCount = Math.floor(T / 2)
   const labels = new Int32Array(T * n).fill(-1)
   const frames: number[] = []
@@ -87,13 +86,13 @@ function runDycoke(video: VideoTokens, plan: VideoPlan, params: Params): VideoOu
     let kept: Int32Array
     if (anchor[t] < 0) kept = Int32Array.from({ length: n }, (_, i) => i)
     else {
-      let sim: Float64Array
+      let sim: Float32Array
       if (anchor[t] === t - 1) {
         // Pair (t-1, t); the released code reads the previous pair's similarity (python index -1 wraps).
         let pair = (t - 1) / 2
         if (params.similarityIndexing === 'official-repo') pair = (((pair - 1) % pairCount) + pairCount) % pairCount
         sim = pairSim(2 * pair)
-      } else sim = rowwiseCosine(video.tokens[anchor[t]], video.tokens[t], d, new Float64Array(n), norms[anchor[t]], norms[t])
+      } else sim = rowwiseCosines(video.tokens[anchor[t]], video.tokens[t], d)
       kept = bottomK(sim, keepOf[t]).sort()
     }
     for (const i of kept) {

@@ -1,7 +1,8 @@
 import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { bottomK, topK } from '../../tensor/top-k'
-import { consecutiveSimilarity, dot, gatherRows, l2NormalizeRows } from '../../tensor/vectors'
+import { consecutiveSimilarity, gatherRows } from '../../tensor/vectors'
+import { cosineMatrix } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -134,7 +135,6 @@ function runFastVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
     rest.forEach((others, j) => others.forEach((i) => (memberFrame.push(start + j), memberPos.push(i))))
     const memberFeat = new Float32Array(memberPos.length * D)
     memberPos.forEach((i, m) => memberFeat.set(video.tokens[memberFrame[m]].subarray(i * D, i * D + D), m * D))
-    const memberNorm = l2NormalizeRows(memberFeat, D)
     // Anchors of every anchor frame, as member indices.
     const offsets: number[] = []
     let off = 0
@@ -144,10 +144,7 @@ function runFastVid(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
     const isAnchor = new Map(allAnchors.map((m, q) => [m, q]))
     // Similarity of every member to every anchor: [members, anchors].
     const A = allAnchors.length
-    const sims = new Float32Array(memberPos.length * A)
-    for (let m = 0; m < memberPos.length; m++) {
-      for (let q = 0; q < A; q++) sims[m * A + q] = dot(memberNorm, m * D, memberNorm, allAnchors[q] * D, D)
-    }
+    const sims = cosineMatrix(memberFeat, D, gatherRows(memberFeat, D, allAnchors))
     // Features per the code: every anchor frame aggregates all members into its own anchors.
     const anchorToken = new Int32Array(A)
     let q0 = 0

@@ -1,5 +1,5 @@
 import type { VideoTokens } from '../../tokens'
-import { rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { rowwiseCosines } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -50,12 +50,11 @@ function runFrameFusion(video: VideoTokens, plan: VideoPlan, params: Params): Vi
   const { n, frames: T, tokens: want } = plan
   const d = video.dim
   const maxMerges = T * n - want
-  const norms = video.tokens.map((x) => rowNorms(x, d))
   const sim = new Float64Array(T * n).fill(-2)
   const candidates: number[] = []
   const row = new Float64Array(n)
   for (let t = 1; t < T; t++) {
-    rowwiseCosine(video.tokens[t - 1], video.tokens[t], d, row, norms[t - 1], norms[t])
+    row.set(rowwiseCosines(video.tokens[t - 1], video.tokens[t], d))
     for (let i = 0; i < n; i++) {
       sim[t * n + i] = row[i]
       if (row[i] >= params.threshold) candidates.push(t * n + i)

@@ -18,3 +18,17 @@ export function globalFeatures(video: VideoTokens, mode: GlobalFeatureMode | str
   if (useCls && !video.cls) throw new Error('class token requested but the model has none')
   return video.tokens.map((x, t) => l2NormalizeRows(useCls ? video.cls![t] : meanRows(x, video.dim), video.dim))
 }
+
+/** Rows [T] × [D] packed into one [T·D] array (for prepared data). */
+export function packRows(rows: Float32Array[]): Float32Array {
+  const d = rows[0]?.length ?? 0
+  const out = new Float32Array(rows.length * d)
+  rows.forEach((r, t) => out.set(r, t * d))
+  return out
+}
+
+/** The rows of a packed [T·D] array, as views: [T] × [D]. */
+export const unpackRows = (packed: Float32Array, frames: number): Float32Array[] => {
+  const d = frames ? packed.length / frames : 0
+  return Array.from({ length: frames }, (_, t) => packed.subarray(t * d, (t + 1) * d))
+}

@@ -2,7 +2,8 @@ import type { VideoTokens } from '../../tokens'
 import { createRng } from '../../tensor/rng'
 import { pyRound } from '../../tensor/rounding'
 import { topK } from '../../tensor/top-k'
-import { gatherRows, rowNorms, rowwiseCosine } from '../../tensor/vectors'
+import { gatherRows } from '../../tensor/vectors'
+import { rowwiseCosines } from '../../tensor/similarity'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult } from './assemble'
@@ -134,11 +135,10 @@ function runHoliTom(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
   const { n, frames: T, tokens: want } = plan
   const D = video.dim
   const rand = createRng(ctx.seed)
-  const norms = video.tokens.map((x) => rowNorms(x, D))
   const staticMask = new Uint8Array(Math.max(0, T - 1) * n)
   const row = new Float64Array(n)
   for (let t = 0; t + 1 < T; t++) {
-    rowwiseCosine(video.tokens[t], video.tokens[t + 1], D, row, norms[t], norms[t + 1])
+    row.set(rowwiseCosines(video.tokens[t], video.tokens[t + 1], D))
     for (let i = 0; i < n; i++) staticMask[t * n + i] = row[i] > params.tau ? 1 : 0
   }
   const { windows, saved } = selectStaticWindows(staticMask, T, n, params.maxWindow)

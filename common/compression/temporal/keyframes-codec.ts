@@ -45,16 +45,16 @@ export const keyframesCodec = frameSelectionMethod<Params>({
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, plan, params) {
+  prepare(video, params) {
+    const keys = usesStructure(video, params.globalFeature)
+      ? detectKeyframesBy(video.tokens.length, ((s) => (a: number, b: number) => structureSimilarity(video, s, a, b))(frameStructure(video)), params.threshold, params.maxGop)
+      : detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
+    return { keys: Int32Array.from(keys) }
+  },
+  allocate(video, plan, params, _ctx, prepared) {
     const { n, frames: T, tokens: want } = plan
     const structure = usesStructure(video, params.globalFeature)
-    let keys: number[]
-    if (structure) {
-      const s = frameStructure(video)
-      keys = detectKeyframesBy(T, (a, b) => structureSimilarity(video, s, a, b), params.threshold, params.maxGop)
-    } else {
-      keys = detectKeyframes(globalFeatures(video, params.globalFeature), params.threshold, params.maxGop)
-    }
+    const keys = Array.from(prepared!.keys as Int32Array)
     const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)

@@ -1,7 +1,8 @@
 import { consecutiveSimilarity } from '../../tensor/vectors'
 import { allocateByWeights, splitEvenly } from '../allocation'
 import { frameSelectionMethod } from '../define'
-import { globalFeatures } from './global-features'
+import type { Prepared } from '../types'
+import { globalFeatures, packRows, unpackRows } from './global-features'
 import { frameStructure, sceneFeatureParam, sceneSimilarity, structureMedoid, usesStructure } from './scene-signal'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
@@ -47,21 +48,24 @@ export const sceneSegments = frameSelectionMethod<Params>({
   },
   needs: {},
   budgetMode: 'exact',
-  allocate(video, plan, params) {
+  prepare(video, params): Prepared {
+    if (usesStructure(video, params.globalFeature)) return { starts: Int32Array.from(sceneStarts(sceneSimilarity(video, frameStructure(video)), params.threshold)) }
+    const g = globalFeatures(video, params.globalFeature)
+    return { g: packRows(g), starts: Int32Array.from(sceneStarts(consecutiveSimilarity(g), params.threshold)) }
+  },
+  allocate(video, plan, params, _ctx, prepared) {
     const { n, frames: T, tokens: want } = plan
     const structure = usesStructure(video, params.globalFeature)
-    let similarity: Float64Array
+    const starts = Array.from(prepared!.starts as Int32Array)
     let medoid: (a: number, b: number) => number
     if (structure) {
+      // The structure medoid of a chunk reads its frames' tokens (the chunks depend on the budget).
       const s = frameStructure(video)
-      similarity = sceneSimilarity(video, s)
       medoid = (a, b) => structureMedoid(video, s, a, b)
     } else {
-      const g = globalFeatures(video, params.globalFeature)
-      similarity = consecutiveSimilarity(g)
+      const g = unpackRows(prepared!.g as Float32Array, T)
       medoid = (a, b) => featureMedoid(g, a, b)
     }
-    const starts = sceneStarts(similarity, params.threshold)
     const lens = starts.map((s, j) => (j + 1 < starts.length ? starts[j + 1] : T) - s)
     const K = Math.min(T, Math.max(starts.length * params.framesPerScene, Math.ceil(want / n)))
     const base = lens.map((L) => Math.min(L, params.framesPerScene))

@@ -1,6 +1,6 @@
 import type { VideoTokens } from '../../tokens'
 import { topK } from '../../tensor/top-k'
-import { dot, l2NormalizeRows } from '../../tensor/vectors'
+import { bestMatches } from '../../tensor/similarity'
 import { allocateByWeights } from '../allocation'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
@@ -61,37 +61,22 @@ export const tempMe = videoMethod<Params>({
   apply: (video, plan, params) => runTempMe(video, plan, params),
 })
 
-/** The tokens' features as unit rows [m, D] (zero rows stay zero). */
-function unitRows(tokens: Tok[], D: number): Float32Array {
+/** The tokens' features as rows [m, D]. */
+function rowsOf(tokens: Tok[], D: number): Float32Array {
   const out = new Float32Array(tokens.length * D)
   tokens.forEach((t, i) => out.set(t.feat, i * D))
-  return l2NormalizeRows(out, D)
+  return out
 }
 
 /**
- * One bipartite soft matching round: each A token finds its most similar B token (cosine); the r
+ * One bipartite soft matching round: each A token finds its most similar B token (float32 cosine,
+ * tensor/similarity.ts; the first on ties); the r
  * best matches merge into B by size-weighted mean (parent[a.id] = b.id). Returns the surviving tokens.
  */
 function mergeRound(a: Tok[], b: Tok[], r: number, parent: Int32Array): Tok[] {
   if (r <= 0 || !b.length || !a.length) return [...a, ...b]
   const D = a[0].feat.length
-  const an = unitRows(a, D)
-  const bn = unitRows(b, D)
-  const best = new Int32Array(a.length)
-  const score = new Float64Array(a.length)
-  for (let i = 0; i < a.length; i++) {
-    let bi = 0
-    let bs = -Infinity
-    for (let j = 0; j < b.length; j++) {
-      const s = dot(an, i * D, bn, j * D, D)
-      if (s > bs) {
-        bs = s
-        bi = j
-      }
-    }
-    best[i] = bi
-    score[i] = bs
-  }
+  const { index: best, value: score } = bestMatches(rowsOf(a, D), rowsOf(b, D), D)
   const merged = new Uint8Array(a.length)
   const sums = new Map<number, Float64Array>()
   for (const i of topK(score, r)) {

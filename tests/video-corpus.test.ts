@@ -2,12 +2,14 @@
  * Every file of the real-world corpus (fixtures/corpus.ts) against ffmpeg's own decode from the
  * start (framemd5): probe fields, sampled frames (times and pixels, also of a resumed decode, and
  * count sampling: `--frames K`), the frame view at the first, a middle and the last frame, the
- * quick look's keyframes (their times as a full decode gives them, ffprobe -show_frames). The
+ * quick look's keyframes (their times as a full decode gives them, ffprobe -show_frames), the
+ * annotation's source-frame stepping (every frame numbered, stepped to exactly). The
  * interrupted analysis of each file is in video-corpus-analysis.test.ts.
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { decodeFrameAt, decodeFrames, decodeKeyframes, listFramePts, listKeyframes } from '../main/video/decode'
+import { createFrameStepper } from '../main/video/frame-stepper'
 import { resolveBinaries } from '../main/video/binaries'
 import { run } from '../main/video/run'
 import { displaySize, probeDetails, probeVideo } from '../main/video/probe'
@@ -25,6 +27,8 @@ async function sampled(path: string, sampling: Sampling, resumeAfterPts?: number
 }
 
 const close = (a: number, b: number) => Math.abs(a - b) < 2e-6
+
+const rgbOf = (rgba: Uint8Array) => rgba.filter((_, i) => i % 4 !== 3)
 
 describe.each(corpusClasses.map((c) => c.id))('corpus: %s', (id) => {
   it('probes honestly: frames, start, span, rate and warnings as the stream shows them', async (ctx) => {
@@ -86,6 +90,29 @@ describe.each(corpusClasses.map((c) => c.id))('corpus: %s', (id) => {
       expect(frame.pts).toBeCloseTo(display[i].pts, 5)
       expect([frame.width, frame.height]).toEqual([size.width, size.height])
       expect(md5(frame.data), `frame ${i} at ${display[i].pts}`).toBe(display[i].md5)
+    }
+  })
+
+  it('numbers every frame and steps to it exactly, forward and back (hand annotation)', async (ctx) => {
+    const made = await prepare(id)
+    if ('skip' in made) return ctx.skip(made.skip)
+    const { file } = made
+    const display = await frameChecksums(file.path)
+    const size = displaySize(await probeVideo(file.path))
+    const stepper = createFrameStepper()
+    try {
+      const table = await stepper.table(file.path)
+      expect(Array.from(table.pts)).toEqual(display.map((d) => expect.closeTo(d.pts, 5)))
+      expect(Array.from(table.keyframes, (i) => table.pts[i])).toEqual(Array.from(await listKeyframes(file.path)))
+      const mid = Math.floor(display.length / 2)
+      for (const i of [mid, mid + 1, mid - 1, display.length - 1, 0]) {
+        const frame = await stepper.frame(file.path, i, size.width)
+        expect([frame.index, frame.width, frame.height]).toEqual([i, size.width, size.height])
+        expect(frame.pts).toBeCloseTo(display[i].pts, 5)
+        expect(md5(rgbOf(frame.rgba)), `frame ${i} at ${display[i].pts}`).toBe(display[i].md5)
+      }
+    } finally {
+      stepper.close()
     }
   })
 

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest'
-import { createFrameStepper, keyframeAtOrBefore, parseFrameTable } from './frame-stepper'
+import { createFrameStepper, keyframeAtOrBefore } from './frame-stepper'
+import { frameTableOf } from './frame-times'
 import { decodeFrameAt } from './decode'
 import { probeVideo } from './probe'
 import { makeClip, makeTransportStream, makeVfrClip } from '../../tests/fixtures/videos'
@@ -21,8 +22,16 @@ async function reference(path: string, pts: number): Promise<Uint8Array> {
 }
 
 describe('frame table', () => {
-  it('sorts packets into presentation order, drops those without a time, marks keyframes', () => {
-    const t = parseFrameTable('0.000000,K_\n0.120000,__\n0.040000,__\nN/A,__\n0.080000,__\n0.160000,K_\n\n')
+  it('sorts frames into presentation order, drops those without a time and repeats of a time, marks keyframes', () => {
+    const t = frameTableOf([
+      { pts: 0, key: true },
+      { pts: 0.12, key: false },
+      { pts: 0.04, key: false },
+      { pts: NaN, key: false },
+      { pts: 0.08, key: false },
+      { pts: 0.08 + 1e-6, key: false },
+      { pts: 0.16, key: true },
+    ])
     expect([...t.pts]).toEqual([0, 0.04, 0.08, 0.12, 0.16])
     expect([...t.keyframes]).toEqual([0, 4])
     expect(keyframeAtOrBefore(t.keyframes, 3)).toBe(0)

@@ -3,8 +3,9 @@
  * sampling), as mpv's frame-step and CVAT do: frame n is the n-th frame in presentation order,
  * shown with its exact decoded timestamp.
  *
- * - The frame table: every frame's pts and which are keyframes, from the packets (ffprobe, no
- *   decoding; seconds for an hour of video), sorted into presentation order; kept per video.
+ * - The frame table: every frame's pts and which are keyframes (frame-times.ts: from the packets
+ *   where each has a time, seconds for an hour of video; else the times a decode gives), in
+ *   presentation order; kept per video.
  * - Decoding: a running ffmpeg that decodes forward from a keyframe and hands frames over one at
  *   a time (its pipe blocks while we do not read, so it stays a frame or two ahead). Stepping
  *   forward reads the next frame from it. A frame behind the decoder, or far ahead of it, starts a
@@ -21,12 +22,13 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { stat } from 'node:fs/promises'
-import { frameWithPts, nearestFrame, PTS_TOLERANCE } from '../../common/annotations/frames'
+import { frameWithPts, nearestFrame } from '../../common/annotations/frames'
 import type { FrameTable, SourceFrame } from '../../common/ipc/contract'
 import { resolveBinaries, type Binaries } from './binaries'
 import { chunkReader, followLog } from './decode'
-import { VideoError, stderrTail } from './errors'
-import { displaySize, probeDetails, runFfprobe, type ProbeDetails } from './probe'
+import { VideoError } from './errors'
+import { listFrameTable } from './frame-times'
+import { displaySize, probeDetails, type ProbeDetails } from './probe'
 
 export interface FrameStepper {
   /** Every frame's pts and the keyframes (cached per video). */
@@ -50,26 +52,6 @@ const BACK_PREFETCH = 24
 const VIDEOS_KEPT = 3
 /** A decoder nobody read from for this long is stopped. */
 const IDLE_MS = 30_000
-
-/** The table from ffprobe's packet list (pts_time,flags per line): sorted, duplicates removed. */
-export function parseFrameTable(csv: string): FrameTable {
-  const frames: { pts: number; key: boolean }[] = []
-  for (const line of csv.split('\n')) {
-    const [time, flags] = line.trim().split(',')
-    const pts = Number(time)
-    if (!time || time === 'N/A' || !Number.isFinite(pts)) continue
-    frames.push({ pts, key: Boolean(flags?.includes('K')) })
-  }
-  frames.sort((a, b) => a.pts - b.pts)
-  const pts: number[] = []
-  const keyframes: number[] = []
-  for (const f of frames) {
-    if (pts.length && f.pts - pts[pts.length - 1] < PTS_TOLERANCE) continue
-    if (f.key) keyframes.push(pts.length)
-    pts.push(f.pts)
-  }
-  return { pts: Float64Array.from(pts), keyframes: Uint32Array.from(keyframes) }
-}
 
 /** Index of the last keyframe at or before frame `index` (0 when there is none). */
 export function keyframeAtOrBefore(keyframes: Uint32Array, index: number): number {
@@ -143,7 +125,7 @@ export function createFrameStepper(opts: FrameStepperOptions = {}): FrameStepper
     }
     if (!v) {
       const details = binaries().then((b) => probeDetails(path, { binaries: b }))
-      v = { path, identity, details, table: details.then((d) => readTable(path, d)), decoder: null, window: new Map(), windowBytes: 0, queue: Promise.resolve(), lastUsed: 0 }
+      v = { path, identity, details, table: binaries().then((b) => listFrameTable(path, { binaries: b })), decoder: null, window: new Map(), windowBytes: 0, queue: Promise.resolve(), lastUsed: 0 }
       videos.set(path, v)
       for (const [p, old] of [...videos].sort((a, b) => b[1].lastUsed - a[1].lastUsed).slice(VIDEOS_KEPT)) {
         stopDecoder(old)
@@ -152,15 +134,6 @@ export function createFrameStepper(opts: FrameStepperOptions = {}): FrameStepper
     }
     v.lastUsed = ++uses
     return v
-  }
-
-  async function readTable(path: string, details: ProbeDetails): Promise<FrameTable> {
-    const { ffprobe } = await binaries()
-    const res = await runFfprobe(ffprobe, ['-v', 'error', '-hide_banner', '-select_streams', String(details.streamIndex), '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', path])
-    if (res.code !== 0) throw new VideoError('corrupt', `Could not read the frame list of ${path}.`, stderrTail(res.stderr))
-    const table = parseFrameTable(res.stdout)
-    if (table.pts.length === 0) throw new VideoError('corrupt', `${path} lists no video frames.`)
-    return table
   }
 
   const keep = (v: VideoState, frame: SourceFrame, around: number) => {
@@ -186,7 +159,8 @@ export function createFrameStepper(opts: FrameStepperOptions = {}): FrameStepper
     const seek = seekBack === null ? pts - details.startTime - before : pts - details.startTime - seekBack
     const args = [
       '-hide_banner', '-nostdin', '-nostats', '-loglevel', 'level+info',
-      ...(seekBack !== Infinity && seek > 0 ? ['-ss', seek.toFixed(6)] : []),
+      // Where packets lack timestamps the frames' times are counted from the start, so only a decode from the start numbers them right.
+      ...(details.timestamps === 'all' && seekBack !== Infinity && seek > 0 ? ['-ss', seek.toFixed(6)] : []),
       '-copyts',
       '-i', v.path,
       '-map', '0:v:0',

@@ -60,5 +60,7 @@ export function allocateByWeights(weights: ArrayLike<number>, total: number, cap
  */
 export function stridedPatches(n: number, keep: number): Int32Array {
   const m = Math.min(n, keep)
-  return Int32Array.from({ length: m }, (_, j) => Math.floor(((j + 0.5) * n) / m))
+  const out = new Int32Array(m)
+  for (let j = 0; j < m; j++) out[j] = Math.floor(((j + 0.5) * n) / m)
+  return out
 }

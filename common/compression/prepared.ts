@@ -45,12 +45,21 @@ export function packPrepared(from: number, frames: (Prepared | undefined)[], sha
 
 /** Frame t's prepared data (views on the packed arrays), or undefined when it has none. */
 export function preparedAt(packed: PackedPrepared, t: number): Prepared | undefined {
+  if (!hasPrepared(packed, t)) return undefined
   const i = t - packed.from
-  if (i < 0 || i >= packed.has.length || !packed.has[i]) return undefined
   const out: Prepared = {}
-  for (const [key, { offsets, data }] of Object.entries(packed.arrays)) out[key] = data.subarray(offsets[i], offsets[i + 1])
-  for (const [key, values] of Object.entries(packed.numbers)) out[key] = values[i]
+  for (const key in packed.arrays) {
+    const { offsets, data } = packed.arrays[key]
+    out[key] = data.subarray(offsets[i], offsets[i + 1])
+  }
+  for (const key in packed.numbers) out[key] = packed.numbers[key][i]
   return out
+}
+
+/** Whether frame t has prepared data in the packing. */
+export function hasPrepared(packed: PackedPrepared, t: number): boolean {
+  const i = t - packed.from
+  return i >= 0 && i < packed.has.length && packed.has[i] === 1
 }
 
 /** Parts (any frame ranges, later parts win) merged into one packing of frames [0, frames), in shared memory. */

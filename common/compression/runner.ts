@@ -141,15 +141,18 @@ export function checkRunNeeds(spec: RunSpec, video: VideoTokens, ctx: MethodCont
   return checkNeeds(spec.second, video, ctx) ?? first
 }
 
+const NO_FEATURES = new Float32Array(0)
+
 /** Prepared data per frame (SpatialMethod.prepare), for the frames that have it. */
 export type FramePrepared = (t: number) => Prepared | undefined
 
 /**
  * Step 3: the stage's results for frames from ≤ t < to with a budget (perFrame[t] > 0), in frame
- * order. With `mergedInto` (a frame-selection method on its own), a kept frame's strided tokens
- * average its patch with the same patch of every frame merged into it. A method with
- * prepare/groups starts from `prepared(t)` when given, else prepares the frame and hands the
- * prepared data to `keep` (to be kept for the next budget).
+ * order, and each frame's output token count. With `mergedInto` (a frame-selection method on its
+ * own), a kept frame's strided tokens average its patch with the same patch of every frame merged
+ * into it. A method with prepare/groups starts from `prepared(t)` when given, else prepares the
+ * frame and hands the prepared data to `keep` (to be kept for the next budget); without
+ * `withFeatures` (a token map) its frames' features are left empty instead of computed.
  */
 export function applyStage(
   video: VideoTokens,
@@ -159,12 +162,18 @@ export function applyStage(
   from: number,
   to: number,
   prepared?: { get?: FramePrepared; keep?: (t: number, p: Prepared) => void },
-): { frames: number[]; results: FrameResult[] } {
+  withFeatures = true,
+): { frames: number[]; results: FrameResult[]; counts: number[] } {
   const n = patchCount(video.grid)
   const d = video.dim
   const followers = stage ? undefined : followersOf(alloc)
   const frames: number[] = []
   const results: FrameResult[] = []
+  const counts: number[] = []
+  const push = (r: FrameResult, count = r.features.length / d) => {
+    results.push(r)
+    counts.push(count)
+  }
   for (let t = from; t < to; t++) {
     const keep = alloc.perFrame[t]
     if (keep <= 0) continue
@@ -180,15 +189,20 @@ export function applyStage(
           prepared.keep?.(t, p)
         }
         const { labels, derived } = method.groups(p, keep, params)
-        results.push({ ...(method.output ? method.output(input, labels, params) : meanMergeResult(input.tokens, d, labels)), ...(derived ? { derived } : {}) })
-      } else results.push(method.frame(input, keep, params, frameCtx))
+        const extra = derived ? { derived } : {}
+        if (withFeatures) push({ ...(method.output ? method.output(input, labels, params) : meanMergeResult(input.tokens, d, labels)), ...extra })
+        else {
+          const { groups, count } = numberByFirstPatch(labels)
+          push({ groups, features: NO_FEATURES, ...extra }, count)
+        }
+      } else push(method.frame(input, keep, params, frameCtx))
     } else {
       const kept = stridedPatches(n, keep)
       const merged = followers?.get(t)
-      results.push(merged ? keepMergedPatches([t, ...merged].map((f) => video.tokens[f]), d, n, kept) : keepPatches(video.tokens[t], d, n, kept))
+      push(merged ? keepMergedPatches([t, ...merged].map((f) => video.tokens[f]), d, n, kept) : keepPatches(video.tokens[t], d, n, kept))
     }
   }
-  return { frames, results }
+  return { frames, results, counts }
 }
 
 /**

@@ -3,7 +3,7 @@
  * `importance[t]`, `frameEmbeds[t]` and `patchEmbeds[t]` decode frame t's chunk on first use and keep only the `window`
  * most recently used chunks, so a method that walks the video in order (every per-frame stage,
  * global features, windows of temporal methods) holds a bounded number of frames as float32
- * whatever the video's length. pts (8 bytes a frame) is read whole.
+ * whatever the video's length. pts (8 bytes a frame) is read whole, on first use.
  *
  * The arrays are read-only array views (index, length, iteration, map/forEach/…); a method that
  * keeps every frame it reads alive (a copy of all tokens) defeats the bound, as it would in memory.
@@ -27,6 +27,7 @@ export function streamedVideo(dir: string, opts: { frames?: number; window?: num
   const window = Math.max(1, opts.window ?? 4)
   const { header } = cache
   const loaded = new Map<number, VideoTokens>()
+  let pts: Float64Array | undefined
   const chunk = (t: number): { part: VideoTokens; at: number } => {
     const c = Math.floor(t / CHUNK_FRAMES)
     let part = loaded.get(c)
@@ -60,7 +61,11 @@ export function streamedVideo(dir: string, opts: { frames?: number; window?: num
       modelId: header.modelId,
       grid: header.grid,
       dim: header.dim,
-      pts: cache.readPts().subarray(0, T),
+      // Read on first use: a budget change answered from prepared data needs none.
+      get pts() {
+        pts ??= cache.readPts().subarray(0, T)
+        return pts
+      },
       tokens: frames((p) => p.tokens),
       cls: header.hasCls ? frames((p) => p.cls) : undefined,
       importance: header.importanceKind ? frames((p) => p.importance) : undefined,

@@ -32,7 +32,7 @@
  */
 import { closeSync, existsSync, fstatSync, ftruncateSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import { crc32 } from './crc32'
+import { crc32 } from 'node:zlib'
 import { decodeHalf, encodeHalf } from '../../common/tensor/fp16'
 import type { ImportanceKind, TokenGrid, VideoTokens } from '../../common/tokens'
 import type { Sampling, VideoInfo } from '../../common/video'
@@ -136,8 +136,9 @@ function payloadLayout(h: CacheHeader, n: number) {
   return { N, P, pts, tokens, cls, importance, frameEmbeds, patchEmbeds, total: Math.ceil(used / 8) * 8 }
 }
 
-function readExactly(fd: number, length: number, position: number): Uint8Array {
-  const buf = new Uint8Array(length)
+/** `length` bytes at `position` (fewer at the end of the file), into the start of `into` when given (it must be long enough). */
+function readExactly(fd: number, length: number, position: number, into?: Uint8Array): Uint8Array {
+  const buf = into ? into.subarray(0, length) : new Uint8Array(length)
   let got = 0
   while (got < length) {
     const r = readSync(fd, buf, got, length - got, position + got)
@@ -233,8 +234,11 @@ function openExisting(dir: string, initialHeader: CacheHeader, readOnly = false)
   let writeOffset = end
   let framesReady = chunks.reduce((s, c) => s + c.frameCount, 0)
 
+  // Chunk payloads are read into one reused buffer: each is decoded into new arrays before the next read.
+  let scratch = new Uint8Array(0)
   const readChunk = (c: ChunkEntry) => {
-    const payload = readExactly(fd, c.payloadBytes, c.offset + CHUNK_HEADER_BYTES)
+    if (scratch.length < c.payloadBytes) scratch = new Uint8Array(c.payloadBytes)
+    const payload = readExactly(fd, c.payloadBytes, c.offset + CHUNK_HEADER_BYTES, scratch)
     if (payload.length !== c.payloadBytes || crc32(payload) !== c.crc) {
       throw new CacheCorruptError(`token cache chunk at byte ${c.offset} of ${dataPath(dir)} is corrupt; delete the folder to re-analyze`)
     }

@@ -1,9 +1,9 @@
-import type { VideoTokens } from '../../common/tokens'
-import { patchCount } from '../../common/tokens'
+import { patchCount, type ImportanceKind, type VideoTokens } from '../../common/tokens'
 import { resolveRun } from '../../common/compression/registry'
-import { packPrepared, preparedAt, preparedBuffers, type PackedPrepared } from '../../common/compression/prepared'
-import { allocatingStage, applyStage, checkRunNeeds, frameStageOf, runWholeStep, stageGroups } from '../../common/compression/runner'
-import type { Allocation, FrameResult, MethodContext, MethodResult, ParamValues, Prepared, VideoPlan } from '../../common/compression/types'
+import { hasPrepared, packPrepared, preparedAt, preparedBuffers, type PackedPrepared } from '../../common/compression/prepared'
+import { allocatingStage, applyStage, assembleMap, checkRunNeeds, evenAllocation, frameStageOf, runWholeStep, stageGroups } from '../../common/compression/runner'
+import type { Allocation, FrameResult, MethodContext, MethodReport, MethodResult, ParamValues, Prepared, VideoPlan } from '../../common/compression/types'
+import type { TokenMap } from '../../common/token-map'
 import { computeMetrics, type Metrics, type MetricsOptions } from '../../common/metrics/index'
 import { streamedVideo } from '../cache/streamed-video'
 
@@ -19,7 +19,9 @@ import { streamedVideo } from '../cache/streamed-video'
  *   given, else preparing it (and returning it, to be kept);
  * - `frames`: the frame stage over a contiguous range of frames, results packed into three arrays,
  *   from prepared data where given, returning what it prepared;
- * - `groups`: a budget change answered from prepared data: each frame's groups, no tokens read;
+ * - `map`: a whole budget change from prepared data in one job (allocation, every frame's groups,
+ *   the token map and report), answered with `allocation` instead when the frame stage lacks
+ *   prepared data for a frame the new allocation gives tokens (the run then goes on frame by frame);
  * - `metrics`: a result's metrics (coverage alone is O(pruned × kept per frame × D), seconds on
  *   long videos).
  * A job's video is the tokens in (shared) memory, or the token cache it streams them from.
@@ -46,10 +48,22 @@ export type MethodsJob =
       /** Return the output features (default); without, only groups and counts (a token map). */
       features?: boolean
     }
-  | { type: 'groups'; n: number; methodId: string; params: ParamValues; alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>; from: number; to: number; prepared?: PackedPrepared }
+  | {
+      type: 'map'
+      video: TokenSource
+      methodId: string
+      params: ParamValues
+      plan: VideoPlan
+      ctx: MethodContext
+      importanceSource?: ImportanceKind
+      /** The frame-selection stage's prepared data, when it prepares (else its allocate runs on the video). */
+      allocationPrepared?: Prepared
+      /** The frame stage's prepared data (frames [0, T)), when the stage prepares. */
+      prepared?: PackedPrepared
+    }
   | { type: 'metrics'; video: TokenSource; result: MethodResult; opts: MetricsOptions }
 
-/** Frame-stage results of frames `frames` [F]: counts [F] output tokens each, groups [F*N] local ids, features [Σcounts × D] (empty for `groups` jobs). */
+/** Frame-stage results of frames `frames` [F]: counts [F] output tokens each, groups [F*N] local ids, features [Σcounts × D] (empty for a token map). */
 export interface PackedFrames {
   frames: Int32Array
   counts: Int32Array
@@ -64,6 +78,7 @@ export type MethodsReply =
   | { type: 'result'; result: MethodResult }
   | { type: 'per-frame' }
   | { type: 'allocation'; allocation: Allocation; prepared?: Prepared }
+  | { type: 'map'; map: TokenMap; report: MethodReport }
   | ({ type: 'frames' } & PackedFrames)
   | { type: 'metrics'; metrics: Metrics }
   | { type: 'error'; name: string; message: string; stack?: string }
@@ -97,8 +112,8 @@ export function handleJob(job: MethodsJob): MethodsReply {
       })
     case 'frames':
       return withVideo(job.video, (video) => ({ type: 'frames', ...runFrames(video, job.methodId, job.params, job.ctx, job.alloc, job.from, job.to, job.prepared, job.keepPrepared, job.features ?? true) }))
-    case 'groups':
-      return { type: 'frames', ...runGroups(job.n, job.methodId, job.params, job.alloc, job.from, job.to, job.prepared) }
+    case 'map':
+      return withVideo(job.video, (video) => mapFromPrepared(video, job))
     case 'metrics':
       return withVideo(job.video, (video) => ({ type: 'metrics', metrics: computeMetrics(video, job.result, job.opts) }))
   }
@@ -116,7 +131,8 @@ const WINDOW_FRAMES = 32
  * The frame stage of run `methodId` for frames from ≤ t < to with a budget, packed. With
  * `prepared` (frames [0, T) of the stage's prepared data) a frame that has it starts from it;
  * what the stage prepares for the others comes back in `prepared` when `keepPrepared`. Without
- * `withFeatures` the features are dropped window by window (a token map needs none).
+ * `withFeatures` (a token map needs none) a stage with prepare/groups computes none, and other
+ * stages' features are dropped window by window.
  */
 export function runFrames(
   video: VideoTokens,
@@ -140,13 +156,19 @@ export function runFrames(
   const features: Float32Array[] = []
   const derived: (Record<string, number | string> | null)[] = []
   for (let a = from; a < to; a += WINDOW_FRAMES) {
-    const window = applyStage(video, stage, alloc, ctx, a, Math.min(to, a + WINDOW_FRAMES), {
-      get: prepared ? (t) => preparedAt(prepared, t) : undefined,
-      keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined,
-    })
+    const window = applyStage(
+      video,
+      stage,
+      alloc,
+      ctx,
+      a,
+      Math.min(to, a + WINDOW_FRAMES),
+      { get: prepared ? (t) => preparedAt(prepared, t) : undefined, keep: keepPrepared ? (t, p) => (fresh[t - from] = p) : undefined },
+      withFeatures,
+    )
     window.results.forEach((r, i) => {
       frames.push(window.frames[i])
-      counts.push(r.features.length / d)
+      counts.push(window.counts[i])
       groups.push(r.groups)
       if (withFeatures) features.push(r.features)
       derived.push(r.derived ?? null)
@@ -164,27 +186,22 @@ export function runFrames(
   return { frames: Int32Array.from(frames), counts: Int32Array.from(counts), groups: packedGroups, features: packedFeatures, derived, ...kept }
 }
 
-/** A budget change of run `methodId` for frames from ≤ t < to, from prepared data alone: groups and counts, no features. */
-export function runGroups(
-  n: number,
-  methodId: string,
-  params: ParamValues,
-  alloc: Pick<Allocation, 'perFrame' | 'mergedInto'>,
-  from: number,
-  to: number,
-  prepared?: PackedPrepared,
-): PackedFrames {
-  const out = stageGroups(n, frameStageOf(resolveRun(methodId, params)), alloc, from, to, (t) => (prepared ? preparedAt(prepared, t) : undefined))
-  const frames = Int32Array.from(out.keys())
-  const groups = new Int32Array(frames.length * n)
-  frames.forEach((t, i) => groups.set(out.get(t)!.groups, i * n))
-  return {
-    frames,
-    counts: Int32Array.from(frames, (t) => out.get(t)!.count),
-    groups,
-    features: new Float32Array(0),
-    derived: Array.from(frames, (t) => out.get(t)!.derived ?? null),
-  }
+/**
+ * A budget change from prepared data alone (`map` job): the allocation from the frame-selection
+ * stage's prepared data (or the even split), then every frame's groups from the frame stage's, the
+ * token map and report; no token is read (unless an allocation that prepares nothing reads them). When a frame the allocation gives tokens has no
+ * prepared data (a composition whose selection moved to new frames), the allocation instead.
+ */
+export function mapFromPrepared(video: VideoTokens, job: Extract<MethodsJob, { type: 'map' }>): MethodsReply {
+  const spec = resolveRun(job.methodId, job.params)
+  const allocating = allocatingStage(spec)
+  const allocation = allocating ? allocating.method.allocate(video, job.plan, allocating.params, job.ctx, job.allocationPrepared) : evenAllocation(job.plan)
+  const stage = frameStageOf(spec)
+  const { prepared } = job
+  if (stage && (!prepared || allocation.perFrame.some((k, t) => k > 0 && !hasPrepared(prepared, t)))) return { type: 'allocation', allocation }
+  const n = job.plan.n
+  const frames = stageGroups(n, stage, allocation, 0, job.plan.frames, (t) => (prepared ? preparedAt(prepared, t) : undefined))
+  return { type: 'map', ...assembleMap(spec, video.grid, job.plan.frames, job.plan, allocation, frames, job.importanceSource) }
 }
 
 /** PackedFrames back to one FrameResult per frame (views on the packed arrays), keyed by frame index. */
@@ -224,6 +241,9 @@ export function transferablesOf(reply: MethodsReply): ArrayBuffer[] {
   } else if (reply.type === 'frames') {
     arrays.push(...[reply.frames, reply.counts, reply.groups, reply.features].map((a) => a.buffer))
     if (reply.prepared) arrays.push(...preparedBuffers(reply.prepared))
+  } else if (reply.type === 'map') {
+    const { map } = reply
+    arrays.push(...[map.keptFrames, map.groups, map.tokenSizes, map.tokenFrame].map((a) => a.buffer))
   } else if (reply.type === 'allocation') {
     arrays.push(reply.allocation.perFrame.buffer)
     if (reply.allocation.mergedInto) arrays.push(reply.allocation.mergedInto.buffer)

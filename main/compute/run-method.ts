@@ -28,7 +28,8 @@ import type { PreparedStore } from './prepared-store'
  * Prepared data (issue 11, item 3): with `prepared`, what the stages prepare (frame-selection
  * features, per-frame orderings) is kept in the store under the video's key, the method, its
  * parameters and seed, and later runs start from it; `runMethodMap` then answers a budget change
- * with the token map alone, from the prepared data, reading no tokens at all.
+ * with the token map alone, from the prepared data, reading no tokens at all, in one job of one
+ * worker (allocation, groups and assembly together: one message each way, nothing on this thread).
  */
 
 export interface RunInWorkerOptions {
@@ -108,20 +109,27 @@ async function runOffThread(
     }
 
     const allocating = allocatingStage(spec)
-    let alloc: Allocation = evenAllocation(plan)
-    if (allocating) {
-      const key = keyOf(allocating.method.id, allocating.params, false)
-      const kept = key ? store?.get(key) : undefined
-      const reply = expect(await pool.request(first, { type: 'allocate', ...base, prepared: kept && preparedAt(kept, 0) }), 'allocation')
-      if (key && reply.prepared) store?.set(key, packPrepared(0, [reply.prepared], true))
-      alloc = reply.allocation
-    }
-
+    const allocKey = allocating ? keyOf(allocating.method.id, allocating.params, false) : undefined
+    const allocKept = allocKey ? store?.get(allocKey) : undefined
     const stage = frameStageOf(spec)
     const preparable = !!stage?.method.prepare && !!stage.method.groups
     const stageKey = stage && preparable ? keyOf(stage.method.id, stage.params, true) : undefined
     const kept = stageKey ? store?.get(stageKey) : undefined
-    const complete = !stage || (!!kept && alloc.perFrame.every((k, t) => k <= 0 || kept.has[t] === 1))
+    let alloc: Allocation | undefined
+    // A budget change with every stage's prepared data kept (an allocation that prepares nothing is plain arithmetic on the plan, or reads what it needs itself): one job.
+    if (mapOnly && (!allocating || allocKept || !allocating.method.prepare) && (!stage || kept)) {
+      const job = { type: 'map' as const, ...base, importanceSource, allocationPrepared: allocKept && preparedAt(allocKept, 0), prepared: kept }
+      const reply = expect(await pool.request(first, job), 'map', 'allocation')
+      if (reply.type === 'map') return { map: reply.map, report: reply.report }
+      alloc = reply.allocation
+    }
+    if (!alloc && allocating) {
+      const reply = expect(await pool.request(first, { type: 'allocate', ...base, prepared: allocKept && preparedAt(allocKept, 0) }), 'allocation')
+      if (allocKey && reply.prepared) store?.set(allocKey, packPrepared(0, [reply.prepared], true))
+      alloc = reply.allocation
+    }
+    alloc ??= evenAllocation(plan)
+
     const workers = [first, ...others]
     const ranges = frameRanges(alloc.perFrame, wanted)
     const allocData = { perFrame: alloc.perFrame, mergedInto: alloc.mergedInto }
@@ -135,12 +143,6 @@ async function runOffThread(
         })
       }
       return frames
-    }
-    if (mapOnly && complete) {
-      const replies = await Promise.all(
-        ranges.map(([from, to], i) => pool.request(workers[i], { type: 'groups', n, methodId, params, alloc: allocData, from, to, prepared: kept })),
-      )
-      return assembleMap(spec, video.grid, plan.frames, plan, alloc, toGroups(replies), importanceSource)
     }
     const replies = await Promise.all(
       ranges.map(([from, to], i) =>

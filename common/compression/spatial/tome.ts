@@ -1,59 +1,64 @@
 import { spatialMethod } from '../define'
 import type { ParamValues, Prepared } from '../types'
 import { topK } from '../../tensor/top-k'
-import { applyMerges, FrameMerging, initMerging, mergeLabels } from './bipartite'
+import { FrameMerging } from './bipartite'
 
 /**
  * ToMe's budget-independent work on one frame: every round run in full (r = floor(t/2), the
- * rounds any budget runs before its last one) down to one token. Round j's A tokens are at
- * [offsets[j], offsets[j+1]) of `partner` (each A token's best B, an index into B) and `edges`
- * (A indices by score, highest first, lower index on ties). tokens [N, D]; n = N.
+ * rounds any budget runs before its last one) down to one token, recorded as one sequence of
+ * merges: round by round, within a round in edge order (score descending, lower index on ties).
+ * A budget of `keep` tokens runs its full rounds and then the r = t − keep best edges of its last
+ * round, so it applies exactly the first n − keep merges of that sequence. Per root patch p:
+ * `step[p]` is the position of the merge that ends p's token (n when it never ends), `into[p]` the
+ * root patch of the token it merges into (-1 when none); `roundEnds[j]` the merges done after round
+ * j + 1. tokens [N, D]; n = N.
  */
-export function tomeRounds(tokens: Float32Array, n: number, d: number): { n: number; partner: Int32Array; edges: Int32Array; offsets: Int32Array } {
+export function tomeRounds(tokens: Float32Array, n: number, d: number): { n: number; step: Int32Array; into: Int32Array; roundEnds: Int32Array } {
   const f = new FrameMerging(tokens, n, d)
-  const partner: Int32Array[] = []
-  const edges: Int32Array[] = []
+  const step = new Int32Array(n).fill(n)
+  const into = new Int32Array(n).fill(-1)
+  const roundEnds: number[] = []
+  let done = 0
   try {
     for (let scores = f.match(); scores; scores = f.match()) {
       const order = topK(scores.nodeMax, scores.nodeMax.length)
       const r = f.size >> 1
-      partner.push(scores.nodeIdx)
-      edges.push(order)
+      const seq = f.m.seq
+      for (let q = 0; q < r; q++) {
+        const i = order[q]
+        step[seq[2 * i]] = done++
+        into[seq[2 * i]] = seq[2 * scores.nodeIdx[i] + 1]
+      }
+      roundEnds.push(done)
       f.merge(scores.nodeIdx, order.subarray(0, r), order.subarray(r))
     }
   } finally {
     f.release()
   }
-  const offsets = new Int32Array(partner.length + 1)
-  partner.forEach((p, j) => (offsets[j + 1] = offsets[j] + p.length))
-  const flat = (parts: Int32Array[]) => {
-    const out = new Int32Array(offsets[partner.length])
-    parts.forEach((p, j) => out.set(p, offsets[j]))
-    return out
-  }
-  return { n, partner: flat(partner), edges: flat(edges), offsets }
+  return { n, step, into, roundEnds: Int32Array.from(roundEnds) }
 }
 
 /**
- * ToMe on one frame from its rounds (tomeRounds): rounds with r = min(t − keep, floor(t/2)) until
- * `keep` tokens remain (ToMe's `r = min(r, t // 2)`); every round but the last is a full one, so
- * each is the prepared round, and the last merges its r best edges.
+ * ToMe on one frame from its merges (tomeRounds): rounds with r = min(t − keep, floor(t/2)) until
+ * `keep` tokens remain (ToMe's `r = min(r, t // 2)`), i.e. the first n − keep merges; a patch's
+ * label is the root of the token it is in after them, found by following `into` past those merges.
  * → labels [N] (root patch of each patch's final token) and the round count.
  */
 export function tomeReplay(rounds: Prepared, keep: number): { labels: Int32Array; rounds: number } {
   const n = rounds.n as number
-  const partner = rounds.partner as Int32Array
-  const edges = rounds.edges as Int32Array
-  const offsets = rounds.offsets as Int32Array
-  const m = initMerging(n)
-  let j = 0
-  while (m.seq.length > Math.max(1, keep)) {
-    const r = Math.min(m.seq.length - keep, m.seq.length >> 1)
-    const order = edges.subarray(offsets[j], offsets[j + 1])
-    applyMerges(m, partner.subarray(offsets[j], offsets[j + 1]), order.subarray(0, r), order.subarray(r))
-    j++
+  const step = rounds.step as Int32Array
+  const into = rounds.into as Int32Array
+  const roundEnds = rounds.roundEnds as Int32Array
+  const merges = Math.max(0, n - Math.max(1, keep))
+  const labels = new Int32Array(n)
+  for (let p = 0; p < n; p++) {
+    let r = p
+    while (step[r] < merges) r = into[r]
+    labels[p] = r
   }
-  return { labels: mergeLabels(m), rounds: j }
+  let j = 0
+  if (merges > 0) while (roundEnds[j] < merges) j++
+  return { labels, rounds: merges > 0 ? j + 1 : 0 }
 }
 
 /** ToMe on one frame until `keep` tokens remain: tokens [N, D] → labels [N] and the round count. */

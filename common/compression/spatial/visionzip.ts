@@ -36,17 +36,18 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
  * themselves where VisionZip uses the keys of the selected layer. The budget split follows the
  * paper's ratio (contextualShare, default 10/64). Ties in attention go to the lower patch index.
  * The rankings are prepared once per frame (visionZipPrepare), so a budget change recomputes only
- * the split, the targets and each token's first target in its ranking.
+ * the split, the targets and each token's best-ranked target.
  */
 /**
  * VisionZip's budget-independent work on one frame: the patches ranked by importance (`dominant`)
  * and, for every patch, all patches ranked by cosine similarity to it, highest first, lower index on
- * ties (`neighbours` [N, N], row i = patch i's ranking; float32 cosines, tensor/similarity.ts). The
- * target a token joins is then the first target in its ranking, which is the argmax over targets.
+ * ties (`rank` [N, N]: rank[j·N + i] = j's place in patch i's ranking, so a target's places in
+ * every ranking are one contiguous row; float32 cosines, tensor/similarity.ts). The target a token
+ * joins is then its best-ranked target, which is the argmax over targets (first on ties).
  */
 export function visionZipPrepare(tokens: Float32Array, importance: Float32Array, n: number, d: number): Prepared {
   const sim = cosineMatrix(tokens, d)
-  const neighbours = n <= 256 ? new Uint8Array(n * n) : new Uint16Array(n * n)
+  const rank = n <= 256 ? new Uint8Array(n * n) : new Uint16Array(n * n)
   // Sort keys: the cosine's float32 bits made order-preserving, descending, then the index ascending; exact in float64.
   const bits = new Uint32Array(sim.buffer, sim.byteOffset, sim.length)
   const keys = new Float64Array(n)
@@ -57,33 +58,42 @@ export function visionZipPrepare(tokens: Float32Array, importance: Float32Array,
       keys[j] = (0xffffffff - ordered) * 65536 + j
     }
     keys.sort()
-    for (let j = 0; j < n; j++) neighbours[i * n + j] = keys[j] % 65536
+    for (let q = 0; q < n; q++) rank[(keys[q] % 65536) * n + i] = q
   }
-  return { dominant: topK(importance, n), neighbours }
+  return { dominant: topK(importance, n), rank }
 }
 
 /** VisionZip's labels [N] for `keep` tokens from its prepared rankings (visionZipPrepare). */
 export function visionZipLabels(prepared: Prepared, keep: number, share: number): Int32Array {
   const order = prepared.dominant as Int32Array
-  const neighbours = prepared.neighbours as Uint8Array | Uint16Array
+  const rank = prepared.rank as Uint8Array | Uint16Array
   const n = order.length
   const { dominant, contextual } = visionZipSplit(Math.min(keep, n), share)
   const labels = new Int32Array(n).fill(-1)
   for (let j = 0; j < dominant; j++) labels[order[j]] = order[j]
-  const rest: number[] = []
-  for (let i = 0; i < n; i++) if (labels[i] < 0) rest.push(i)
+  const rest = new Int32Array(n - dominant)
+  for (let i = 0, r = 0; i < n; i++) if (labels[i] < 0) rest[r++] = i
   if (contextual > 0) {
     const step = Math.max(1, Math.floor(rest.length / contextual))
-    const isTarget = new Uint8Array(n)
-    for (let q = 0, count = 0; q < rest.length && count < contextual; q += step, count++) {
+    const targets: number[] = []
+    for (let q = 0; q < rest.length && targets.length < contextual; q += step) {
       labels[rest[q]] = rest[q]
-      isTarget[rest[q]] = 1
+      targets.push(rest[q])
     }
-    for (const i of rest) {
-      if (labels[i] >= 0) continue
-      let j = 0
-      while (!isTarget[neighbours[i * n + j]]) j++
-      labels[i] = neighbours[i * n + j]
+    const others = new Int32Array(rest.length - targets.length)
+    for (let q = 0, o = 0; q < rest.length; q++) if (labels[rest[q]] < 0) others[o++] = rest[q]
+    // Ranks are distinct within a ranking, so the order targets are tried in cannot matter.
+    const best = new Int32Array(n).fill(n)
+    for (const c of targets) {
+      const row = c * n
+      for (let q = 0; q < others.length; q++) {
+        const i = others[q]
+        const r = rank[row + i]
+        if (r < best[i]) {
+          best[i] = r
+          labels[i] = c
+        }
+      }
     }
   }
   return labels

@@ -31,6 +31,9 @@ export interface VideoInfo {
  */
 export type ResizeMode = 'squash' | 'center-crop' | 'letterbox'
 
+/** File name extensions (lower case, no dot) offered as videos: the open dialog's filter, the folders `compare --videos` reads. */
+export const VIDEO_EXTENSIONS: readonly string[] = ['mp4', 'mkv', 'mov', 'avi', 'webm', 'm4v', 'mpg', 'mpeg', 'ts', 'flv', 'wmv']
+
 /** How frames are sampled from a video for encoding. */
 export type Sampling =
   | { mode: 'every-frame' }

@@ -252,6 +252,61 @@ export interface RunMethodResponse {
   elapsedMs: number
 }
 
+/** One method of a budget sweep: a method id (or a composition) and its parameters. */
+export interface SweepMethod {
+  methodId: string
+  params: ParamValues
+}
+
+/** At most this many methods in one sweep. */
+export const SWEEP_MAX_METHODS = 6
+
+/**
+ * A budget sweep: every method at every budget, computed in the method workers on one load of
+ * the video's tokens, one after another. Progress comes as `sweep:progress` events tagged with
+ * `sweepId`; `sweep:cancel` stops it and the points done so far are answered.
+ */
+export interface SweepRequest {
+  videoKey: string
+  methods: SweepMethod[]
+  /** Budgets as shares of the input tokens, each in (0, 1]. */
+  budgets: number[]
+  seed: number
+  llm?: string
+  /** The user's text query, for prompt-guided methods (as in RunMethodRequest). */
+  query?: string
+  sweepId: string
+}
+
+/** One method at one budget: its report and metrics, or why it could not run. */
+export interface SweepPoint {
+  methodId: string
+  /** The requested share of the input tokens. */
+  budget: number
+  report?: MethodReport
+  metrics?: Record<string, number | string | null>
+  /** The method's keyframes (sampled-frame indices, methodKeyframes): scored in the UI against any annotation set and δ. */
+  keyframes?: Int32Array
+  error?: string
+}
+
+export interface SweepResult {
+  sweepId: string
+  /** Method by method, budget by budget, as far as the sweep got. */
+  points: SweepPoint[]
+  cancelled: boolean
+}
+
+/** Pushed as `sweep:progress` after each point of a sweep. */
+export interface SweepProgress {
+  sweepId: string
+  done: number
+  total: number
+  /** The point just finished. */
+  methodId: string
+  budget: number
+}
+
 /**
  * How relevant each sampled frame is to a text query: cosine of the frame's embedding
  * (outputs.frameEmbeds) with the query's text embedding, both in the model's joint space.
@@ -282,6 +337,15 @@ export interface Requests {
   'tokens:signals': [{ videoKey: string }, FrameSignals]
   'tokens:importance': [{ videoKey: string; frame: number }, Float32Array | null]
   'method:run': [RunMethodRequest, RunMethodResponse]
+  'sweep:run': [SweepRequest, SweepResult]
+  /** Stops a sweep (its `sweep:run` then answers the points done); an unknown or finished one is ignored. */
+  'sweep:cancel': [{ sweepId: string }, void]
+  /**
+   * Saves an export (PNG, SVG, CSV) where the user chooses: Electron shows a save dialog and
+   * answers the path written, or null when the user cancelled; browser mode answers null at once
+   * and the page downloads the file itself.
+   */
+  'export:save': [{ name: string; bytes: Uint8Array }, string | null]
   'video:frame-table': [{ path: string }, FrameTable]
   'video:source-frame': [{ path: string; index: number; maxWidth?: number }, SourceFrame]
   /** The video's project (found by its content), or the project file `file` the user chose (refused when it is another video's). */
@@ -307,6 +371,7 @@ export type ResponseOf<C extends Channel> = Requests[C][1]
 export interface Events {
   'analysis:progress': AnalysisProgress
   'quicklook:frames': QuickLookFrames
+  'sweep:progress': SweepProgress
   'annotations:changed': AnnotationsChange
   'models:pull-progress': PullProgress
 }

@@ -24,6 +24,12 @@ const requestSamples: { [C in Channel]: { valid: RequestOf<C>; invalid: unknown 
     valid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 0.1 }, params: { r: 2 }, seed: 1, llm: 'qwen2-7b', slot: 'w1/a' },
     invalid: { videoKey: 'k', methodId: 'tome', budget: { ratio: 2 }, params: {}, seed: 1 },
   },
+  'sweep:run': {
+    valid: { videoKey: 'k', methods: [{ methodId: 'tome', params: {} }, { methodId: 'scene-segments+tome', params: { 'tome.r': 2 } }], budgets: [0.02, 0.5, 1], seed: 0, sweepId: 's1' },
+    invalid: { videoKey: 'k', methods: [], budgets: [0.1], seed: 0, sweepId: 's1' },
+  },
+  'sweep:cancel': { valid: { sweepId: 's1' }, invalid: { sweepId: '' } },
+  'export:save': { valid: { name: 'sweep.svg', bytes: new Uint8Array(3) }, invalid: { name: 'sweep.svg', bytes: [1, 2] } },
   'video:frame-table': { valid: { path: '/a.mp4' }, invalid: { path: '/a.mp4', from: 3 } },
   'video:source-frame': { valid: { path: '/a.mp4', index: 12, maxWidth: 640 }, invalid: { path: '/a.mp4', index: 1.5 } },
   'annotations:open': { valid: { videoPath: '/a.mp4', file: '/p.json' }, invalid: { path: '/a.mp4' } },
@@ -49,6 +55,7 @@ const eventSamples: { [E in EventChannel]: { valid: Events[E]; invalid: unknown 
     valid: { id: 'q', path: '/a.mp4', start: 0, pts: Float64Array.of(0), width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
     invalid: { id: 'q', path: '/a.mp4', start: 0, pts: [0], width: 1, height: 1, rgba: new Uint8Array(4), novelty: Float32Array.of(0), done: true },
   },
+  'sweep:progress': { valid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 0.25 }, invalid: { sweepId: 's', done: 3, total: 10, methodId: 'tome', budget: 25 } },
   'annotations:changed': {
     valid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'remove-keyframe', setId: 's', id: 'k' }, clientId: 'w1', seq: 2 },
     invalid: { projectId: 'p', kind: 'op', revision: 4, op: { type: 'erase-everything' } },
@@ -117,6 +124,16 @@ describe('request schemas', () => {
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: [1] } })).toThrow(/params.r/)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, params: { r: { x: 1 } } })).toThrow(SchemaError)
     expect(() => check('method:run', { ...base, budget: { ratio: 0.5 }, seed: -1 })).toThrow(/seed/)
+  })
+
+  it('checks sweeps: one to six methods, budgets in (0, 1]', () => {
+    const base = { videoKey: 'k', methods: [{ methodId: 'tome', params: {} }], budgets: [0.1], seed: 0, sweepId: 's' }
+    expect(check('sweep:run', base)).toEqual(base)
+    const seven = Array.from({ length: 7 }, () => ({ methodId: 'tome', params: {} }))
+    expect(() => check('sweep:run', { ...base, methods: seven })).toThrow(/methods has 7 items, more than 6/)
+    expect(() => check('sweep:run', { ...base, methods: [] })).toThrow(/methods has 0 items, fewer than 1/)
+    expect(() => check('sweep:run', { ...base, budgets: [0.1, 0] })).toThrow(/budgets\[1\] must be a number in \(0, 1\]/)
+    expect(() => check('sweep:run', { ...base, methods: [{ methodId: 'tome' }] })).toThrow(/methods\[0\]\.params/)
   })
 
   it('covers every event and only those', () => {

@@ -2,10 +2,10 @@
  * Runtime validation of every request payload (the contract's types, checked at the door) and of
  * every event payload (checked where the UI receives it), with the validators of validators.ts.
  */
-import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, PULL_PHASES, type PullProgress, type QuickLookFrames, type RequestOf } from './contract'
+import { type AnalysisProgress, ANALYSIS_PHASES, type Channel, type EventChannel, type Events, PULL_PHASES, type PullProgress, type QuickLookFrames, type RequestOf, SWEEP_MAX_METHODS, type SweepProgress } from './contract'
 import { PROVIDER_CHOICES } from '../providers'
 import { annotationsChangeSchema, opSchema } from '../annotations/validate'
-import { bool, flatRecord, literal, none, num, obj, oneOf, optional, SchemaError, str, typedArray, union, type Validator } from './validators'
+import { arrayOf, bool, flatRecord, literal, none, num, obj, oneOf, optional, SchemaError, str, typedArray, union, type Validator } from './validators'
 
 export { SchemaError, type Validator, str, num, oneOf, literal, optional, obj, union, flatRecord, typedArray, bool, none } from './validators'
 
@@ -57,6 +57,17 @@ export const requestSchemas: { [C in Channel]: Validator<RequestOf<C>> } = {
     query: optional(query),
     slot: optional(str(16)),
   }),
+  'sweep:run': obj({
+    videoKey: id,
+    methods: arrayOf(obj({ methodId: id, params: flatRecord() }), SWEEP_MAX_METHODS, 1),
+    budgets: arrayOf(num(0, 1, { exclusiveMin: true }), 32, 1),
+    seed: num(0, 2 ** 32 - 1, { integer: true }),
+    llm: optional(id),
+    query: optional(query),
+    sweepId: id,
+  }),
+  'sweep:cancel': obj({ sweepId: id }),
+  'export:save': obj({ name: str(255), bytes: typedArray(Uint8Array, 2 ** 30) }),
   'video:frame-table': obj({ path }),
   'video:source-frame': obj({ path, index: num(0, 1e9, { integer: true }), maxWidth: optional(num(16, 8192, { integer: true })) }),
   'annotations:open': obj({ videoPath: path, file: optional(path) }),
@@ -95,6 +106,14 @@ const analysisProgressSchema: Validator<AnalysisProgress> = obj({
   message: optional(str(4096)),
 })
 
+const sweepProgressSchema: Validator<SweepProgress> = obj({
+  sweepId: id,
+  done: num(0, 1e6, { integer: true }),
+  total: num(0, 1e6, { integer: true }),
+  methodId: id,
+  budget: num(0, 1),
+})
+
 const pullProgressSchema: Validator<PullProgress> = obj({
   modelId: id,
   phase: oneOf(PULL_PHASES),
@@ -125,6 +144,7 @@ export const isChannel = (c: unknown): c is Channel => typeof c === 'string' && 
 export const eventSchemas: { [E in EventChannel]: Validator<Events[E]> } = {
   'analysis:progress': analysisProgressSchema,
   'quicklook:frames': quickLookFramesSchema,
+  'sweep:progress': sweepProgressSchema,
   'annotations:changed': annotationsChangeSchema,
   'models:pull-progress': pullProgressSchema,
 }

@@ -94,9 +94,10 @@ export const none: Validator<void> = (v, at) => (v === undefined || v === null ?
 export const text = (maxLength: number): Validator<string> => (v, at) =>
   typeof v === 'string' && v.length <= maxLength && !v.includes('\0') ? v : fail(at, `text of at most ${maxLength} characters`, v)
 
-/** An array of at most `maxLength` items, each checked by `item` (errors say `at[i]`). */
-export const arrayOf = <T>(item: Validator<T>, maxLength: number): Validator<T[]> => (v, at) => {
+/** An array of `minLength` (default 0) to `maxLength` items, each checked by `item` (errors say `at[i]`). */
+export const arrayOf = <T>(item: Validator<T>, maxLength: number, minLength = 0): Validator<T[]> => (v, at) => {
   if (!Array.isArray(v)) return fail(at, 'a list', v)
   if (v.length > maxLength) throw new SchemaError(`${at || 'payload'} has ${v.length} items, more than ${maxLength}`)
+  if (v.length < minLength) throw new SchemaError(`${at || 'payload'} has ${v.length} items, fewer than ${minLength}`)
   return v.map((x, i) => item(x, `${at}[${i}]`))
 }

@@ -3,7 +3,7 @@ import type { MethodResult } from '../compression/types'
 import { coverage, featuresMatch, frameFidelity, tokenFidelity } from './fidelity'
 import { DEFAULT_LLM, DEFAULT_TEXT_TOKENS, prefillEstimate } from './prefill'
 import { importanceRetained, queryRelevanceRetained } from './retention'
-import { DEFAULT_DELTA_SECONDS, methodKeyframeTimes, temporalScore } from './temporal'
+import { keyframeMetrics, methodKeyframes } from './temporal'
 import { spatialBias } from './spatial-bias'
 import { allPatchFidelity, tokDenseProxy } from './token-density'
 
@@ -118,19 +118,7 @@ export function computeMetrics(video: VideoTokens, result: MethodResult, opts: M
     out.importanceKind = importance.kind
   }
   if (opts.query) out.queryRelevanceRetained = queryRelevanceRetained(video, map, opts.query)
-  if (opts.annotations) {
-    const delta = opts.deltaSeconds ?? DEFAULT_DELTA_SECONDS
-    const predicted = methodKeyframeTimes(video, result)
-    const score = temporalScore(predicted, opts.annotations, delta)
-    if (score) {
-      out.temporalPrecision = score.precision
-      out.temporalRecall = score.recall
-      out.temporalF1 = score.f1
-      out.deltaSeconds = delta
-      out.keyframesPredicted = predicted.length
-      out.keyframesAnnotated = opts.annotations.length
-    }
-  }
+  if (opts.annotations) Object.assign(out, keyframeMetrics(video.pts, methodKeyframes(result), opts.annotations, opts.deltaSeconds))
   // Drop keys whose metric came out undefined so the record stays JSON-clean.
   for (const k of Object.keys(out) as (keyof Metrics)[]) if (out[k] === undefined) delete out[k]
   return out

@@ -1,5 +1,5 @@
-import type { VideoTokens } from '../tokens'
 import type { MethodResult } from '../compression/types'
+import type { Metrics } from './index'
 
 /**
  * Temporal precision / recall / F1 of predicted keyframe times against annotated ones, as
@@ -41,16 +41,38 @@ export function temporalScore(predicted: ArrayLike<number>, annotated: ArrayLike
   return { precision, recall, f1 }
 }
 
+/** What methodKeyframes reads of a result. */
+export type KeyframeSource = { report: Pick<MethodResult['report'], 'keyframes'>; map: Pick<MethodResult['map'], 'keptFrames'> }
+
 /**
  * The method's keyframes as sampled-frame indices: those it reports explicitly
  * (report.keyframes), else every frame its map keeps.
  */
-export function methodKeyframes(result: MethodResult): number[] {
+export function methodKeyframes(result: KeyframeSource): number[] {
   if (result.report.keyframes) return [...result.report.keyframes]
   const out: number[] = []
   result.map.keptFrames.forEach((k, t) => k && out.push(t))
   return out
 }
 
-/** methodKeyframes as presentation times (seconds). */
-export const methodKeyframeTimes = (video: VideoTokens, result: MethodResult): number[] => methodKeyframes(result).map((t) => video.pts[t])
+/** The keyframe metrics of a result against annotated times (seconds) within ±delta. */
+export type KeyframeMetrics = Required<Pick<Metrics, 'temporalPrecision' | 'temporalRecall' | 'temporalF1' | 'deltaSeconds' | 'keyframesPredicted' | 'keyframesAnnotated'>>
+
+/**
+ * Keyframes (sampled-frame indices, e.g. methodKeyframes) at the frames' pts, scored against
+ * annotated times: the one scoring that the metrics, the compare view (any annotation set, any δ,
+ * no re-run) and sweeps use. Undefined when not scored (no keyframes or no annotations, see temporalScore).
+ */
+export function keyframeMetrics(pts: ArrayLike<number>, keyframes: ArrayLike<number>, annotated: ArrayLike<number>, delta = DEFAULT_DELTA_SECONDS): KeyframeMetrics | undefined {
+  const predicted = Array.from(keyframes, (t) => pts[t])
+  const score = temporalScore(predicted, annotated, delta)
+  if (!score) return undefined
+  return {
+    temporalPrecision: score.precision,
+    temporalRecall: score.recall,
+    temporalF1: score.f1,
+    deltaSeconds: delta,
+    keyframesPredicted: predicted.length,
+    keyframesAnnotated: annotated.length,
+  }
+}

@@ -11,7 +11,7 @@ import { encodeTokenMap } from '../../common/codec/token-map-codec'
 import { frameShare } from '../../common/token-map'
 import { evaluateMethod } from '../compute/evaluate'
 import { shutdownMethodWorkers } from '../compute/run-method'
-import { createPreparedStore } from '../compute/prepared-store'
+import { createPreparedStore, type PreparedStore } from '../compute/prepared-store'
 import { cacheFolder } from '../analysis/analyze'
 import { AppError } from './errors'
 import type { OpenVideos } from './open-videos'
@@ -24,8 +24,8 @@ export interface MethodRuns {
   close(): Promise<void>
 }
 
-export function createMethodRuns(videos: OpenVideos, embedder: QueryEmbedder, cacheDir: string): MethodRuns {
-  const store = createPreparedStore()
+/** `store`: the prepared data kept for the app's runs (shared with its sweeps). */
+export function createMethodRuns(videos: OpenVideos, embedder: QueryEmbedder, cacheDir: string, store: PreparedStore = createPreparedStore()): MethodRuns {
   /** The run still computing per video and UI slot. */
   const slotRuns = new Map<string, AbortController>()
 

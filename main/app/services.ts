@@ -28,6 +28,9 @@ import { queryPatchRelevance, queryRelevance } from './query-relevance'
 import { createOpenVideos } from './open-videos'
 import { createQuickLooks } from './quick-look'
 import { createRecentVideos } from './recent-videos'
+import { createSweeps } from './sweeps'
+import { createPreparedStore } from '../compute/prepared-store'
+import { saveExport } from './exports'
 import { frameImportance, frameSignals } from './token-signals'
 import { demoVideo, frameImage } from './video-files'
 
@@ -54,6 +57,8 @@ export interface AppServicesOptions {
   projectsDir?: string
   /** Electron's native file dialog; browser mode has none (video:choose answers null). */
   chooseVideo?: () => Promise<string | null>
+  /** Electron's native save dialog for an export named `name`; browser mode has none (export:save answers null). */
+  chooseSavePath?: (name: string) => Promise<string | null>
   /** Where `models:pull` installs models (default: the first user models folder). */
   pullDir?: string
   /** The model hub (default: settings' hubUrl()). */
@@ -69,8 +74,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
   const quickLooks = createQuickLooks(events.emit)
   const embedder = createQueryEmbedder(cacheDir)
-  const methodRuns = createMethodRuns(videos, embedder, cacheDir)
+  /** What methods prepare, kept for single runs and sweeps alike. */
+  const prepared = createPreparedStore()
+  const methodRuns = createMethodRuns(videos, embedder, cacheDir, prepared)
   const pulls = createModelPulls({ emit: events.emit, pullDir: opts.pullDir ?? userModelsDirs()[0], modelsDirs: opts.modelsDirs, hubUrl: opts.hubUrl })
+  const sweeps = createSweeps(videos, events.emit, embedder, cacheDir, prepared)
   const stepper = createFrameStepper()
   const projects = createAnnotationProjects({ projectsDir: () => opts.projectsDir ?? projectsDir(), emit: (change) => events.emit('annotations:changed', change) })
 
@@ -97,6 +105,9 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'tokens:signals': ({ videoKey }) => frameSignals(videos, videoKey),
     'tokens:importance': ({ videoKey, frame }) => frameImportance(videos, videoKey, frame),
     'method:run': (req) => methodRuns.run(req),
+    'sweep:run': (req) => sweeps.run(req),
+    'sweep:cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
+    'export:save': ({ name, bytes }) => saveExport(opts.chooseSavePath, name, bytes),
     'video:frame-table': async ({ path }) => stepper.table(await files.opened(path)),
     'video:source-frame': async ({ path, index, maxWidth }) => stepper.frame(await files.opened(path), index, maxWidth),
     'annotations:open': async ({ videoPath, file }) => projects.open(await files.opened(videoPath), file === undefined ? undefined : await projectFilePath(file)),
@@ -114,6 +125,7 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     handlers,
     on: events.on,
     async close() {
+      sweeps.close()
       stepper.close()
       await Promise.allSettled([jobs.close(), quickLooks.stop(), methodRuns.close(), embedder.close(), projects.close()])
       await recent.flush()

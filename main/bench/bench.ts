@@ -11,11 +11,12 @@
  *   query    a text query's relevance row (frame embeddings · query) for one hour of cached
  *            tokens at 1 fps, after the text embedding                        target < 200 ms
  *   methods  each method's frames/s on synthetic 3,600 × 196 × 768 tokens, as a ratio to avg-pool
+ *   sweep    a five-budget sweep of two spatial methods beside the ten single runs it replaces  target ≥ 1.00
  *   numpy    tome and divprune per core beside NumPy ports of the same algorithms   target ≥ 1
  *   long     every method on one hour of tokens streamed from the cache: first run ≤ 10 s, and a
  *            budget change ≤ 200 ms where the method's budget-independent work is kept
  *   memory   peak resident memory of a run on 10 min and on 3 h of tokens            target ≤ 1.2×
- *   ui       timeline redraw and token-map delivery in Chromium (ms; targets 16 and 50)
+ *   ui       timeline redraw, token-map delivery and compare-view frame switches in Chromium (ms; targets 16 and 50)
  *   annotations  a 10,000-keyframe project opened, edits, source-frame stepping (annotations.ts)
  *   resident peak RSS of the CLI analysing 10 minutes and 3 hours at 1 fps, and of the workbench's
  *            renderer on the 3-hour result (resident-memory.ts)                bound 1.5 GiB
@@ -27,6 +28,7 @@ import { join } from 'node:path'
 import { sideBySide, timed, type Comparison } from './measure'
 import { syntheticVideo } from './synthetic'
 import { benchUi, type UiBench } from './ui'
+import { benchSweep } from './sweep'
 import { benchNumpy, type NumpyComparison } from './numpy'
 import { benchLong, type LongRow } from './long'
 import { benchMemory, type MemoryRow } from './memory'
@@ -52,7 +54,7 @@ import type { Sampling } from '../../common/video'
 import type { VideoTokens } from '../../common/tokens'
 import type { ModelEntry } from '../encoder/manifest'
 
-export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'numpy', 'long', 'memory', 'ui', 'annotations', 'resident'] as const
+export const BENCH_SECTIONS = ['decode', 'encode', 'query', 'methods', 'sweep', 'numpy', 'long', 'memory', 'ui', 'annotations', 'resident'] as const
 export type BenchSection = (typeof BENCH_SECTIONS)[number]
 
 const benchDir = () => {
@@ -259,6 +261,7 @@ async function benchMethods(frames: number, log: (s: string) => void): Promise<C
 export interface BenchResults {
   pipeline: Comparison[]
   methods: Comparison[]
+  sweep?: Comparison
   /** Query relevance timings (ms, with their targets). */
   query: UiRowLike[]
   numpy?: NumpyComparison[]
@@ -281,6 +284,13 @@ export async function runBench(only: readonly BenchSection[], frames: number, lo
   }
   if (only.includes('query')) results.query.push(benchQuery(log))
   if (only.includes('methods')) results.methods = await benchMethods(frames, log)
+  if (only.includes('sweep')) {
+    try {
+      results.sweep = await benchSweep(benchDir(), frames, log)
+    } finally {
+      await shutdownMethodWorkers()
+    }
+  }
   if (only.includes('numpy')) results.numpy = await benchNumpy(benchDir(), log)
   if (only.includes('long')) results.long = await benchLong(benchDir(), log, frames, methodIds)
   if (only.includes('memory')) results.memory = benchMemory(benchDir(), log)

@@ -5,10 +5,10 @@ import { analyzeVideo, type AnalysisSummary } from '../analysis/analyze'
 import { describeSampling } from '../../common/video'
 import { InterruptedError } from './errors'
 
-/** Ctrl-C stops the analysis cleanly: the frames encoded so far stay in the cache for a resume. */
-function abortOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+/** Ctrl-C stops the work cleanly (the frames encoded so far stay in the cache for a resume), saying `message`. */
+export function abortOnInterrupt(message = 'analysis interrupted; run the same command again to resume'): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController()
-  const stop = (signal: 'SIGINT' | 'SIGTERM') => () => controller.abort(new InterruptedError('analysis interrupted; run the same command again to resume', signal))
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => () => controller.abort(new InterruptedError(message, signal))
   const onInt = stop('SIGINT')
   const onTerm = stop('SIGTERM')
   process.once('SIGINT', onInt)

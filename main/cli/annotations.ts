@@ -3,7 +3,6 @@
  * the command line, through the same project store as the app (so a running app takes in what
  * the CLI imports within a second, and nothing either writes is lost).
  */
-import { readFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { CommandContext } from './context'
 import { formatNumber, table } from './format'
@@ -11,8 +10,8 @@ import { UsageError } from './errors'
 import { projectsDir } from '../settings'
 import { writeFileDurable } from '../projects/durable-write'
 import { openVideoProject, type VideoProject } from '../projects/video-project'
-import { createFrameStepper } from '../video/frame-stepper'
-import { formats, FORMAT_IDS, guessFormat, isFormatId, type AnnotationFormat, type FormatContext } from '../../common/annotations/formats'
+import { readAnnotationFile } from '../projects/annotation-file'
+import { formats, FORMAT_IDS, isFormatId, type AnnotationFormat } from '../../common/annotations/formats'
 import { planImport } from '../../common/annotations/import'
 import { setAgreement, DEFAULT_DELTA_SECONDS } from '../../common/annotations/agreement'
 import type { AnnotationSet } from '../../common/annotations/model'
@@ -91,18 +90,7 @@ async function exportSets(ctx: CommandContext, project: VideoProject) {
 
 async function importFile(ctx: CommandContext, project: VideoProject, file: string | undefined) {
   if (!file) throw new UsageError('which file? tokenscope annotations import <video> FILE')
-  const text = await readFile(resolve(file), 'utf8')
-  const format = formatArg(ctx, false) ?? guessFormat(text, file)
-  const context: FormatContext = { video: project.store.project.video }
-  if (format.id === 'lvhaystack') {
-    const stepper = createFrameStepper()
-    try {
-      context.framePts = (await stepper.table(project.videoPath)).pts
-    } finally {
-      stepper.close()
-    }
-  }
-  const read = format.read(text, context)
+  const { format, ...read } = await readAnnotationFile(file, { ...project.store.project.video, path: project.videoPath }, formatArg(ctx, false))
   const plan = planImport(project.store.project, read.sets, ctx.values.set as string | undefined)
   if (plan.op) project.store.apply(plan.op)
   await project.store.flush()

@@ -28,6 +28,11 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       lines.push(`Methods on ${frames} synthetic frames × 196 tokens × 768 dims, budget 10% (ratio = method / avg-pool, same run)`, '')
       lines.push(table(['method', 'frames/s', 'avg-pool frames/s', 'ratio'], results.methods.map((c) => [c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3)])), '')
     }
+    if (results.sweep) {
+      const c = results.sweep
+      lines.push('Budget sweep (ratio = sweep / single runs, same run; ≥ 1: the sweep costs no more than the runs it replaces)', '')
+      lines.push(table(['measure', 'sweep runs/s', 'single runs/s', 'ratio', 'target'], [[c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3), c.target ?? '']]), '')
+    }
     if (results.numpy?.length) {
       lines.push('Per core beside NumPy ports of the same algorithms (CPU ms per frame; ratio = NumPy / method; same tokens, same run)', '')
       lines.push(

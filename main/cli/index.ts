@@ -6,7 +6,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import { analyzeCommand } from './analyze'
 import { annotationsCommand, annotationsUsage } from './annotations'
-import { compareCommand, compressCommand, methodsCommand } from './methods'
+import { compressCommand, methodsCommand } from './methods'
+import { compareCommand } from './compare'
 import { probeCommand } from './info'
 import { modelsCommand } from './models'
 import { relevanceCommand } from './relevance'
@@ -67,9 +68,12 @@ const commands: Record<string, Command> = {
     run: compressCommand,
   },
   compare: {
-    summary: 'run several methods (and budgets) on a video, one row each',
-    usage: 'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
-    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' } },
+    summary: 'run several methods (and budgets) on a video, one row each; or over many videos, with means and 95 % intervals',
+    usage: [
+      'compare <video> --methods a,b[,c] [--budget 0.1 | --tokens N] [--sweep 0.05,0.1,0.25,0.5] [--annotations FILE [--set NAME] [--delta S]] [--query TEXT] [--seed S] [--llm PRESET] [sampling options] [--json]',
+      '       tokenscope compare --videos <files or folders> --methods a,b --budget 0.1 [--annotations DIR [--set NAME] [--delta S]] [--out DIR] [--query TEXT] [--seed S] [sampling options] [--json]',
+    ].join('\n'),
+    options: { ...sampling, ...budget, methods: { type: 'string' }, sweep: { type: 'string' }, query: { type: 'string' }, videos: { type: 'boolean' }, out: { type: 'string' }, delta: { type: 'string' }, annotations: { type: 'string' }, set: { type: 'string' } },
     run: compareCommand,
   },
   relevance: {
@@ -104,7 +108,7 @@ const commands: Record<string, Command> = {
   },
   bench: {
     summary: 'measure pipeline, method and UI speed, each as a ratio to a baseline run side by side',
-    usage: 'bench [--only decode,encode,query,methods,numpy,long,memory,ui,annotations] [--frames 3600] [--methods tome,divprune,…] [--json]',
+    usage: 'bench [--only decode,encode,query,methods,sweep,numpy,long,memory,ui,annotations] [--frames 3600] [--methods tome,divprune,…] [--json]',
     options: { only: { type: 'string' }, frames: { type: 'string' }, methods: { type: 'string' } },
     run: async (ctx) => {
       const { benchCommand } = await import('./bench')

@@ -12,9 +12,8 @@ import { defaultCacheDir } from '../settings'
 import { openTokenCacheIfExists } from '../cache/token-cache'
 import { evaluateMethod } from '../compute/evaluate'
 import { exportMethodResult } from '../export/npy'
-import { biasDensityTable, rowHistogram } from './bias-density'
 import { methods, validateMethodRequest } from '../../common/compression/registry'
-import { describeMethod, type Budget, type MethodReport, type ParamValues, type TextQuery } from '../../common/compression/types'
+import { describeMethod, type Budget, type ParamValues, type TextQuery } from '../../common/compression/types'
 import type { VideoTokens } from '../../common/tokens'
 
 export async function methodsCommand(ctx: CommandContext): Promise<void> {
@@ -51,7 +50,7 @@ export async function tokensFor(ctx: CommandContext): Promise<{ video: VideoToke
 }
 
 /** --query TEXT, embedded by the model's text tower (none when the model has no text tower: the methods that need one refuse and say how to get one). */
-async function queryFor(ctx: CommandContext, embedder: QueryEmbedder, model: ModelEntry, methodId: string, params: ParamValues): Promise<TextQuery | undefined> {
+export async function queryFor(ctx: CommandContext, embedder: QueryEmbedder, model: ModelEntry, methodId: string, params: ParamValues): Promise<TextQuery | undefined> {
   const text = ctx.values.query as string | undefined
   if (text === undefined) return undefined
   if (!text.trim()) throw new UsageError('--query needs some text')
@@ -61,12 +60,7 @@ async function queryFor(ctx: CommandContext, embedder: QueryEmbedder, model: Mod
 const evaluate = (video: VideoTokens, methodId: string, budget: Budget, params: ParamValues, seed: number, llm?: string, query?: TextQuery) =>
   evaluateMethod(video, methodId, budget, params, { seed, query }, { llm, query: query?.embedding })
 
-const cliCacheDir = (ctx: CommandContext) => (ctx.values.cache as string | undefined) ?? defaultCacheDir()
-
-const metricRow = (m: Record<string, unknown>, keys: string[]): Cell[] => keys.map((k) => (m[k] === undefined ? null : (m[k] as Cell)))
-
-/** The columns shown in text mode (all metrics go to --json). */
-const shownMetrics = ['tokensIn', 'tokensOut', 'ratio', 'keptFrames', 'tokenFidelity', 'frameFidelity', 'importanceRetained', 'coverage', 'prefillSpeedup']
+export const cliCacheDir = (ctx: CommandContext) => (ctx.values.cache as string | undefined) ?? defaultCacheDir()
 
 export async function compressCommand(ctx: CommandContext): Promise<void> {
   const methodId = ctx.values.method as string | undefined
@@ -97,56 +91,6 @@ export async function compressCommand(ctx: CommandContext): Promise<void> {
       table(['metric', 'value'], Object.entries(metrics).map(([k, v]) => [metricHeader(k), v as Cell])),
       METRIC_ARROWS,
       ...(outDir ? ['', `wrote the token map and .npy arrays to ${outDir}`] : []),
-    ].join('\n'),
-  )
-}
-
-export async function compareCommand(ctx: CommandContext): Promise<void> {
-  const list = ((ctx.values.methods as string | undefined) ?? '').split(',').map((s) => s.trim()).filter(Boolean)
-  if (!list.length) throw new UsageError('which methods? --methods a,b[,c]')
-  const sweep = ctx.values.sweep as string | undefined
-  const budgets: Budget[] = sweep
-    ? sweep.split(',').map((s) => {
-        const r = Number(s)
-        if (!(r > 0 && r <= 1)) throw new UsageError(`--sweep takes shares in (0, 1], got '${s}'`)
-        return { ratio: r }
-      })
-    : [budgetArg(ctx)]
-  const params = paramsArg(ctx)
-  for (const method of list) if (!method.includes('+')) validateMethodRequest(method, {})
-  const { video, model } = await tokensFor(ctx)
-  const seed = seedArg(ctx)
-  const embedder = createQueryEmbedder(cliCacheDir(ctx))
-  const rows: { method: string; budget: Budget; metrics: Record<string, unknown>; report: MethodReport | null; elapsedMs: number; error?: string }[] = []
-  const histograms = new Map<number, string>()
-  for (const budget of budgets) {
-    for (const method of list) {
-      try {
-        const query = await queryFor(ctx, embedder, model, method, params)
-        const { result, metrics, elapsedMs } = await evaluate(video, method, budget, params, seed, ctx.values.llm as string | undefined, query)
-        histograms.set(rows.length, rowHistogram(result.map))
-        rows.push({ method, budget, metrics, report: result.report, elapsedMs })
-      } catch (e) {
-        // One method that cannot run here (e.g. needs class attention) must not hide the others.
-        rows.push({ method, budget, metrics: {}, report: null, elapsedMs: 0, error: (e as Error).message })
-      }
-    }
-  }
-  await embedder.close()
-  const budgetText = (b: Budget) => ('ratio' in b ? `${b.ratio}` : `${b.tokens} tok`)
-  // Each method's own notes (why an adaptive method missed the budget, a proxy it ran on, ...).
-  const notes = rows.flatMap((r) => (r.report?.notes ?? []).map((n) => `  ${r.method} (budget ${budgetText(r.budget)}): ${n}`))
-  ctx.out({ frames: video.tokens.length, grid: video.grid, tokens: tokensLine(model), query: (ctx.values.query as string | undefined) ?? null, rows }, () =>
-    [
-      `computed on ${tokensLine(model)}`,
-      table(
-        ['method', 'budget', ...shownMetrics.map(metricHeader), 'ms'],
-        rows.map((r) => (r.error ? [r.method, budgetText(r.budget), `error: ${r.error}`] : [r.method, budgetText(r.budget), ...metricRow(r.metrics, shownMetrics), Math.round(r.elapsedMs)])),
-      ),
-      METRIC_ARROWS,
-      '',
-      biasDensityTable(rows.flatMap((r, i) => (r.error ? [] : [{ method: r.method, budget: budgetText(r.budget), metrics: r.metrics, rowHistogram: histograms.get(i) ?? '' }]))),
-      ...(notes.length ? ['', 'notes:', ...notes] : []),
     ].join('\n'),
   )
 }

@@ -11,8 +11,9 @@
 // eslint-disable-next-line @typescript-eslint/ban-ts-comment
 // @ts-ignore -- types come from the optional `electron` package when it is installed
 import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron'
-import { join } from 'node:path'
+import { extname, join } from 'node:path'
 import { channels, eventChannels } from '../../common/ipc/schema'
+import { VIDEO_EXTENSIONS } from '../../common/video'
 import { dispatch } from '../app/dispatch'
 import { createAppServices } from '../app/services'
 import { appRoot } from '../app/paths'
@@ -23,8 +24,6 @@ const root = appRoot()
 const rendererDir = join(root, 'out', 'renderer')
 /** Set by `electron-vite dev` to its dev server; absent in the built app. */
 const devUrl = process.env.ELECTRON_RENDERER_URL
-
-const videoExtensions = ['mp4', 'mkv', 'mov', 'avi', 'webm', 'm4v', 'mpg', 'mpeg', 'ts', 'flv', 'wmv']
 
 app.enableSandbox()
 // Before the app is ready: the renderer is served from app://tokenscope/, never file://.
@@ -38,12 +37,19 @@ const services = createAppServices({
       title: 'Open a video',
       properties: ['openFile'] as 'openFile'[],
       filters: [
-        { name: 'Videos', extensions: videoExtensions },
+        { name: 'Videos', extensions: [...VIDEO_EXTENSIONS] },
         { name: 'All files', extensions: ['*'] },
       ],
     }
     const picked = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options)
     return picked.canceled ? null : (picked.filePaths[0] ?? null)
+  },
+  chooseSavePath: async (name: string) => {
+    const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+    const ext = extname(name).slice(1)
+    const options = { title: 'Save the export', defaultPath: name, filters: ext ? [{ name: ext.toUpperCase(), extensions: [ext] }] : [] }
+    const picked = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options)
+    return picked.canceled || !picked.filePath ? null : picked.filePath
   },
 })
 

@@ -4,7 +4,7 @@
  * video, and a video found at a new path is recorded there (with a notice).
  */
 import { resolve } from 'node:path'
-import { newProject } from '../../common/annotations/model'
+import { newProject, type VideoRef } from '../../common/annotations/model'
 import { fingerprintVideo } from '../video/fingerprint'
 import { probeVideo } from '../video/probe'
 import { checkProjectFor, locateProject, pointTo } from './locate'
@@ -29,9 +29,16 @@ export interface OpenVideoProjectOptions {
 /** The video's content fingerprint (its project id). */
 export const projectIdOf = (videoPath: string): Promise<string> => fingerprintVideo(resolve(videoPath))
 
-export async function openVideoProject(videoPath: string, opts: OpenVideoProjectOptions): Promise<VideoProject> {
+/** The video as a project names it: where it is, its content fingerprint, duration and frame rate. */
+export async function videoRefOf(videoPath: string): Promise<VideoRef> {
   const path = resolve(videoPath)
   const [fingerprint, info] = await Promise.all([fingerprintVideo(path), probeVideo(path)])
+  return { path, fingerprint, duration: info.duration, fps: info.fps }
+}
+
+export async function openVideoProject(videoPath: string, opts: OpenVideoProjectOptions): Promise<VideoProject> {
+  const video = await videoRefOf(videoPath)
+  const { path, fingerprint } = video
   let file: string
   const notices: string[] = []
   if (opts.file) {
@@ -43,7 +50,6 @@ export async function openVideoProject(videoPath: string, opts: OpenVideoProject
     file = located.file
     notices.push(...located.notices)
   }
-  const video = { path, fingerprint, duration: info.duration, fps: info.fps }
   const store = await openProjectStore({ file, initial: newProject(video), watchMs: opts.watchMs })
   const recorded = store.project.video.path
   if (!store.problem && recorded !== path) {

@@ -8,6 +8,9 @@ import { useFrameStore } from './stores/frame'
 import { SLOT_IDS, useMethodsStore, type SlotId } from './stores/methods'
 import { useTimelineStore } from './stores/timeline'
 import { useQuickLookStore } from './stores/quicklook'
+import { useCompareStore } from './stores/compare'
+import { useSweepStore } from './stores/sweep'
+import { frameGroups } from './frame/overlay'
 import { useAnnotationsStore } from './stores/annotations'
 import { useSourceFramesStore } from './stores/source-frames'
 
@@ -28,6 +31,8 @@ export function installDebug() {
   const methods = useMethodsStore()
   const timeline = useTimelineStore()
   const quickLook = useQuickLookStore()
+  const compare = useCompareStore()
+  const sweep = useSweepStore()
   const annotations = useAnnotationsStore()
   const sourceFrames = useSourceFramesStore()
   const slotState = (id: SlotId) => {
@@ -35,6 +40,7 @@ export function installDebug() {
     const r = s.result
     return {
       id: methods.runId(s),
+      budget: methods.budgetOf(id),
       running: s.running,
       tokensOut: r?.response.report.tokensOut ?? null,
       frames: r?.map.frameCount ?? null,
@@ -67,6 +73,14 @@ export function installDebug() {
      * the result shown answers the method and budget chosen now (nothing left to compute for them).
      */
     methods: () => Object.fromEntries(SLOT_IDS.map((id) => [id, slotState(id)])),
+    /** The compare view: the work area's view, its mode, the frames D visits, the whole-video difference counts. */
+    compare: () => ({ view: compare.view, mode: compare.mode, stops: Array.from(compare.stops), metrics: compare.metrics, zoom: compare.zoom }),
+    /** The sweep: running, its points (method, budget, error) and what the plot shows. */
+    sweep: () => ({
+      running: sweep.running,
+      points: sweep.points.map((p) => ({ methodId: p.methodId, budget: p.budget, error: p.error ?? null })),
+      plotted: sweep.plotted.map((p) => ({ methodId: p.methodId, budget: p.budget, x: p.x, y: p.y })),
+    }),
     /** The annotation project as this window shows it, its file, edits not yet confirmed by the store, and the selection. */
     annotations: () => (annotations.project ? { file: annotations.meta?.file, problem: annotations.meta?.problem ?? null, pending: annotations.pendingEdits, project: annotations.project, selected: annotations.selected, currentSet: annotations.currentSet?.name ?? null } : null),
     /** The current source frame {index, pts} and the frame count. */
@@ -80,6 +94,12 @@ export function installDebug() {
     overlayChecksum: () => canvasChecksum(document.querySelector<HTMLCanvasElement>('[data-testid^="overlay-canvas-"]')),
     frameChecksum: () => canvasChecksum(byTestId('frame-canvas')),
     timelineChecksum: () => canvasChecksum(byTestId('timeline-canvas')),
+    /** Slot `id`'s output token per patch of the frame shown [N] (-1 pruned), or null without a result for it. */
+    shownGroups: (id: SlotId) => {
+      const r = methods.slots[id].result
+      const t = frame.imageIndex
+      return r && t >= 0 && t < r.map.frameCount ? Array.from(frameGroups(r.map, t)) : null
+    },
   }
   for (const [key, fn] of Object.entries(fns)) Object.defineProperty(target, key, { value: fn, enumerable: true, configurable: true })
 }

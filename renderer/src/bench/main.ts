@@ -7,7 +7,9 @@
  * 2. A 1-hour token map (3,600 frames × 196 patches): decodeTokenMap plus what the UI prepares
  *    when a result arrives (heat-row levels, the shown frame's outlines), and separately the
  *    source-patch index the first hover builds.
- * 3. Hand annotation: a 10,000-keyframe project arriving and its row drawn; one edit.
+ * 3. The compare view on two 1-hour token maps (compare.ts): switching to another frame with both
+ *    panes' frames and overlays, and the difference of the two maps a new result costs.
+ * 4. Hand annotation: a 10,000-keyframe project arriving and its row drawn; one edit.
  *
  * Results go to `window.__benchResult` = { done, results: { name: { median, p95, runs, targetMs } }, pass }
  * (times in ms, measured on the CPU side of the canvas calls).
@@ -23,6 +25,8 @@ import { levelForSpan, levelToFit, ppsOfLevel, clampScroll, contentWidth } from 
 import { LUTS } from '../colour/lut'
 import { shareLevels, signalLevels } from '../colour/levels'
 import { buildGroupIndex, frameGroups, groupOutlineSegments } from '../frame/overlay'
+import { stat, type BenchStat } from './stat'
+import { benchCompare } from './compare'
 import { syntheticAnnotations } from '../../../common/bench/synthetic-annotations'
 import type { AnnotationProject } from '../../../common/annotations/model'
 import { applyOp } from '../../../common/annotations/ops'
@@ -31,13 +35,6 @@ import { localEdit, replicaOf } from '../../../common/annotations/replica'
 import { layoutRow } from '../annotations/row-layout'
 import { drawRow } from '../annotations/row-draw'
 
-export interface BenchStat {
-  median: number
-  p95: number
-  runs: number
-  /** Absent for figures shown for context only. */
-  targetMs?: number
-}
 
 declare global {
   interface Window {
@@ -47,13 +44,6 @@ declare global {
 
 const WIDTH = 1200
 const ROW_HEIGHT = 18
-
-function stat(samples: number[], targetMs?: number): BenchStat {
-  const s = [...samples].sort((a, b) => a - b)
-  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))]
-  return { median: round(at(0.5)), p95: round(at(0.95)), runs: s.length, targetMs }
-}
-const round = (x: number) => Math.round(x * 1000) / 1000
 
 function syntheticTimeline(): TimelineData {
   const T = 10_800
@@ -243,6 +233,7 @@ async function main() {
     await new Promise((r) => requestAnimationFrame(() => r(null)))
     benchTimeline(results)
     benchTokenMap(results)
+    benchCompare(results)
     benchAnnotations(results)
     if (new URLSearchParams(location.search).has('delivery')) await benchDelivery(results)
     const pass = Object.values(results).every((r) => r.targetMs === undefined || r.median <= r.targetMs)

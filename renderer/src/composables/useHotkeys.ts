@@ -5,6 +5,7 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import { useFrameStore } from '../stores/frame'
 import { useTimelineStore } from '../stores/timeline'
+import { useCompareStore } from '../stores/compare'
 import { useSourceFramesStore } from '../stores/source-frames'
 import { useAnnotationsStore } from '../stores/annotations'
 import { type KeyAction, matchKey } from '../keys/keymap'
@@ -15,6 +16,7 @@ const isTyping = (t: EventTarget | null): boolean =>
 export function useHotkeys() {
   const frame = useFrameStore()
   const timeline = useTimelineStore()
+  const compare = useCompareStore()
   const source = useSourceFramesStore()
   const annotations = useAnnotationsStore()
 
@@ -45,6 +47,9 @@ export function useHotkeys() {
     'next-annotation': () => annotations.jump(1),
     help: () => (annotations.helpOpen = !annotations.helpOpen),
     escape: () => annotations.escape(),
+    'next-disagreement': () => compare.jumpDisagreement(1),
+    'previous-disagreement': () => compare.jumpDisagreement(-1),
+    'nearest-kept': () => compare.jumpToKept(),
   }
 
   function onKey(ev: KeyboardEvent) {

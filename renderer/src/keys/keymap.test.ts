@@ -19,6 +19,9 @@ describe('key table', () => {
     expect(press('?', { shiftKey: true })).toBe('help')
     expect(press('7')).toBe('label')
     expect(press('k', { altKey: true })).toBeUndefined()
+    expect(press('d')).toBe('next-disagreement')
+    expect(press('D', { shiftKey: true })).toBe('previous-disagreement')
+    expect(press('J')).toBe('nearest-kept')
   })
 
   it('no two bindings claim the same press', () => {

@@ -9,6 +9,7 @@ export type KeyAction =
   | 'zoom-in' | 'zoom-out' | 'play'
   | 'toggle-keyframe' | 'mark-in' | 'mark-out' | 'label' | 'edit-note' | 'delete' | 'undo' | 'redo'
   | 'previous-annotation' | 'next-annotation' | 'help' | 'escape'
+  | 'next-disagreement' | 'previous-disagreement' | 'nearest-kept'
 
 export interface KeyBinding {
   /** KeyboardEvent.key values (letters match either case). */
@@ -21,7 +22,7 @@ export interface KeyBinding {
   /** As shown in the help. */
   label: string
   help: string
-  group: 'Frames' | 'Annotate' | 'View'
+  group: 'Frames' | 'Annotate' | 'Compare' | 'View'
 }
 
 export const KEYMAP: readonly KeyBinding[] = [
@@ -46,6 +47,9 @@ export const KEYMAP: readonly KeyBinding[] = [
   { keys: ['z'], ctrl: true, shift: true, action: 'redo', label: 'Ctrl+Shift+Z', help: 'redo', group: 'Annotate' },
   { keys: ['['], action: 'previous-annotation', label: '[', help: 'previous annotation of the current set', group: 'Annotate' },
   { keys: [']'], action: 'next-annotation', label: ']', help: 'next annotation', group: 'Annotate' },
+  { keys: ['d'], shift: false, action: 'next-disagreement', label: 'D', help: 'next frame where methods A and B disagree most', group: 'Compare' },
+  { keys: ['d'], shift: true, action: 'previous-disagreement', label: 'Shift+D', help: 'previous such frame', group: 'Compare' },
+  { keys: ['j'], shift: false, action: 'nearest-kept', label: 'J', help: 'the nearest frame kept by a method that drops the one shown', group: 'Compare' },
   { keys: ['+', '='], action: 'zoom-in', label: '+', help: 'zoom the timeline in', group: 'View' },
   { keys: ['-', '_'], action: 'zoom-out', label: '−', help: 'zoom out', group: 'View' },
   { keys: [' '], action: 'play', label: 'Space', help: 'play / pause the analysed frames', group: 'View' },

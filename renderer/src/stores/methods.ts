@@ -210,6 +210,6 @@ export const useMethodsStore = defineStore('methods', () => {
 
   return {
     catalogue, byId, families, spatialMethods, slots, budget, separateBudgetB, budgetB,
-    init, setMethod, resetParams, stagesOf, runId, unavailable, budgetOf, run, schedule,
+    init, setMethod, resetParams, stagesOf, runId, requestParams, unavailable, budgetOf, run, schedule,
   }
 })

@@ -42,6 +42,8 @@ const call = async <T>(channel: string, payload?: unknown): Promise<T> => {
   if (!reply.ok) throw new Error(`${channel} failed: ${reply.error.code}: ${reply.error.message}`)
   return reply.result as T
 }
+/** Opens `path` as the UI does first (every other video channel serves only opened videos); answers it. */
+const opened = async (path: string) => (await call<VideoInfo>('video:probe', { path }), path)
 const fail = async (channel: string, payload?: unknown) => {
   const reply: Reply = await dispatch(services, channel, payload)
   if (reply.ok) throw new Error(`${channel} unexpectedly succeeded`)
@@ -148,7 +150,7 @@ describe('app services', () => {
   })
 
   it('a new quick look cancels the last one, whose batches stop', async () => {
-    const longer = await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' })
+    const longer = await opened(await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' }))
     const batches: QuickLookFrames[] = []
     const off = services.on('quicklook:frames', (b) => batches.push(b))
     const first = await call<QuickLook>('video:quick-look', { path: longer })
@@ -242,7 +244,7 @@ describe('app services', () => {
   })
 
   it('cancels a running analysis, serves the frames so far, and resumes', async () => {
-    const longer = await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' })
+    const longer = await opened(await makeClip({ seconds: 12, fps: 25, width: 160, height: 120, kind: 'testsrc' }))
     const request = { path: longer, modelId: MODEL, sampling: { mode: 'every-frame' } }
     const session = await call<VideoSession>('analysis:start', request)
     expect(session.complete).toBe(false)

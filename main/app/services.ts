@@ -5,9 +5,9 @@
  * recent videos, the model and provider listing), and the pushed events.
  *
  * Handlers trust their payload's shape (dispatch.ts validated it) but not its meaning: paths may
- * not exist, ids may be unknown; they throw, and dispatch turns errors into ApiErrors.
+ * not exist, ids may be unknown; they throw, and dispatch turns errors into ApiErrors. Video and
+ * project paths pass file-access.ts first: only videos opened in this session, only project files.
  */
-import { resolve } from 'node:path'
 import type { Channel, EventChannel, Events, RequestOf, ResponseOf } from '../../common/ipc/contract'
 import { methods } from '../../common/compression/registry'
 import { describeMethod } from '../../common/compression/types'
@@ -20,6 +20,7 @@ import { createAnnotationProjects } from './annotation-projects'
 import { createAnalysisJobs } from './analysis-jobs'
 import { appInfo } from './app-info'
 import { createEventHub } from './events'
+import { createOpenedFiles, projectFilePath } from './file-access'
 import { createMethodRuns } from './method-runs'
 import { listModelInfo } from './model-list'
 import { createModelPulls } from './model-pulls'
@@ -67,6 +68,7 @@ export interface AppServicesOptions {
 export function createAppServices(opts: AppServicesOptions): AppServices {
   const cacheDir = opts.cacheDir ?? defaultCacheDir()
   const events = createEventHub()
+  const files = createOpenedFiles()
   const recent = createRecentVideos(opts.recentFile ?? recentVideosFile())
   const videos = createOpenVideos(cacheDir)
   const jobs = createAnalysisJobs({ cacheDir, videos, emit: events.emit, model: (id) => getModel(id, opts.modelsDirs), opened: recent.add })
@@ -87,18 +89,18 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'video:choose': async () => (opts.chooseVideo ? opts.chooseVideo() : null),
     'video:recent': () => recent.list(),
     'video:probe': async ({ path }) => {
-      const info = await probeVideo(resolve(path))
+      const info = await files.open(path, (real) => probeVideo(real))
       await recent.add(info.path)
       return info
     },
     'video:demo': async () => {
-      const path = await demoVideo(cacheDir)
+      const path = await files.open(await demoVideo(cacheDir), async (real) => real)
       await recent.add(path)
       return path
     },
-    'video:quick-look': ({ path }) => quickLooks.start(path),
-    'video:frame': ({ path, pts, maxWidth }) => frameImage(path, pts, maxWidth),
-    'analysis:start': (req) => jobs.start(req),
+    'video:quick-look': async ({ path }) => quickLooks.start(await files.opened(path)),
+    'video:frame': async ({ path, pts, maxWidth }) => frameImage(await files.opened(path), pts, maxWidth),
+    'analysis:start': async (req) => jobs.start({ ...req, path: await files.opened(req.path) }),
     'analysis:cancel': ({ jobId }) => jobs.cancel(jobId),
     'tokens:signals': ({ videoKey }) => frameSignals(videos, videoKey),
     'tokens:importance': ({ videoKey, frame }) => frameImportance(videos, videoKey, frame),
@@ -106,11 +108,11 @@ export function createAppServices(opts: AppServicesOptions): AppServices {
     'sweep:run': (req) => sweeps.run(req),
     'sweep:cancel': async ({ sweepId }) => sweeps.cancel(sweepId),
     'export:save': ({ name, bytes }) => saveExport(opts.chooseSavePath, name, bytes),
-    'video:frame-table': ({ path }) => stepper.table(resolve(path)),
-    'video:source-frame': ({ path, index, maxWidth }) => stepper.frame(resolve(path), index, maxWidth),
-    'annotations:open': ({ videoPath, file }) => projects.open(videoPath, file),
+    'video:frame-table': async ({ path }) => stepper.table(await files.opened(path)),
+    'video:source-frame': async ({ path, index, maxWidth }) => stepper.frame(await files.opened(path), index, maxWidth),
+    'annotations:open': async ({ videoPath, file }) => projects.open(await files.opened(videoPath), file === undefined ? undefined : await projectFilePath(file)),
     'annotations:edit': (edit) => projects.edit(edit),
-    'annotations:save-as': ({ projectId, file }) => projects.saveAs(projectId, file),
+    'annotations:save-as': async ({ projectId, file }) => projects.saveAs(projectId, await projectFilePath(file)),
     'annotations:recover': ({ projectId }) => projects.recover(projectId),
     'tokens:relevance': ({ videoKey, query }) => queryRelevance(videos, embedder, videoKey, query),
     'tokens:patch-relevance': ({ videoKey, query, frame }) => queryPatchRelevance(videos, embedder, videoKey, query, frame),

@@ -28,6 +28,7 @@ beforeAll(async () => {
   const clip = await makeClip({ seconds: 3, fps: 8, width: 160, height: 120, kind: 'cuts' })
   services = createAppServices({ shell: 'browser', cacheDir: join(dir, 'cache'), recentFile: join(dir, 'recent.json') })
   const done = new Promise<void>((ok) => services.on('analysis:progress', (e: AnalysisProgress) => e.phase === 'done' && ok()))
+  await call('video:probe', { path: clip }) // opened first, as the UI does: the services serve only opened videos
   const session = await call<VideoSession>('analysis:start', { path: clip, modelId: 'tokenscope-dct16', sampling: { mode: 'fps', fps: 4 } })
   videoKey = session.videoKey
   await done

@@ -15,7 +15,8 @@ import { writeFileDurable } from './durable-write'
 import { readProjectFile } from './project-file'
 import { ProjectError } from './project-error'
 
-const SUFFIX = '.tokenscope.json'
+/** How every project file's name ends. */
+export const PROJECT_SUFFIX = '.tokenscope.json'
 
 export interface Located {
   file: string
@@ -33,7 +34,7 @@ export async function locateProject(dir: string, video: { path: string; fingerpr
   )
   if (typeof pointed === 'string') return { file: pointed, notices }
   const names = await readdir(dir).catch(() => [] as string[])
-  const mine = names.find((n) => n.endsWith(`.${video.fingerprint}${SUFFIX}`))
+  const mine = names.find((n) => n.endsWith(`.${video.fingerprint}${PROJECT_SUFFIX}`))
   const stem = videoStem(video.path)
   for (const name of names) {
     const m = /^(.*)\.([0-9a-f]{32})\.tokenscope\.json$/.exec(name)
@@ -41,7 +42,7 @@ export async function locateProject(dir: string, video: { path: string; fingerpr
       notices.push(`A project for another video named "${stem}" exists (${join(dir, name)}), but that video's content differs from this one (fingerprint ${m[2]}, this one ${video.fingerprint}): it is not used here.`)
     }
   }
-  return { file: join(dir, mine ?? `${stem}.${video.fingerprint}${SUFFIX}`), notices }
+  return { file: join(dir, mine ?? `${stem}.${video.fingerprint}${PROJECT_SUFFIX}`), notices }
 }
 
 /** From now on the video's project is `file` (after save as, or opening a project from a path). */

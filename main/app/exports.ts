@@ -4,7 +4,7 @@
  * downloads the file itself.
  */
 import { basename } from 'node:path'
-import { writeFileAtomic } from '../export/atomic-write'
+import { writeFileDurable } from '../projects/durable-write'
 import { AppError } from './errors'
 
 export async function saveExport(choosePath: ((name: string) => Promise<string | null>) | undefined, name: string, bytes: Uint8Array): Promise<string | null> {
@@ -12,6 +12,6 @@ export async function saveExport(choosePath: ((name: string) => Promise<string |
   if (!choosePath) return null
   const path = await choosePath(name)
   if (!path) return null
-  await writeFileAtomic(path, bytes)
+  await writeFileDurable(path, bytes)
   return path
 }

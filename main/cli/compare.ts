@@ -11,6 +11,7 @@
  *     Each video's annotation file in the --annotations folder: compare/annotation-source.ts.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import { extname, join, resolve } from 'node:path'
 import type { CommandContext } from './context'
 import { abortOnInterrupt } from './analyze'
@@ -37,7 +38,7 @@ import { runSweep, type SweepEntry } from '../compute/sweep'
 import { compareManyVideos, type AnnotationLookup, type ManyVideosReport, type ManyVideosSettings } from '../compare/many-videos'
 import { annotationFileFor, scoredTimesFromFile, type ScoredTimes } from '../compare/annotation-source'
 import { videoRefOf } from '../projects/video-project'
-import { writeFileAtomic } from '../export/atomic-write'
+import { writeFileDurable } from '../projects/durable-write'
 import { biasDensityTable, rowHistogram } from './bias-density'
 
 /** The metric columns of the text tables (every metric goes to --json and the CSV files). */
@@ -252,12 +253,13 @@ function metricKeysOf(report: ManyVideosReport): string[] {
 }
 
 async function writeReport(dir: string, report: ManyVideosReport): Promise<void> {
+  await mkdir(dir, { recursive: true })
   const keys = metricKeysOf(report)
   const budget = budgetText(report.settings.budget)
   const rows = report.videos.flatMap((v) => v.rows.map((r) => [v.path, r.methodId, budget, r.error ?? '', ...keys.map((k) => r.metrics?.[k])]))
-  await writeFileAtomic(join(dir, OUT_FILES.rows), toCsv(['video', 'method', 'budget', 'error', ...keys], rows))
-  await writeFileAtomic(join(dir, OUT_FILES.summary), toCsv(['method', 'metric', 'mean', 'ci95_low', 'ci95_high', 'videos'], report.summary.map((s) => [s.methodId, s.metric, s.mean, s.low, s.high, s.n])))
-  await writeFileAtomic(join(dir, OUT_FILES.json), JSON.stringify(report, null, 1))
+  await writeFileDurable(join(dir, OUT_FILES.rows), toCsv(['video', 'method', 'budget', 'error', ...keys], rows))
+  await writeFileDurable(join(dir, OUT_FILES.summary), toCsv(['method', 'metric', 'mean', 'ci95_low', 'ci95_high', 'videos'], report.summary.map((s) => [s.methodId, s.metric, s.mean, s.low, s.high, s.n])))
+  await writeFileDurable(join(dir, OUT_FILES.json), JSON.stringify(report, null, 1))
 }
 
 /** Mean [low, high], with the number of videos when fewer than all had the metric (e.g. keyframe scores). */

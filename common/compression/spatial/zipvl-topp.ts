@@ -1,3 +1,4 @@
+import { largestFitting } from '../calibrate'
 import { spatialMethod } from '../define'
 import { keepPatches } from '../frame-ops'
 import { topK } from '../../tensor/top-k'
@@ -95,16 +96,8 @@ export const zipVlTopP = spatialMethod<ZipVlParams>({
     if (params.mode !== 'calibrate') return undefined
     const curves = video.importance!.map(massCurve)
     const total = (p: number) => curves.reduce((s, c) => s + topPCount(c.cumulative, p), 0)
-    let lo = 0
-    let hi = 1
-    if (total(hi) <= plan.tokens) lo = hi
-    else {
-      for (let i = 0; i < CALIBRATION_STEPS; i++) {
-        const mid = (lo + hi) / 2
-        if (total(mid) <= plan.tokens) lo = mid
-        else hi = mid
-      }
-    }
+    const fits = (tokens: number) => tokens <= plan.tokens
+    const lo = fits(total(1)) ? 1 : largestFitting(0, 1, CALIBRATION_STEPS, total, fits).x
     const frames = curves.map((c, t) => keepPatches(video.tokens[t], video.dim, plan.n, c.order.slice(0, topPCount(c.cumulative, lo))))
     const kept = frames.reduce((s, f) => s + f.features.length / video.dim, 0)
     return { frames, derived: { kept: kept / frameCount(video), p: lo } }

@@ -3,6 +3,7 @@ import { createRng, sampleIndices } from '../../tensor/rng'
 import { gatherRows } from '../../tensor/vectors'
 import { bestMatches, cosineMatrix } from '../../tensor/similarity'
 import { canonicalGroups } from '../../token-map'
+import { largestFitting } from '../calibrate'
 import { videoMethod } from '../define'
 import type { MethodContext, VideoOutput, VideoPlan } from '../types'
 import { assembleResult, tokenCollector } from './assemble'
@@ -143,21 +144,14 @@ function runScissor(video: VideoTokens, plan: VideoPlan, params: Params, ctx: Me
   const { n, frames: T, tokens: want } = plan
   const d = video.dim
   const count = (r: ReturnType<typeof components>) => r.reps.length / d
-  let tau = params.mode === 'calibrate' ? -1 : params.tau
-  let c = components(video, tau, params.epsilon, ctx.seed)
+  const at = (tau: number) => components(video, tau, params.epsilon, ctx.seed)
+  let tau = params.tau
+  let c: ReturnType<typeof components>
   if (params.mode === 'calibrate') {
-    let lo = tau
-    let hi = 1
-    for (let i = 0; i < CALIBRATION_STEPS; i++) {
-      const mid = (lo + hi) / 2
-      const r = components(video, mid, params.epsilon, ctx.seed)
-      if (count(r) <= want) {
-        lo = mid
-        c = r
-      } else hi = mid
-    }
-    tau = lo
-  }
+    const found = largestFitting(-1, 1, CALIBRATION_STEPS, at, (r) => count(r) <= want)
+    tau = found.x
+    c = found.fitted ?? at(tau)
+  } else c = at(tau)
   const M = count(c)
   const joined = new Int32Array(T * n)
   const sum = new Float64Array(M * d)

@@ -1,5 +1,6 @@
 import type { TokenGrid, VideoTokens } from '../../tokens'
 import { cosine } from '../../tensor/vectors'
+import { largestFitting } from '../calibrate'
 import { videoMethod } from '../define'
 import type { VideoOutput, VideoPlan } from '../types'
 import { assembleResult, tokenCollector } from './assemble'
@@ -305,22 +306,16 @@ function runSttm(video: VideoTokens, plan: VideoPlan, params: Params): VideoOutp
   let result: SttmResult
   if (params.mode === 'calibrate') {
     const run = (s: number) => decide(p, minCos, pairCos, pairs, s, s - params.temporalOffset)
-    let lo = -1.01
-    let hi = 1.01 + params.temporalOffset
-    result = run(lo)
+    const lowest = -1.01
+    result = run(lowest)
+    tauS = lowest
     if (result.tokens > want) notes.push(`the fewest tokens STTM reaches is ${result.tokens}, above the budget ${want}`)
     else {
-      for (let i = 0; i < CALIBRATION_STEPS; i++) {
-        const mid = (lo + hi) / 2
-        const r = run(mid)
-        if (r.tokens <= want) {
-          lo = mid
-          result = r
-        } else hi = mid
-      }
+      const found = largestFitting(lowest, 1.01 + params.temporalOffset, CALIBRATION_STEPS, run, (r) => r.tokens <= want)
+      tauS = found.x
+      result = found.fitted ?? result
     }
-    tauS = lo
-    tauT = lo - params.temporalOffset
+    tauT = tauS - params.temporalOffset
   } else result = decide(p, minCos, pairCos, pairs, tauS, tauT)
   return assemble(video, p, result, { spatialThreshold: tauS, temporalThreshold: tauT ?? 'off' }, notes, n)
 }

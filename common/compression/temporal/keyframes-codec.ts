@@ -1,7 +1,7 @@
 import { allocateByWeights } from '../allocation'
 import { frameSelectionMethod } from '../define'
 import { globalFeatures } from './global-features'
-import { frameStructure, sceneFeatureParam, structureSimilarity, usesStructure } from './scene-signal'
+import { frameStructure, sceneFeatureName, sceneFeatureParam, structureSimilarity, usesStructure } from './scene-signal'
 
 type Params = { threshold: number; keyframeWeight: number; maxGop: number; globalFeature: string }
 
@@ -53,13 +53,11 @@ export const keyframesCodec = frameSelectionMethod<Params>({
   },
   allocate(video, plan, params, _ctx, prepared) {
     const { n, frames: T, tokens: want } = plan
-    const structure = usesStructure(video, params.globalFeature)
     const keys = Array.from(prepared!.keys as Int32Array)
     const isKey = new Uint8Array(T)
     for (const t of keys) isKey[t] = 1
     const perFrame = allocateByWeights(Array.from(isKey, (k) => (k ? params.keyframeWeight : 1)), want, n)
-    const feature = structure ? 'structure' : video.cls && params.globalFeature !== 'mean' ? 'cls' : 'mean'
-    return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(','), globalFeature: feature }, notes: [] }
+    return { perFrame, derived: { keyframes: keys.length, keyframeList: keys.join(','), globalFeature: sceneFeatureName(video, params.globalFeature) }, notes: [] }
   },
 })
 

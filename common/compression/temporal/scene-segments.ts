@@ -3,7 +3,7 @@ import { allocateByWeights, splitEvenly } from '../allocation'
 import { frameSelectionMethod } from '../define'
 import type { Prepared } from '../types'
 import { globalFeatures, packRows, unpackRows } from './global-features'
-import { frameStructure, sceneFeatureParam, sceneSimilarity, structureMedoid, usesStructure } from './scene-signal'
+import { frameStructure, sceneFeatureName, sceneFeatureParam, sceneSimilarity, structureMedoid, usesStructure } from './scene-signal'
 
 type Params = { threshold: number; framesPerScene: number; globalFeature: string }
 
@@ -76,8 +76,7 @@ export const sceneSegments = frameSelectionMethod<Params>({
     const tokens = splitEvenly(want, chosen.length, n)
     const perFrame = new Int32Array(T)
     chosen.forEach((t, j) => (perFrame[t] = tokens[j]))
-    const feature = structure ? 'structure' : video.cls && params.globalFeature !== 'mean' ? 'cls' : 'mean'
-    return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length, globalFeature: feature }, notes: [] }
+    return { perFrame, derived: { scenes: starts.length, sceneStarts: starts.join(','), selectedFrames: chosen.length, globalFeature: sceneFeatureName(video, params.globalFeature) }, notes: [] }
   },
 })
 

@@ -44,6 +44,10 @@ export const sceneFeatureParam: ParamSpec = {
 /** Whether `mode` (a sceneFeatureParam value) means the structure signal for this video. */
 export const usesStructure = (video: VideoTokens, mode: string): boolean => mode === 'structure' || (mode === 'auto' && video.modelId === BUILTIN_MODEL_ID)
 
+/** The frame feature `mode` comes to for this video, as the methods report it. */
+export const sceneFeatureName = (video: VideoTokens, mode: string): 'structure' | 'cls' | 'mean' =>
+  usesStructure(video, mode) ? 'structure' : video.cls && mode !== 'mean' ? 'cls' : 'mean'
+
 /** A frame whose structure norm is below this share of the video's median has no structure. */
 const FLAT_SHARE = 0.05
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bestMatches, cosineMatrix, dotMatrix, rowwiseCosines } from './similarity'
+import { bestMatches, cosineMatrix, dotMatrix, maxMinOrder, rowwiseCosines } from './similarity'
 import { createRng } from './rng'
 import { dot, l2NormalizeRows } from './vectors'
 
@@ -59,5 +59,43 @@ describe('similarity kernels', () => {
     expect(cos[1 * 4 + 0]).toBe(cos[1 * 4 + 2])
     expect(cos[0 * 4 + 1]).toBe(0) // b's row 1 is zero
     expect(Array.from(cosineMatrix(a, d, b))).toEqual(Array.from(cosineMatrix(a, d, b)))
+  })
+
+  /**
+   * DivPrune's greedy as its code states it, in float64 distances 1 − S over the kernel's own S:
+   * the first pick maximises each token's second-smallest distance, then the minimum distance to
+   * the chosen set; first index on ties, chosen tokens never again.
+   */
+  const greedyReference = (x: Float32Array, d: number): number[] => {
+    const n = x.length / d
+    const dist = Float64Array.from(cosineMatrix(x, d), (s) => 1 - s)
+    const score = Array.from({ length: n }, (_, j) => [...dist.subarray(j * n, j * n + n)].sort((a, b) => a - b)[1] ?? 0)
+    const order: number[] = []
+    const taken = new Set<number>()
+    for (let q = 0; q < n; q++) {
+      let best = -1
+      for (let j = 0; j < n; j++) if (!taken.has(j) && (best < 0 || score[j] > score[best])) best = j
+      order.push(best)
+      taken.add(best)
+      for (let j = 0; j < n; j++) score[j] = q === 0 ? dist[best * n + j] : Math.min(score[j], dist[best * n + j])
+    }
+    return order
+  }
+
+  for (const [n, d] of [[1, 4], [2, 3], [3, 8], [5, 7], [13, 16], [49, 33], [196, 768]]) {
+    it(`orders DivPrune's greedy picks as the float64 reference does (${n} rows, D = ${d})`, () => {
+      const x = rows(n, d, 7 * n + d)
+      expect(Array.from(maxMinOrder(x, d))).toEqual(greedyReference(x, d))
+    })
+  }
+
+  it('orders duplicates and zero rows deterministically, each row once', () => {
+    const d = 5
+    const base = rows(4, d, 3)
+    const x = new Float32Array(11 * d)
+    for (let i = 0; i < 11; i++) if (i % 5 !== 4) x.set(base.subarray((i % 4) * d, (i % 4) * d + d), i * d) // rows 4 and 9 stay zero
+    const order = Array.from(maxMinOrder(x, d))
+    expect(order).toEqual(greedyReference(x, d))
+    expect(new Set(order).size).toBe(11)
   })
 })

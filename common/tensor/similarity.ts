@@ -28,10 +28,10 @@ interface Exports {
   gram(pa: number, na: number, pb: number, nb: number, rb: number, pc: number, sym: number): void
   rowDots(pa: number, pb: number, n: number, rb: number, pout: number): void
   rowMax(pc: number, rows: number, cols: number, pmax: number, pidx: number): void
-  normalize(px: number, wide: number, n: number, d: number, pidx: number, pout: number, rb: number): void
+  packRows(px: number, wide: number, n: number, d: number, pidx: number, unit: number, pout: number, rb: number): void
   addRows(psums: number, pdst: number, psrc: number, count: number, d: number): void
   scatterRows(px: number, pslot: number, n: number, d: number, psums: number): void
-  maxMinOrder(ps: number, n: number, pout: number, pmin: number, ptaken: number): void
+  maxMinOrder(ps: number, n: number, pout: number, pbest: number): void
   widen(px: number, count: number, pout: number): void
 }
 
@@ -49,6 +49,9 @@ function kernels(): { exports: Exports; top: number } {
 
 /** Row bytes of a padded float32 row of width d (a multiple of 16). */
 export const paddedRowBytes = (d: number): number => Math.ceil(d / 4) * 16
+
+/** Bytes of n rows of width d in the kernels' panels of four rows (scripts/kernels/similarity-wat.ts). */
+export const panelBytes = (n: number, d: number): number => Math.ceil(n / 4) * 4 * paddedRowBytes(d)
 
 /**
  * Scratch space in the kernels' memory, allocated as a stack: a Scratch allocates above the top
@@ -93,29 +96,17 @@ export class Scratch {
     return ptr
   }
 
-  /** Rows of x [n, d] (float32) made unit length into padded rows; returns their pointer. */
-  unitRows(x: Float32Array, d: number): number {
+  /** Rows of x [n, d] (float32) into panels, made unit length (or as they are); returns their pointer. */
+  panels(x: Float32Array, d: number, unit: boolean): number {
     const n = x.length / d
     const src = this.put(x)
-    const out = this.alloc(n * paddedRowBytes(d))
-    this.k.normalize(src, 0, n, d, -1, out, paddedRowBytes(d))
-    return out
-  }
-
-  /** Rows of x [n, d] as they are, zero-padded; returns their pointer. */
-  paddedRows(x: Float32Array, d: number): number {
-    const n = x.length / d
-    const rb = paddedRowBytes(d)
-    const out = this.alloc(n * rb)
-    const view = new Uint8Array(this.k.memory.buffer, out, n * rb)
-    view.fill(0)
-    const f = this.f32(out, (n * rb) / 4)
-    for (let i = 0; i < n; i++) f.set(x.subarray(i * d, i * d + d), (i * rb) / 4)
+    const out = this.alloc(panelBytes(n, d))
+    this.k.packRows(src, 0, n, d, -1, unit ? 1 : 0, out, paddedRowBytes(d))
     return out
   }
 }
 
-/** C [na, nb] = dots of the padded rows at pa and pb (pb = pa and sym: the symmetric self product). */
+/** C [na, nb] = dots of the rows in panels at pa and pb (pb = pa and sym: the symmetric self product). */
 function gram(s: Scratch, pa: number, na: number, pb: number, nb: number, d: number, sym: boolean): Float32Array {
   const pc = s.alloc(na * nb * 4)
   s.k.gram(pa, na, pb, nb, paddedRowBytes(d), pc, sym ? 1 : 0)
@@ -125,18 +116,18 @@ function gram(s: Scratch, pa: number, na: number, pb: number, nb: number, d: num
 /** Cosine similarities S [ra, rb] of the rows of a [ra, d] with those of b [rb, d]; without b, of a with itself (symmetric). */
 export function cosineMatrix(a: Float32Array, d: number, b?: Float32Array): Float32Array {
   return withScratch((s) => {
-    const pa = s.unitRows(a, d)
+    const pa = s.panels(a, d, true)
     if (!b) return gram(s, pa, a.length / d, pa, a.length / d, d, true)
-    return gram(s, pa, a.length / d, s.unitRows(b, d), b.length / d, d, false)
+    return gram(s, pa, a.length / d, s.panels(b, d, true), b.length / d, d, false)
   })
 }
 
 /** Dot products [ra, rb] of the rows of a [ra, d] with those of b [rb, d] as given; without b, of a with itself. */
 export function dotMatrix(a: Float32Array, d: number, b?: Float32Array): Float32Array {
   return withScratch((s) => {
-    const pa = s.paddedRows(a, d)
+    const pa = s.panels(a, d, false)
     if (!b) return gram(s, pa, a.length / d, pa, a.length / d, d, true)
-    return gram(s, pa, a.length / d, s.paddedRows(b, d), b.length / d, d, false)
+    return gram(s, pa, a.length / d, s.panels(b, d, false), b.length / d, d, false)
   })
 }
 
@@ -148,8 +139,8 @@ export function bestMatches(a: Float32Array, b: Float32Array, d: number): { inde
   return withScratch((s) => {
     const ra = a.length / d
     const rb = b.length / d
-    const pa = s.unitRows(a, d)
-    const pb = s.unitRows(b, d)
+    const pa = s.panels(a, d, true)
+    const pb = s.panels(b, d, true)
     const pc = s.alloc(ra * rb * 4)
     s.k.gram(pa, ra, pb, rb, paddedRowBytes(d), pc, 0)
     const pmax = s.alloc(ra * 4)
@@ -169,11 +160,11 @@ export function bestMatches(a: Float32Array, b: Float32Array, d: number): { inde
 export function maxMinOrder(x: Float32Array, d: number): Int32Array {
   return withScratch((s) => {
     const n = x.length / d
-    const pa = s.unitRows(x, d)
+    const pa = s.panels(x, d, true)
     const ps = s.alloc(n * n * 4)
     s.k.gram(pa, n, pa, n, paddedRowBytes(d), ps, 1)
     const pout = s.alloc(n * 4)
-    s.k.maxMinOrder(ps, n, pout, s.alloc(n * 8), s.alloc(n))
+    s.k.maxMinOrder(ps, n, pout, s.alloc(n * 4))
     return s.i32(pout, n).slice()
   })
 }
@@ -182,8 +173,8 @@ export function maxMinOrder(x: Float32Array, d: number): Int32Array {
 export function rowwiseCosines(a: Float32Array, b: Float32Array, d: number): Float32Array {
   return withScratch((s) => {
     const n = a.length / d
-    const pa = s.unitRows(a, d)
-    const pb = s.unitRows(b, d)
+    const pa = s.panels(a, d, true)
+    const pb = s.panels(b, d, true)
     const pout = s.alloc(n * 4)
     s.k.rowDots(pa, pb, n, paddedRowBytes(d), pout)
     return s.f32(pout, n).slice()

@@ -34,7 +34,7 @@ export async function benchCommand(ctx: CommandContext): Promise<void> {
       lines.push(table(['measure', 'sweep runs/s', 'single runs/s', 'ratio', 'target'], [[c.name, formatNumber(c.candidate.perSecond), formatNumber(c.baseline.perSecond), c.ratio.toFixed(3), c.target ?? '']]), '')
     }
     if (results.numpy?.length) {
-      lines.push('Per core beside NumPy ports of the same algorithms (CPU ms per frame; ratio = NumPy / method; same tokens, same run)', '')
+      lines.push('Per core beside NumPy ports of the same algorithms (CPU ms per frame, medians; ratio = NumPy / method, median over neighbouring pass pairs; same tokens, same run)', '')
       lines.push(
         table(
           ['method', 'frames', 'keep', 'method ms', 'NumPy ms', 'ratio', 'target', 'same decisions', 'NumPy, BLAS'],

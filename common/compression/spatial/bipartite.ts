@@ -7,7 +7,7 @@
  * patches. The scores run on the similarity kernels (tensor/similarity.ts): each token's patch sum
  * in float64, made unit length and rounded once to float32, float32 cosines.
  */
-import { Scratch, paddedRowBytes, withScratch } from '../../tensor/similarity'
+import { Scratch, panelBytes, paddedRowBytes, withScratch } from '../../tensor/similarity'
 
 /**
  * One frame's merge structure over N patches.
@@ -59,10 +59,10 @@ function scoreRound(s: Scratch, psums: number, rows: Int32Array, d: number): Rou
   const rb = paddedRowBytes(d)
   const pA = s.put(Int32Array.from({ length: na }, (_, i) => rows[2 * i]))
   const pB = s.put(Int32Array.from({ length: nb }, (_, j) => rows[2 * j + 1]))
-  const ua = s.alloc(na * rb)
-  const ub = s.alloc(nb * rb)
-  s.k.normalize(psums, 1, na, d, pA, ua, rb)
-  s.k.normalize(psums, 1, nb, d, pB, ub, rb)
+  const ua = s.alloc(panelBytes(na, d))
+  const ub = s.alloc(panelBytes(nb, d))
+  s.k.packRows(psums, 1, na, d, pA, 1, ua, rb)
+  s.k.packRows(psums, 1, nb, d, pB, 1, ub, rb)
   const pc = s.alloc(na * nb * 4)
   s.k.gram(ua, na, ub, nb, rb, pc, 0)
   const pmax = s.alloc(na * 4)

@@ -152,10 +152,11 @@ export function bestMatches(a: Float32Array, b: Float32Array, d: number): { inde
 
 /**
  * DivPrune's greedy max–min order of the rows of x [n, d] (the official DivPrune selection run to
- * the end): distance 1 − cosine (float32 cosines, float64 distances); the first pick is the row
- * whose nearest other row is farthest (its row's second-smallest distance, the smallest being its
- * own); each next pick the row whose minimum distance to the chosen ones is largest, the first on
- * ties, never a chosen one. → [n] row indices in pick order; the keep set for k is the first k.
+ * the end): distance 1 − cosine (float32 cosines; the kernel compares the cosines themselves,
+ * which orders and ties exactly as float64 distances would); the first pick is the row whose
+ * nearest other row is farthest (its row's second-smallest distance, the smallest being its own);
+ * each next pick the row whose minimum distance to the chosen ones is largest, the first on ties,
+ * never a chosen one. → [n] row indices in pick order; the keep set for k is the first k.
  */
 export function maxMinOrder(x: Float32Array, d: number): Int32Array {
   return withScratch((s) => {

@@ -1,6 +1,6 @@
 import { spatialMethod } from '../define'
 import type { Prepared } from '../types'
-import { topK } from '../../tensor/top-k'
+import { descendingOrders, topK } from '../../tensor/top-k'
 import { cosineMatrix } from '../../tensor/similarity'
 import { labelledResult } from '../frame-ops'
 import type { FrameResult } from '../types'
@@ -48,18 +48,9 @@ export function visionZipSplit(keep: number, share: number): { dominant: number;
 export function visionZipPrepare(tokens: Float32Array, importance: Float32Array, n: number, d: number): Prepared {
   const sim = cosineMatrix(tokens, d)
   const rank = n <= 256 ? new Uint8Array(n * n) : new Uint16Array(n * n)
-  // Sort keys: the cosine's float32 bits made order-preserving, descending, then the index ascending; exact in float64.
-  const bits = new Uint32Array(sim.buffer, sim.byteOffset, sim.length)
-  const keys = new Float64Array(n)
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const b = bits[i * n + j]
-      const ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0
-      keys[j] = (0xffffffff - ordered) * 65536 + j
-    }
-    keys.sort()
-    for (let q = 0; q < n; q++) rank[(keys[q] % 65536) * n + i] = q
-  }
+  descendingOrders(sim, n, n, (i, order) => {
+    for (let q = 0; q < n; q++) rank[order[q] * n + i] = q
+  })
   return { dominant: topK(importance, n), rank }
 }
 

@@ -36,7 +36,8 @@ export function descendingOrders(values: Float32Array, rows: number, cols: numbe
   const count = new Int32Array(256)
   for (let r = 0; r < rows; r++) {
     for (let j = 0; j < cols; j++) {
-      const b = bits[r * cols + j] === 0x80000000 ? 0 : bits[r * cols + j]
+      let b = bits[r * cols + j]
+      if (b === 0x80000000) b = 0 // −0 ranks as +0
       // ascending keys for descending values: a negative value's bits as they are (above every
       // positive key, larger for more negative), a positive value's bits flipped below the sign bit
       keys[j] = b & 0x80000000 ? b : ~b & 0x7fffffff

@@ -3,9 +3,10 @@
  * core, on the same tokens: the method's per-frame work in this process's main thread (CPU time,
  * no workers) against the port in a Python process with one BLAS thread (its CPU time), passes
  * alternating; the ratio is the median of the passes' ratios, each taken from two neighbouring
- * passes, so that a slow spell of this shared machine weighs on both sides of one ratio. NumPy is Debian's python3-numpy (scripts/system-deps.sh bench installs it with
- * OpenBLAS); the row names the BLAS library the port loaded, since the baseline means nothing
- * without it. Each pass also checks both sides reach the same decisions on every frame.
+ * passes, so that a slow spell of this shared machine weighs on both sides of one ratio. NumPy is
+ * Debian's python3-numpy (scripts/system-deps.sh bench installs it with OpenBLAS); the row names
+ * the BLAS library the port loaded, since the baseline means nothing without it. Each pass also
+ * checks both sides reach the same decisions on every frame.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
